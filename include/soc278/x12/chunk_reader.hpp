@@ -1,0 +1,98 @@
+// soc278/x12/chunk_reader.hpp
+//
+// Provides ChunkReader: bytes -> segments, in constant memory. It pulls fixed chunks (64 KiB by
+// default) from a ByteSource into one buffer and hands out SegmentViews into it. A view is valid
+// until the next call to next(). Delimiters come from each ISA as it is met, so a file may hold
+// several interchanges with different delimiter sets.
+//
+// Tolerated and silent: a UTF-8 BOM and whitespace before the first ISA, CR / LF / CRLF (and
+// indentation) between segments, a CR before a newline terminator.
+// Reported, then carried on: anything before an ISA that is not one (one input.not_x12 per run of
+// such bytes), an ISA that is not fixed width (read by splitting instead), a segment longer than
+// max_segment_length (skipped up to its terminator: the buffer never grows), a bad segment id, a
+// segment with more elements than SegmentView holds, a missing terminator at the very end.
+//
+// The reader knows nothing of GS/ST: EnvelopeReader (envelope.hpp) checks the envelopes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "soc278/core/diagnostic.hpp"
+#include "soc278/x12/byte_source.hpp"
+#include "soc278/x12/delimiters.hpp"
+#include "soc278/x12/segment.hpp"
+
+namespace soc278::x12 {
+
+struct ReaderOptions {
+  std::size_t chunk_size = 64 * 1024;
+  std::size_t max_segment_length = 16 * 1024;  // longer segments are errors (Beast's header_limit idea)
+  std::uint32_t file = 0;                      // FileTable index stamped on every position
+};
+
+enum class ReadStatus : std::uint8_t {
+  segment,  // `out` holds the next segment
+  end,      // no more segments (end of input, or an I/O error already reported)
+};
+
+// The ISA as read, fields copied (each fits std::string's small buffer: no allocation).
+struct IsaHeader {
+  std::string authorization_qualifier, authorization, security_qualifier, security;  // ISA01-04
+  std::string sender_qualifier, sender_id, receiver_qualifier, receiver_id;          // ISA05-08, as sent (padded)
+  std::string date, time;                                                            // ISA09 YYMMDD, ISA10 HHMM
+  std::string repetition_field;                                                      // ISA11 as sent
+  std::string version, control_number, ack_requested, usage;                         // ISA12-15
+  Delimiters delimiters;
+  bool fixed_width = true;  // false: read by splitting (x12.isa_not_fixed_width was reported)
+};
+
+class ChunkReader {
+ public:
+  explicit ChunkReader(ByteSource& source, ReaderOptions options = {});
+
+  [[nodiscard]] ReadStatus next(SegmentView& out, core::DiagnosticSink& sink);
+
+  // The ISA most recently returned by next() (valid once an ISA segment was returned).
+  [[nodiscard]] const IsaHeader& isa() const noexcept { return isa_; }
+  [[nodiscard]] bool seen_isa() const noexcept { return have_delimiters_; }
+  [[nodiscard]] std::uint64_t bytes_read() const noexcept { return bytes_read_; }
+  [[nodiscard]] std::uint64_t segments_read() const noexcept { return ordinal_; }
+  [[nodiscard]] bool io_failed() const noexcept { return io_failed_; }
+  [[nodiscard]] std::uint32_t file() const noexcept { return options_.file; }
+
+ private:
+  bool fill();
+  bool ensure(std::size_t n);
+  [[nodiscard]] std::size_t available() const noexcept { return end_ - pos_; }
+  [[nodiscard]] std::uint64_t offset_here() const noexcept { return base_offset_ + pos_; }
+  void skip_whitespace();
+  bool read_isa(SegmentView& out, core::DiagnosticSink& sink);
+  void scan_for_isa(core::DiagnosticSink& sink);
+  void report(core::DiagnosticSink& sink, core::DiagCode code, std::uint64_t at, std::string_view seg,
+              std::string message) const;
+
+  ByteSource& source_;
+  ReaderOptions options_;
+  std::vector<char> buffer_;
+  std::size_t pos_ = 0;
+  std::size_t end_ = 0;
+  std::size_t scanned_ = 0;         // bytes after pos_ already searched for a terminator
+  std::uint64_t base_offset_ = 0;   // file offset of buffer_[0]
+  std::uint64_t bytes_read_ = 0;
+  std::uint64_t ordinal_ = 0;
+  bool eof_ = false;
+  bool io_failed_ = false;
+  bool started_ = false;            // BOM check done
+  bool have_delimiters_ = false;    // an ISA has been read
+  bool in_garbage_ = false;         // inside a run of non-X12 bytes already reported
+  bool skipping_long_ = false;      // discarding an over-long segment up to its terminator
+  bool bad_id_run_ = false;         // inside a run of segments with invalid ids already reported
+  std::uint64_t long_start_ = 0;
+  Delimiters delimiters_;
+  IsaHeader isa_;
+};
+
+}  // namespace soc278::x12

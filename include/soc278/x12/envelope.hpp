@@ -1,0 +1,160 @@
+// soc278/x12/envelope.hpp
+//
+// Provides EnvelopeReader: segments -> interchanges, functional groups and transaction sets, with
+// the ISA/IEA, GS/GE, ST/SE checks done as the segments stream past (reference 1.2):
+// IEA01 = groups, IEA02 = ISA13; GE01 = sets, GE02 = GS06, GS06 unique in the interchange;
+// SE01 = segments ST..SE, SE02 = ST02, ST02 unique in the group; trailers missing at end of file,
+// trailers without headers, GS outside an ISA, ST outside a GS, segments between sets.
+//
+// Push model: an EnvelopeObserver is told about every envelope boundary and every segment, in
+// order. A missing trailer closes its envelope implicitly (the observer still gets the *_end call
+// with the flag set), so a consumer sees well-nested begin/end pairs whatever the input.
+// After an error the reader resynchronises at the next ST, GS or ISA: the other transactions of
+// the file are still delivered.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "soc278/core/diagnostic.hpp"
+#include "soc278/x12/chunk_reader.hpp"
+#include "soc278/x12/segment.hpp"
+
+namespace soc278::x12 {
+
+// Envelope-level findings carried on the infos below; the acknowledgment writers read them.
+struct EnvelopeFindings {
+  std::vector<core::DiagCode> codes;  // at most a handful per envelope
+  [[nodiscard]] bool any() const noexcept { return !codes.empty(); }
+  [[nodiscard]] bool has(core::DiagCode c) const noexcept;
+  void add(core::DiagCode c);
+};
+
+struct InterchangeInfo {
+  IsaHeader isa;
+  std::uint64_t byte_offset = 0;
+  std::uint64_t ordinal = 0;       // segment ordinal of the ISA
+  std::uint32_t index = 0;         // 1-based interchange number in the file
+  std::uint32_t groups = 0;        // GS counted so far
+  bool trailer_seen = false;
+  std::string trailer_count;       // IEA01 as sent
+  std::string trailer_control;     // IEA02 as sent
+  EnvelopeFindings findings;       // ISA field, IEA and structure findings (TA1 level)
+};
+
+struct GroupInfo {
+  std::string functional_id;       // GS01
+  std::string sender, receiver;    // GS02, GS03
+  std::string date, time;          // GS04, GS05
+  std::string control_number;      // GS06
+  std::string agency;              // GS07
+  std::string version;             // GS08
+  std::uint64_t byte_offset = 0;
+  std::uint64_t ordinal = 0;
+  std::uint32_t index = 0;         // 1-based in the interchange
+  std::uint32_t transactions = 0;  // ST counted so far
+  bool trailer_seen = false;
+  std::string trailer_count;       // GE01 as sent
+  EnvelopeFindings findings;       // AK905 level
+};
+
+struct TransactionInfo {
+  std::string id;                  // ST01
+  std::string control_number;      // ST02
+  std::string convention;          // ST03
+  std::uint64_t byte_offset = 0;
+  std::uint64_t ordinal = 0;
+  std::uint32_t index = 0;         // 1-based in the group
+  std::uint32_t segments = 0;      // counted so far, ST included
+  bool trailer_seen = false;
+  EnvelopeFindings findings;       // IK502 level
+};
+
+enum class SegmentRole : std::uint8_t {
+  interchange_header,   // ISA
+  interchange_trailer,  // IEA
+  group_header,         // GS
+  group_trailer,        // GE
+  transaction_header,   // ST
+  transaction_body,     // BHT ... (between ST and SE)
+  transaction_trailer,  // SE
+  interchange_segment,  // TA1 (directly under ISA)
+  stray,                // outside where it may stand; reported and skipped
+};
+
+class EnvelopeObserver {
+ public:
+  virtual ~EnvelopeObserver() = default;
+  virtual void on_interchange_begin(const InterchangeInfo&) {}
+  virtual void on_interchange_end(const InterchangeInfo&) {}
+  virtual void on_group_begin(const InterchangeInfo&, const GroupInfo&) {}
+  virtual void on_group_end(const InterchangeInfo&, const GroupInfo&) {}
+  virtual void on_transaction_begin(const GroupInfo&, const TransactionInfo&) {}
+  // Every segment of a set, ST and SE included; `position_in_set` counts from ST = 1 (IK302).
+  virtual void on_transaction_segment(const TransactionInfo&, const SegmentView&, std::uint32_t /*position_in_set*/) {}
+  virtual void on_transaction_end(const GroupInfo&, const TransactionInfo&) {}
+  // Every segment read, with its role, after the calls above for it.
+  virtual void on_segment(const SegmentView&, SegmentRole) {}
+};
+
+struct EnvelopeStats {
+  std::uint64_t segments = 0;
+  std::uint32_t interchanges = 0;
+  std::uint32_t groups = 0;
+  std::uint32_t transactions = 0;
+};
+
+class EnvelopeReader {
+ public:
+  EnvelopeReader(ChunkReader& reader, core::DiagnosticSink& sink, EnvelopeObserver& observer)
+      : reader_(reader), sink_(sink), observer_(observer) {}
+
+  // Reads to the end of input. Never throws on bad input; everything found goes to the sink.
+  void run();
+  [[nodiscard]] const EnvelopeStats& stats() const noexcept { return stats_; }
+
+ private:
+  void on_isa(const SegmentView& s);
+  void on_iea(const SegmentView& s);
+  void on_gs(const SegmentView& s);
+  void on_ge(const SegmentView& s);
+  void on_st(const SegmentView& s);
+  void on_se(const SegmentView& s);
+  void on_other(const SegmentView& s);
+  void close_transaction(const SegmentView* at, bool trailer_missing);
+  void close_group(const SegmentView* at, bool trailer_missing);
+  void close_interchange(const SegmentView* at, bool trailer_missing);
+  void check_isa_fields(const SegmentView& s);
+  void report(core::DiagCode code, const SegmentView* at, std::uint16_t element, std::string message,
+              std::uint32_t in_set = 0);
+
+  ChunkReader& reader_;
+  core::DiagnosticSink& sink_;
+  EnvelopeObserver& observer_;
+  EnvelopeStats stats_;
+  InterchangeInfo interchange_;
+  GroupInfo group_;
+  TransactionInfo transaction_;
+  bool in_interchange_ = false;
+  bool in_group_ = false;
+  bool in_transaction_ = false;
+  bool stray_run_ = false;         // a run of stray segments already reported
+  enum class Skip : std::uint8_t { none, until_isa, until_gs } skip_ = Skip::none;  // resync after a structural error
+  // Control numbers already used (GS06 in the interchange, ST02 in the group), as hashes in an
+  // open-addressing table: memory grows with the group, never with the segment count.
+  class ControlSet {
+   public:
+    bool insert(std::string_view control);  // false when already present
+    void clear() noexcept;
+   private:
+    std::vector<std::uint64_t> slots_;
+    std::size_t size_ = 0;
+  };
+  ControlSet group_controls_;
+  ControlSet set_controls_;
+  std::uint64_t last_offset_ = 0;
+  std::uint64_t last_ordinal_ = 0;
+};
+
+}  // namespace soc278::x12

@@ -1,0 +1,26 @@
+// src/app/input.hpp — private: opening inputs ("-" is standard input) and printing findings.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "soc278/core/diagnostic.hpp"
+#include "soc278/x12/byte_source.hpp"
+
+namespace soc278::app {
+
+struct OpenInput {
+  std::unique_ptr<x12::ByteSource> source;
+  int fd = -1;          // closed by the destructor when owned
+  std::string error;    // why it could not be opened
+  ~OpenInput();
+};
+
+// Opens `path` for reading ("-" = standard input). On failure `source` is null and `error` says why.
+[[nodiscard]] std::unique_ptr<OpenInput> open_input(const std::string& path);
+
+// "file:byte: segment N (ST position M, element K) code: message"
+[[nodiscard]] std::string format_diagnostic(const std::string& file, const core::Diagnostic& d);
+
+}  // namespace soc278::app

@@ -1,0 +1,385 @@
+#include "soc278/x12/envelope.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include "soc278/x12/values.hpp"
+
+namespace soc278::x12 {
+namespace {
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  return s;
+}
+
+// Control numbers compare as numbers where both are numeric (IEA02 "1" equals ISA13 "000000001"),
+// else as text.
+bool same_control(std::string_view a, std::string_view b) {
+  a = trim(a);
+  b = trim(b);
+  const auto x = parse_integer(a);
+  const auto y = parse_integer(b);
+  if (x && y) return *x == *y;
+  return a == b;
+}
+
+std::uint64_t hash_text(std::string_view s) noexcept {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a; 0 is reserved for empty slots
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h == 0 ? 1 : h;
+}
+
+bool one_of(std::string_view v, std::initializer_list<std::string_view> codes) {
+  return std::find(codes.begin(), codes.end(), v) != codes.end();
+}
+
+}  // namespace
+
+bool EnvelopeFindings::has(core::DiagCode c) const noexcept {
+  return std::find(codes.begin(), codes.end(), c) != codes.end();
+}
+
+void EnvelopeFindings::add(core::DiagCode c) {
+  if (!has(c)) codes.push_back(c);
+}
+
+bool EnvelopeReader::ControlSet::insert(std::string_view control) {
+  if ((size_ + 1) * 2 > slots_.size()) {
+    std::vector<std::uint64_t> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(16, old.size() * 2), 0);
+    size_ = 0;
+    for (std::uint64_t h : old) {
+      if (h == 0) continue;
+      std::size_t i = h & (slots_.size() - 1);
+      while (slots_[i] != 0) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = h;
+      ++size_;
+    }
+  }
+  const std::uint64_t h = hash_text(trim(control));
+  std::size_t i = h & (slots_.size() - 1);
+  while (slots_[i] != 0) {
+    if (slots_[i] == h) return false;
+    i = (i + 1) & (slots_.size() - 1);
+  }
+  slots_[i] = h;
+  ++size_;
+  return true;
+}
+
+void EnvelopeReader::ControlSet::clear() noexcept {
+  std::fill(slots_.begin(), slots_.end(), 0);
+  size_ = 0;
+}
+
+void EnvelopeReader::report(core::DiagCode code, const SegmentView* at, std::uint16_t element, std::string message,
+                            std::uint32_t in_set) {
+  core::SourcePosition p;
+  p.file = reader_.file();
+  p.byte_offset = at != nullptr ? at->byte_offset() : reader_.bytes_read();
+  p.segment_in_file = at != nullptr ? at->ordinal() : reader_.segments_read();
+  p.segment_in_set = in_set;
+  p.element = element;
+  sink_.report(core::make_diagnostic(code, p, at != nullptr ? at->id() : std::string_view{}, std::move(message)));
+}
+
+void EnvelopeReader::run() {
+  SegmentView s;
+  while (reader_.next(s, sink_) == ReadStatus::segment) {
+    ++stats_.segments;
+    last_offset_ = s.byte_offset();
+    last_ordinal_ = s.ordinal();
+    const std::string_view id = s.id();
+    if (id == "ISA") {
+      on_isa(s);
+    } else if (id == "IEA") {
+      on_iea(s);
+    } else if (id == "GS") {
+      on_gs(s);
+    } else if (id == "GE") {
+      on_ge(s);
+    } else if (id == "ST") {
+      on_st(s);
+    } else if (id == "SE") {
+      on_se(s);
+    } else {
+      on_other(s);
+    }
+  }
+  // End of input: whatever is still open has lost its trailer.
+  if (in_transaction_) close_transaction(nullptr, true);
+  if (in_group_) close_group(nullptr, true);
+  if (in_interchange_) close_interchange(nullptr, true);
+}
+
+void EnvelopeReader::check_isa_fields(const SegmentView& s) {
+  const IsaHeader& h = reader_.isa();
+  auto bad = [&](core::DiagCode code, std::uint16_t element, std::string_view expected, std::string_view found) {
+    report(code, &s, element, fmt::format("ISA{:02}: expected {}, found '{}'", element, expected, found));
+    interchange_.findings.add(code);
+  };
+  if (!one_of(h.authorization_qualifier, {"00", "01", "02", "03", "04", "05", "06"}))
+    bad(core::DiagCode::isa_authorization_qualifier_invalid, 1, "00-06", h.authorization_qualifier);
+  if (!one_of(h.security_qualifier, {"00", "01"})) bad(core::DiagCode::isa_security_qualifier_invalid, 3, "00 or 01", h.security_qualifier);
+  const std::initializer_list<std::string_view> qualifiers = {"01", "14", "20", "27", "28", "29", "30", "33", "ZZ"};
+  if (!one_of(h.sender_qualifier, qualifiers))
+    bad(core::DiagCode::isa_sender_qualifier_invalid, 5, "an ISA05 id qualifier (01 14 20 27 28 29 30 33 ZZ)", h.sender_qualifier);
+  if (trim(h.sender_id).empty()) bad(core::DiagCode::isa_sender_invalid, 6, "a sender id", h.sender_id);
+  if (!one_of(h.receiver_qualifier, qualifiers))
+    bad(core::DiagCode::isa_receiver_qualifier_invalid, 7, "an ISA07 id qualifier (01 14 20 27 28 29 30 33 ZZ)", h.receiver_qualifier);
+  if (trim(h.receiver_id).empty()) bad(core::DiagCode::isa_receiver_invalid, 8, "a receiver id", h.receiver_id);
+  if (!parse_date_yymmdd(h.date)) bad(core::DiagCode::isa_date_invalid, 9, "a YYMMDD date", h.date);
+  if (h.time.size() != 4 || !parse_time(h.time)) bad(core::DiagCode::isa_time_invalid, 10, "an HHMM time", h.time);
+  // 00501 is what HIPAA 5010 mandates; 00401 envelopes around 5010 sets still circulate (the
+  // OopFactory corpus copies), so they are read and the choice is documented in docs/conformance.md.
+  if (!one_of(h.version, {"00501", "00401"})) bad(core::DiagCode::isa_version_unsupported, 12, "00501 (or 00401)", h.version);
+  if (!is_digits(h.control_number, 9)) bad(core::DiagCode::isa_control_number_invalid, 13, "9 digits", h.control_number);
+  if (!one_of(h.ack_requested, {"0", "1"})) bad(core::DiagCode::isa_ack_requested_invalid, 14, "0 or 1", h.ack_requested);
+  if (!one_of(h.usage, {"P", "T", "I"})) bad(core::DiagCode::isa_usage_invalid, 15, "P, T or I", h.usage);
+}
+
+void EnvelopeReader::on_isa(const SegmentView& s) {
+  if (in_transaction_) close_transaction(&s, true);
+  if (in_group_) close_group(&s, true);
+  if (in_interchange_) close_interchange(&s, true);
+  interchange_ = InterchangeInfo{};
+  interchange_.isa = reader_.isa();
+  interchange_.byte_offset = s.byte_offset();
+  interchange_.ordinal = s.ordinal();
+  interchange_.index = ++stats_.interchanges;
+  if (!interchange_.isa.fixed_width) interchange_.findings.add(core::DiagCode::x12_isa_not_fixed_width);
+  group_controls_.clear();
+  in_interchange_ = true;
+  skip_ = Skip::none;
+  stray_run_ = false;
+  check_isa_fields(s);
+  observer_.on_interchange_begin(interchange_);
+  observer_.on_segment(s, SegmentRole::interchange_header);
+}
+
+void EnvelopeReader::on_iea(const SegmentView& s) {
+  if (!in_interchange_) {
+    report(core::DiagCode::iea_without_isa, &s, 0, "expected ISA before IEA, found IEA outside any interchange");
+    observer_.on_segment(s, SegmentRole::stray);
+    return;
+  }
+  if (in_transaction_) close_transaction(&s, true);
+  if (in_group_) close_group(&s, true);
+  interchange_.trailer_seen = true;
+  interchange_.trailer_count = s.element(1);
+  interchange_.trailer_control = s.element(2);
+  const auto count = parse_integer(s.element(1));
+  if (!count || *count != interchange_.groups) {
+    report(core::DiagCode::iea_count_mismatch, &s, 1,
+           fmt::format("IEA01 says '{}', counted {} functional group(s) in interchange {}", s.element(1),
+                       interchange_.groups, trim(interchange_.isa.control_number)));
+    interchange_.findings.add(core::DiagCode::iea_count_mismatch);
+  }
+  if (!same_control(s.element(2), interchange_.isa.control_number)) {
+    report(core::DiagCode::iea_control_mismatch, &s, 2,
+           fmt::format("IEA02 says '{}', expected ISA13 '{}'", s.element(2), interchange_.isa.control_number));
+    interchange_.findings.add(core::DiagCode::iea_control_mismatch);
+  }
+  observer_.on_segment(s, SegmentRole::interchange_trailer);
+  close_interchange(&s, false);
+}
+
+void EnvelopeReader::on_gs(const SegmentView& s) {
+  if (!in_interchange_) {
+    if (skip_ != Skip::until_isa) {
+      report(core::DiagCode::gs_outside_interchange, &s, 0,
+             "expected ISA before GS, found GS outside any interchange; skipping to the next ISA");
+    }
+    skip_ = Skip::until_isa;
+    observer_.on_segment(s, SegmentRole::stray);
+    return;
+  }
+  if (in_transaction_) close_transaction(&s, true);
+  if (in_group_) close_group(&s, true);
+  group_ = GroupInfo{};
+  group_.functional_id = s.element(1);
+  group_.sender = s.element(2);
+  group_.receiver = s.element(3);
+  group_.date = s.element(4);
+  group_.time = s.element(5);
+  group_.control_number = s.element(6);
+  group_.agency = s.element(7);
+  group_.version = s.element(8);
+  group_.byte_offset = s.byte_offset();
+  group_.ordinal = s.ordinal();
+  group_.index = ++interchange_.groups;
+  ++stats_.groups;
+  set_controls_.clear();
+  in_group_ = true;
+  skip_ = Skip::none;
+  stray_run_ = false;
+  if (!group_controls_.insert(group_.control_number)) {
+    report(core::DiagCode::gs_duplicate_control, &s, 6,
+           fmt::format("expected a GS06 unique in interchange {}, found '{}' again", trim(interchange_.isa.control_number),
+                       group_.control_number));
+    group_.findings.add(core::DiagCode::gs_duplicate_control);
+  }
+  observer_.on_group_begin(interchange_, group_);
+  observer_.on_segment(s, SegmentRole::group_header);
+}
+
+void EnvelopeReader::on_ge(const SegmentView& s) {
+  if (!in_group_) {
+    report(core::DiagCode::ge_without_gs, &s, 0, "expected GS before GE, found GE outside any functional group");
+    if (in_interchange_) interchange_.findings.add(core::DiagCode::ge_without_gs);
+    observer_.on_segment(s, SegmentRole::stray);
+    return;
+  }
+  if (in_transaction_) close_transaction(&s, true);
+  group_.trailer_seen = true;
+  group_.trailer_count = s.element(1);
+  const auto count = parse_integer(s.element(1));
+  if (!count || *count != group_.transactions) {
+    report(core::DiagCode::ge_count_mismatch, &s, 1,
+           fmt::format("GE01 says '{}', counted {} transaction set(s) in group {}", s.element(1), group_.transactions,
+                       group_.control_number));
+    group_.findings.add(core::DiagCode::ge_count_mismatch);
+  }
+  if (!same_control(s.element(2), group_.control_number)) {
+    report(core::DiagCode::ge_control_mismatch, &s, 2,
+           fmt::format("GE02 says '{}', expected GS06 '{}'", s.element(2), group_.control_number));
+    group_.findings.add(core::DiagCode::ge_control_mismatch);
+  }
+  observer_.on_segment(s, SegmentRole::group_trailer);
+  close_group(&s, false);
+}
+
+void EnvelopeReader::on_st(const SegmentView& s) {
+  if (!in_group_) {
+    if (skip_ == Skip::none) {
+      report(core::DiagCode::st_outside_group, &s, 0,
+             in_interchange_ ? "expected GS before ST, found ST outside any functional group; skipping to the next GS"
+                             : "expected ISA and GS before ST, found ST outside any interchange; skipping to the next ISA");
+      if (in_interchange_) interchange_.findings.add(core::DiagCode::st_outside_group);
+      skip_ = in_interchange_ ? Skip::until_gs : Skip::until_isa;
+    }
+    observer_.on_segment(s, SegmentRole::stray);
+    return;
+  }
+  if (in_transaction_) close_transaction(&s, true);
+  transaction_ = TransactionInfo{};
+  transaction_.id = s.element(1);
+  transaction_.control_number = s.element(2);
+  transaction_.convention = s.element(3);
+  transaction_.byte_offset = s.byte_offset();
+  transaction_.ordinal = s.ordinal();
+  transaction_.index = ++group_.transactions;
+  transaction_.segments = 1;
+  ++stats_.transactions;
+  in_transaction_ = true;
+  stray_run_ = false;
+  if (!set_controls_.insert(transaction_.control_number)) {
+    report(core::DiagCode::st_duplicate_control, &s, 2,
+           fmt::format("expected an ST02 unique in group {}, found '{}' again", group_.control_number,
+                       transaction_.control_number),
+           1);
+    transaction_.findings.add(core::DiagCode::st_duplicate_control);
+  }
+  observer_.on_transaction_begin(group_, transaction_);
+  observer_.on_transaction_segment(transaction_, s, 1);
+  observer_.on_segment(s, SegmentRole::transaction_header);
+}
+
+void EnvelopeReader::on_se(const SegmentView& s) {
+  if (!in_transaction_) {
+    if (skip_ == Skip::none) {
+      report(core::DiagCode::se_without_st, &s, 0, "expected ST before SE, found SE outside any transaction set");
+      if (in_group_) group_.findings.add(core::DiagCode::se_without_st);
+    }
+    observer_.on_segment(s, SegmentRole::stray);
+    return;
+  }
+  ++transaction_.segments;
+  transaction_.trailer_seen = true;
+  const auto count = parse_integer(s.element(1));
+  if (!count || *count != transaction_.segments) {
+    report(core::DiagCode::se_count_mismatch, &s, 1,
+           fmt::format("SE01 says '{}', counted {} segments from ST to SE in set {}", s.element(1), transaction_.segments,
+                       transaction_.control_number),
+           transaction_.segments);
+    transaction_.findings.add(core::DiagCode::se_count_mismatch);
+  }
+  if (trim(s.element(2)) != trim(transaction_.control_number)) {
+    report(core::DiagCode::se_control_mismatch, &s, 2,
+           fmt::format("SE02 says '{}', expected ST02 '{}'", s.element(2), transaction_.control_number),
+           transaction_.segments);
+    transaction_.findings.add(core::DiagCode::se_control_mismatch);
+  }
+  observer_.on_transaction_segment(transaction_, s, transaction_.segments);
+  observer_.on_segment(s, SegmentRole::transaction_trailer);
+  close_transaction(&s, false);
+}
+
+void EnvelopeReader::on_other(const SegmentView& s) {
+  if (in_transaction_) {
+    ++transaction_.segments;
+    observer_.on_transaction_segment(transaction_, s, transaction_.segments);
+    observer_.on_segment(s, SegmentRole::transaction_body);
+    return;
+  }
+  if (s.is("TA1") && in_interchange_ && !in_group_) {
+    observer_.on_segment(s, SegmentRole::interchange_segment);
+    return;
+  }
+  if (skip_ == Skip::none && !stray_run_) {
+    if (s.is("TA1")) {
+      report(core::DiagCode::ta1_misplaced, &s, 0, "expected TA1 directly under ISA, found it inside a functional group");
+    } else {
+      report(core::DiagCode::segment_outside_transaction, &s, 0,
+             fmt::format("expected ST, GS, GE or IEA, found {} outside any transaction set; skipping to the next ST",
+                         s.id()));
+    }
+    if (in_interchange_) interchange_.findings.add(s.is("TA1") ? core::DiagCode::ta1_misplaced
+                                                               : core::DiagCode::segment_outside_transaction);
+    stray_run_ = true;
+  }
+  observer_.on_segment(s, SegmentRole::stray);
+}
+
+void EnvelopeReader::close_transaction(const SegmentView* at, bool trailer_missing) {
+  if (trailer_missing) {
+    report(core::DiagCode::se_missing, at,
+           0,
+           fmt::format("expected SE to close transaction set {} (ST at byte {}), found {}", transaction_.control_number,
+                       transaction_.byte_offset, at != nullptr ? std::string(at->id()) : std::string("the end of the input")));
+    transaction_.findings.add(core::DiagCode::se_missing);
+  }
+  in_transaction_ = false;
+  observer_.on_transaction_end(group_, transaction_);
+}
+
+void EnvelopeReader::close_group(const SegmentView* at, bool trailer_missing) {
+  if (trailer_missing) {
+    report(core::DiagCode::ge_missing, at, 0,
+           fmt::format("expected GE to close functional group {} (GS at byte {}), found {}", group_.control_number,
+                       group_.byte_offset, at != nullptr ? std::string(at->id()) : std::string("the end of the input")));
+    group_.findings.add(core::DiagCode::ge_missing);
+  }
+  in_group_ = false;
+  observer_.on_group_end(interchange_, group_);
+}
+
+void EnvelopeReader::close_interchange(const SegmentView* at, bool trailer_missing) {
+  if (trailer_missing) {
+    report(core::DiagCode::iea_missing, at, 0,
+           fmt::format("expected IEA to close interchange {} (ISA at byte {}), found {}",
+                       trim(interchange_.isa.control_number), interchange_.byte_offset,
+                       at != nullptr ? std::string(at->id()) : std::string("the end of the input")));
+    interchange_.findings.add(core::DiagCode::iea_missing);
+  }
+  in_interchange_ = false;
+  observer_.on_interchange_end(interchange_);
+}
+
+}  // namespace soc278::x12
