@@ -58,6 +58,8 @@ struct Diagnostic {
   SourcePosition at;
   std::array<char, 4> segment_id{};  // copied, NUL-terminated: the chunk holding the segment is reused
   std::string loop_id;               // guide loop id ("2000E") when known
+  std::string element_ref;           // X12 data element reference number ("1322"), for IK402
+  std::string found_value;           // the offending value as sent (IK404), possibly cut to 99 chars
   std::string message;               // expected vs found: "SE01 says 14, counted 15 (ST..SE)"
 
   [[nodiscard]] std::string_view segment() const noexcept { return {segment_id.data()}; }
