@@ -146,16 +146,10 @@ bool ChunkReader::read_isa(SegmentView& out, core::DiagnosticSink& sink) {
   const char* p = buffer_.data() + pos_;
   const std::size_t avail = available();
   const char sep = avail > 3 ? p[3] : '\0';
-  if (avail < isa_length && eof_) {
-    report(sink, core::DiagCode::x12_isa_truncated, at, "ISA",
-           fmt::format("the input ends {} bytes into an ISA header; an ISA is 106 bytes", avail));
-    pos_ = end_;
-    return false;
-  }
   Delimiters d;
   d.element = sep;
   std::size_t length = isa_length;
-  bool fixed = grammar::isa_fixed_layout(std::string_view(p, std::min(avail, isa_length)), sep);
+  const bool fixed = avail >= isa_length && grammar::isa_fixed_layout(std::string_view(p, isa_length), sep);
   if (fixed) {
     d.component = p[104];
     d.segment = p[105];
@@ -166,10 +160,15 @@ bool ChunkReader::read_isa(SegmentView& out, core::DiagnosticSink& sink) {
     const std::size_t limit = std::min<std::size_t>(avail, isa_length + 200);
     for (; i < limit && seps < 16; ++i) seps += (p[i] == sep);
     if (seps < 16 || i + 1 >= limit) {
-      report(sink, core::DiagCode::x12_isa_not_fixed_width, at, "ISA",
-             fmt::format("expected 16 ISA elements separated by '{}' within {} bytes, found {}; skipping to the next ISA",
-                         preview(&sep, 1), limit, seps));
-      pos_ += 3;
+      if (avail < isa_length && eof_) {
+        report(sink, core::DiagCode::x12_isa_truncated, at, "ISA",
+               fmt::format("the input ends {} bytes into an ISA header; an ISA is 106 bytes", avail));
+      } else {
+        report(sink, core::DiagCode::x12_isa_not_fixed_width, at, "ISA",
+               fmt::format("expected 16 ISA elements separated by '{}' within {} bytes, found {}; skipping to the next ISA",
+                           preview(&sep, 1), limit, seps));
+      }
+      pos_ += std::min<std::size_t>(3, avail);
       in_garbage_ = true;
       return false;
     }
@@ -289,6 +288,7 @@ ReadStatus ChunkReader::next(SegmentView& out, core::DiagnosticSink& sink) {
       if (available() > options_.max_segment_length) break;
       if (!fill()) break;
     }
+    p = buffer_.data() + pos_;  // fill() may have moved the data to the front of the buffer
     const std::uint64_t at = offset_here();
     std::size_t length = 0;
     if (t == nullptr) {
@@ -317,8 +317,16 @@ ReadStatus ChunkReader::next(SegmentView& out, core::DiagnosticSink& sink) {
     scanned_ = 0;
     std::size_t body = length;
     if (delimiters_.segment == '\n' && body > 0 && p[body - 1] == '\r') --body;  // CRLF with a newline terminator
-    ++ordinal_;
-    const bool fits = out.assign(p, body, delimiters_, at, ordinal_);
+    const std::uint64_t ordinal = ordinal_ + 1;
+    if (body > options_.max_segment_length) {
+      // Found within one chunk but still over the limit: the same rule whatever the chunking.
+      report(sink, core::DiagCode::x12_segment_too_long, at, std::string_view(p, std::min<std::size_t>(3, body)),
+             fmt::format("expected a segment terminator '{}' within {} bytes, found none; skipped to the next terminator",
+                         preview(&delimiters_.segment, 1), options_.max_segment_length));
+      ++ordinal_;
+      continue;
+    }
+    const bool fits = out.assign(p, body, delimiters_, at, ordinal);
     if (!valid_segment_id(out.id())) {
       if (!bad_id_run_) {
         report(sink, core::DiagCode::x12_segment_id_invalid, at, "",
@@ -333,6 +341,7 @@ ReadStatus ChunkReader::next(SegmentView& out, core::DiagnosticSink& sink) {
       report(sink, core::DiagCode::x12_too_many_elements, at, out.id(),
              fmt::format("expected at most {} elements, found more; the rest are ignored", SegmentView::max_elements - 1));
     }
+    ++ordinal_;
     return ReadStatus::segment;
   }
 }

@@ -231,8 +231,10 @@ void EnvelopeReader::on_gs(const SegmentView& s) {
 
 void EnvelopeReader::on_ge(const SegmentView& s) {
   if (!in_group_) {
-    report(core::DiagCode::ge_without_gs, &s, 0, "expected GS before GE, found GE outside any functional group");
-    if (in_interchange_) interchange_.findings.add(core::DiagCode::ge_without_gs);
+    if (skip_ == Skip::none) {
+      report(core::DiagCode::ge_without_gs, &s, 0, "expected GS before GE, found GE outside any functional group");
+      if (in_interchange_) interchange_.findings.add(core::DiagCode::ge_without_gs);
+    }
     observer_.on_segment(s, SegmentRole::stray);
     return;
   }
