@@ -136,6 +136,7 @@ class SummaryPrinter final : public x12::EnvelopeObserver {
                                t.convention, t.byte_offset, t.segments, t.trailer_seen ? "" : " (no SE)");
     }
   }
+  [[nodiscard]] bool wants_every_segment() const override { return dump_; }
   void on_segment(const x12::SegmentView& s, x12::SegmentRole role) override {
     if (!dump_) return;
     const std::string text = show_phi_ ? std::string(s.text()) : redact_segment(s);

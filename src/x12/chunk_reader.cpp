@@ -18,9 +18,11 @@ bool is_alnum(char c) noexcept {
 
 bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 
-bool valid_segment_id(std::string_view id) noexcept {
-  if (id.size() < 2 || id.size() > 3) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+inline bool id_char(char c) noexcept { return static_cast<unsigned char>(c - 'A') < 26u || static_cast<unsigned char>(c - '0') < 10u; }
+
+inline bool valid_segment_id(std::string_view id) noexcept {
+  const std::size_t n = id.size();
+  return (n == 2 || n == 3) && id_char(id[0]) && id_char(id[1]) && (n == 2 || id_char(id[2]));
 }
 
 // A short, printable rendering of bytes for messages: never more than 24 characters.
@@ -255,7 +257,7 @@ ReadStatus ChunkReader::next(SegmentView& out, core::DiagnosticSink& sink) {
       ++ordinal_;
       continue;
     }
-    skip_whitespace();
+    if (available() == 0 || is_space(buffer_[pos_])) skip_whitespace();
     if (available() == 0) {
       if (io_failed_) {
         report(sink, core::DiagCode::input_io_error, offset_here(), "", "the input could not be read to its end");
@@ -267,7 +269,7 @@ ReadStatus ChunkReader::next(SegmentView& out, core::DiagnosticSink& sink) {
       }
       return ReadStatus::end;
     }
-    ensure(4);
+    if (available() < 4) ensure(4);
     const char* p = buffer_.data() + pos_;
     const bool looks_like_isa = available() >= 4 && p[0] == 'I' && p[1] == 'S' && p[2] == 'A' && !is_alnum(p[3]);
     if (looks_like_isa) {
@@ -278,7 +280,18 @@ ReadStatus ChunkReader::next(SegmentView& out, core::DiagnosticSink& sink) {
       scan_for_isa(sink);
       continue;
     }
-    // A regular segment: find its terminator, refilling as needed, without rescanning.
+    // Fast path: the whole segment is in the buffer; one pass finds separators and terminator.
+    if (scanned_ == 0) {
+      const std::uint64_t at = offset_here();
+      const auto r = out.scan(p, std::min(available(), options_.max_segment_length + 2), delimiters_, at, ordinal_ + 1);
+      if (r.found && r.length <= options_.max_segment_length) {
+        std::size_t body = r.length;
+        pos_ += r.length + 1;
+        if (delimiters_.segment == '\n' && body > 0 && p[body - 1] == '\r') out.shorten(--body);
+        return finish_segment(out, sink, r.fits);
+      }
+    }
+    // Slow path: find the terminator, refilling as needed, without rescanning.
     const void* t = nullptr;
     for (;;) {
       const char* from = buffer_.data() + pos_ + scanned_;
@@ -326,24 +339,31 @@ ReadStatus ChunkReader::next(SegmentView& out, core::DiagnosticSink& sink) {
       ++ordinal_;
       continue;
     }
-    const bool fits = out.assign(p, body, delimiters_, at, ordinal);
-    if (!valid_segment_id(out.id())) {
-      if (!bad_id_run_) {
-        report(sink, core::DiagCode::x12_segment_id_invalid, at, "",
-               fmt::format("expected a segment id of 2-3 upper-case letters or digits, found '{}'",
-                           preview(out.id().data(), out.id().size())));
-      }
-      bad_id_run_ = true;
-    } else {
-      bad_id_run_ = false;
-    }
-    if (!fits) {
-      report(sink, core::DiagCode::x12_too_many_elements, at, out.id(),
-             fmt::format("expected at most {} elements, found more; the rest are ignored", SegmentView::max_elements - 1));
-    }
+    return finish_segment(out, sink, out.assign(p, body, delimiters_, at, ordinal));
+  }
+}
+
+ReadStatus ChunkReader::finish_segment(SegmentView& out, core::DiagnosticSink& sink, bool fits) {
+  const std::string_view id = out.id();
+  if (fits && !bad_id_run_ && valid_segment_id(id)) [[likely]] {
     ++ordinal_;
     return ReadStatus::segment;
   }
+  if (!valid_segment_id(id)) {
+    if (!bad_id_run_) {
+      report(sink, core::DiagCode::x12_segment_id_invalid, out.byte_offset(), "",
+             fmt::format("expected a segment id of 2-3 upper-case letters or digits, found '{}'", preview(id.data(), id.size())));
+    }
+    bad_id_run_ = true;
+  } else {
+    bad_id_run_ = false;
+  }
+  if (!fits) {
+    report(sink, core::DiagCode::x12_too_many_elements, out.byte_offset(), id,
+           fmt::format("expected at most {} elements, found more; the rest are ignored", SegmentView::max_elements - 1));
+  }
+  ++ordinal_;
+  return ReadStatus::segment;
 }
 
 }  // namespace soc278::x12

@@ -89,14 +89,22 @@ void EnvelopeReader::report(core::DiagCode code, const SegmentView* at, std::uin
   sink_.report(core::make_diagnostic(code, p, at != nullptr ? at->id() : std::string_view{}, std::move(message)));
 }
 
+void EnvelopeReader::segment(const SegmentView& s, SegmentRole role) {
+  if (every_segment_) observer_.on_segment(s, role);
+}
+
 void EnvelopeReader::run() {
   SegmentView s;
   while (reader_.next(s, sink_) == ReadStatus::segment) {
     ++stats_.segments;
     last_offset_ = s.byte_offset();
     last_ordinal_ = s.ordinal();
+    // Most segments are transaction bodies: only ids starting with I, G or S can be envelopes.
     const std::string_view id = s.id();
-    if (id == "ISA") {
+    const char first = id.empty() ? '\0' : id[0];
+    if (first != 'I' && first != 'G' && first != 'S') {
+      on_other(s);
+    } else if (id == "ISA") {
       on_isa(s);
     } else if (id == "IEA") {
       on_iea(s);
@@ -160,13 +168,13 @@ void EnvelopeReader::on_isa(const SegmentView& s) {
   stray_run_ = false;
   check_isa_fields(s);
   observer_.on_interchange_begin(interchange_);
-  observer_.on_segment(s, SegmentRole::interchange_header);
+  segment(s, SegmentRole::interchange_header);
 }
 
 void EnvelopeReader::on_iea(const SegmentView& s) {
   if (!in_interchange_) {
     report(core::DiagCode::iea_without_isa, &s, 0, "expected ISA before IEA, found IEA outside any interchange");
-    observer_.on_segment(s, SegmentRole::stray);
+    segment(s, SegmentRole::stray);
     return;
   }
   if (in_transaction_) close_transaction(&s, true);
@@ -186,7 +194,7 @@ void EnvelopeReader::on_iea(const SegmentView& s) {
            fmt::format("IEA02 says '{}', expected ISA13 '{}'", s.element(2), interchange_.isa.control_number));
     interchange_.findings.add(core::DiagCode::iea_control_mismatch);
   }
-  observer_.on_segment(s, SegmentRole::interchange_trailer);
+  segment(s, SegmentRole::interchange_trailer);
   close_interchange(&s, false);
 }
 
@@ -197,7 +205,7 @@ void EnvelopeReader::on_gs(const SegmentView& s) {
              "expected ISA before GS, found GS outside any interchange; skipping to the next ISA");
     }
     skip_ = Skip::until_isa;
-    observer_.on_segment(s, SegmentRole::stray);
+    segment(s, SegmentRole::stray);
     return;
   }
   if (in_transaction_) close_transaction(&s, true);
@@ -226,7 +234,7 @@ void EnvelopeReader::on_gs(const SegmentView& s) {
     group_.findings.add(core::DiagCode::gs_duplicate_control);
   }
   observer_.on_group_begin(interchange_, group_);
-  observer_.on_segment(s, SegmentRole::group_header);
+  segment(s, SegmentRole::group_header);
 }
 
 void EnvelopeReader::on_ge(const SegmentView& s) {
@@ -235,7 +243,7 @@ void EnvelopeReader::on_ge(const SegmentView& s) {
       report(core::DiagCode::ge_without_gs, &s, 0, "expected GS before GE, found GE outside any functional group");
       if (in_interchange_) interchange_.findings.add(core::DiagCode::ge_without_gs);
     }
-    observer_.on_segment(s, SegmentRole::stray);
+    segment(s, SegmentRole::stray);
     return;
   }
   if (in_transaction_) close_transaction(&s, true);
@@ -253,7 +261,7 @@ void EnvelopeReader::on_ge(const SegmentView& s) {
            fmt::format("GE02 says '{}', expected GS06 '{}'", s.element(2), group_.control_number));
     group_.findings.add(core::DiagCode::ge_control_mismatch);
   }
-  observer_.on_segment(s, SegmentRole::group_trailer);
+  segment(s, SegmentRole::group_trailer);
   close_group(&s, false);
 }
 
@@ -266,7 +274,7 @@ void EnvelopeReader::on_st(const SegmentView& s) {
       if (in_interchange_) interchange_.findings.add(core::DiagCode::st_outside_group);
       skip_ = in_interchange_ ? Skip::until_gs : Skip::until_isa;
     }
-    observer_.on_segment(s, SegmentRole::stray);
+    segment(s, SegmentRole::stray);
     return;
   }
   if (in_transaction_) close_transaction(&s, true);
@@ -290,7 +298,7 @@ void EnvelopeReader::on_st(const SegmentView& s) {
   }
   observer_.on_transaction_begin(group_, transaction_);
   observer_.on_transaction_segment(transaction_, s, 1);
-  observer_.on_segment(s, SegmentRole::transaction_header);
+  segment(s, SegmentRole::transaction_header);
 }
 
 void EnvelopeReader::on_se(const SegmentView& s) {
@@ -299,7 +307,7 @@ void EnvelopeReader::on_se(const SegmentView& s) {
       report(core::DiagCode::se_without_st, &s, 0, "expected ST before SE, found SE outside any transaction set");
       if (in_group_) group_.findings.add(core::DiagCode::se_without_st);
     }
-    observer_.on_segment(s, SegmentRole::stray);
+    segment(s, SegmentRole::stray);
     return;
   }
   ++transaction_.segments;
@@ -319,7 +327,7 @@ void EnvelopeReader::on_se(const SegmentView& s) {
     transaction_.findings.add(core::DiagCode::se_control_mismatch);
   }
   observer_.on_transaction_segment(transaction_, s, transaction_.segments);
-  observer_.on_segment(s, SegmentRole::transaction_trailer);
+  segment(s, SegmentRole::transaction_trailer);
   close_transaction(&s, false);
 }
 
@@ -327,11 +335,11 @@ void EnvelopeReader::on_other(const SegmentView& s) {
   if (in_transaction_) {
     ++transaction_.segments;
     observer_.on_transaction_segment(transaction_, s, transaction_.segments);
-    observer_.on_segment(s, SegmentRole::transaction_body);
+    segment(s, SegmentRole::transaction_body);
     return;
   }
   if (s.is("TA1") && in_interchange_ && !in_group_) {
-    observer_.on_segment(s, SegmentRole::interchange_segment);
+    segment(s, SegmentRole::interchange_segment);
     return;
   }
   if (skip_ == Skip::none && !stray_run_) {
@@ -346,7 +354,7 @@ void EnvelopeReader::on_other(const SegmentView& s) {
                                                                : core::DiagCode::segment_outside_transaction);
     stray_run_ = true;
   }
-  observer_.on_segment(s, SegmentRole::stray);
+  segment(s, SegmentRole::stray);
 }
 
 void EnvelopeReader::close_transaction(const SegmentView* at, bool trailer_missing) {

@@ -87,6 +87,90 @@ bool SegmentView::assign(const char* text, std::size_t length, const Delimiters&
   return true;
 }
 
+SegmentView::ScanResult SegmentView::scan(const char* text, std::size_t available, const Delimiters& d,
+                                          std::uint64_t byte_offset, std::uint64_t ordinal) noexcept {
+  ScanResult r;
+  std::size_t count = 0;
+  std::size_t i = 0;
+  std::size_t end = available;
+  const char sep = d.element;
+  const char term = d.segment;
+  const auto record = [&](std::size_t at) {
+    if (count < max_elements) bounds_[count] = static_cast<std::uint32_t>(at);
+    ++count;
+  };
+#if defined(__SSE2__)
+  const __m128i sep_v = _mm_set1_epi8(sep);
+  const __m128i term_v = _mm_set1_epi8(term);
+  for (; i + 16 <= available; i += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+    unsigned seps = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, sep_v)));
+    const unsigned terms = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, term_v)));
+    if (terms != 0) {
+      const unsigned stop = static_cast<unsigned>(__builtin_ctz(terms));
+      seps &= (1u << stop) - 1u;
+      while (seps != 0) {
+        record(i + static_cast<unsigned>(__builtin_ctz(seps)));
+        seps &= seps - 1;
+      }
+      end = i + stop;
+      r.found = true;
+      break;
+    }
+    while (seps != 0) {
+      record(i + static_cast<unsigned>(__builtin_ctz(seps)));
+      seps &= seps - 1;
+    }
+  }
+#endif
+  if (!r.found) {
+    for (; i < available; ++i) {
+      const char c = text[i];
+      if (c == term) {
+        end = i;
+        r.found = true;
+        break;
+      }
+      if (c == sep) record(i);
+    }
+  }
+  if (!r.found) return r;
+  text_ = text;
+  length_ = static_cast<std::uint32_t>(end);
+  delimiters_ = d;
+  byte_offset_ = byte_offset;
+  ordinal_ = ordinal;
+  r.length = end;
+  if (count == 0) {
+    id_length_ = length_;
+    element_count_ = 0;
+    bounds_[0] = length_;
+    return r;
+  }
+  id_length_ = bounds_[0];
+  if (count > max_elements) {
+    element_count_ = static_cast<std::uint32_t>(max_elements - 1);
+    r.fits = false;
+    return r;
+  }
+  element_count_ = static_cast<std::uint32_t>(count);
+  bounds_[count] = length_;
+  return r;
+}
+
+void SegmentView::shorten(std::size_t new_length) noexcept {
+  if (new_length >= length_) return;
+  length_ = static_cast<std::uint32_t>(new_length);
+  if (element_count_ == 0) {
+    id_length_ = length_;
+    bounds_[0] = length_;
+    return;
+  }
+  while (element_count_ > 0 && bounds_[element_count_ - 1] >= new_length) --element_count_;
+  bounds_[element_count_] = length_;
+  if (element_count_ == 0) id_length_ = length_;
+}
+
 OwnedSegment copy(const SegmentView& s) {
   return OwnedSegment{std::string(s.text()), s.delimiters(), s.byte_offset(), s.ordinal()};
 }

@@ -63,6 +63,7 @@ class TraceSink final : public core::DiagnosticSink {
 class TraceObserver final : public x12::EnvelopeObserver {
  public:
   explicit TraceObserver(ReadTrace& t) : t_(t) {}
+  [[nodiscard]] bool wants_every_segment() const override { return true; }
   void on_segment(const x12::SegmentView& s, x12::SegmentRole role) override {
     t_.segments.push_back(fmt::format("{}@{}[{}]:{}", s.ordinal(), s.byte_offset(), static_cast<int>(role), s.text()));
   }

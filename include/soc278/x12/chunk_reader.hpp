@@ -71,6 +71,7 @@ class ChunkReader {
   void skip_whitespace();
   bool read_isa(SegmentView& out, core::DiagnosticSink& sink);
   void scan_for_isa(core::DiagnosticSink& sink);
+  ReadStatus finish_segment(SegmentView& out, core::DiagnosticSink& sink, bool fits);
   void report(core::DiagnosticSink& sink, core::DiagCode code, std::uint64_t at, std::string_view seg,
               std::string message) const;
 

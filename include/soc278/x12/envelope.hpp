@@ -94,8 +94,10 @@ class EnvelopeObserver {
   // Every segment of a set, ST and SE included; `position_in_set` counts from ST = 1 (IK302).
   virtual void on_transaction_segment(const TransactionInfo&, const SegmentView&, std::uint32_t /*position_in_set*/) {}
   virtual void on_transaction_end(const GroupInfo&, const TransactionInfo&) {}
-  // Every segment read, with its role, after the calls above for it.
+  // Every segment read, with its role, after the calls above for it. Called only when
+  // wants_every_segment() says so (asked once): most consumers need the transaction calls alone.
   virtual void on_segment(const SegmentView&, SegmentRole) {}
+  [[nodiscard]] virtual bool wants_every_segment() const { return false; }
 };
 
 struct EnvelopeStats {
@@ -108,13 +110,14 @@ struct EnvelopeStats {
 class EnvelopeReader {
  public:
   EnvelopeReader(ChunkReader& reader, core::DiagnosticSink& sink, EnvelopeObserver& observer)
-      : reader_(reader), sink_(sink), observer_(observer) {}
+      : reader_(reader), sink_(sink), observer_(observer), every_segment_(observer.wants_every_segment()) {}
 
   // Reads to the end of input. Never throws on bad input; everything found goes to the sink.
   void run();
   [[nodiscard]] const EnvelopeStats& stats() const noexcept { return stats_; }
 
  private:
+  void segment(const SegmentView& s, SegmentRole role);
   void on_isa(const SegmentView& s);
   void on_iea(const SegmentView& s);
   void on_gs(const SegmentView& s);
@@ -132,6 +135,7 @@ class EnvelopeReader {
   ChunkReader& reader_;
   core::DiagnosticSink& sink_;
   EnvelopeObserver& observer_;
+  bool every_segment_;
   EnvelopeStats stats_;
   InterchangeInfo interchange_;
   GroupInfo group_;

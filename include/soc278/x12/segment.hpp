@@ -66,6 +66,19 @@ class SegmentView {
   [[nodiscard]] bool assign(const char* text, std::size_t length, const Delimiters& d, std::uint64_t byte_offset,
                             std::uint64_t ordinal) noexcept;
 
+  // One pass over `available` bytes finding the element separators and the segment terminator
+  // together (the reader's hot path). When the terminator is found the view holds the segment and
+  // `found` is set; `fits` is false when it has more than max_elements elements.
+  struct ScanResult {
+    std::size_t length = 0;  // bytes before the terminator
+    bool found = false;
+    bool fits = true;
+  };
+  [[nodiscard]] ScanResult scan(const char* text, std::size_t available, const Delimiters& d, std::uint64_t byte_offset,
+                                std::uint64_t ordinal) noexcept;
+  // Drops bytes from the end of the segment (a CR before a newline terminator).
+  void shorten(std::size_t new_length) noexcept;
+
  private:
   const char* text_ = "";
   std::uint32_t length_ = 0;

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Fails when a file includes a header from a stage on its right in the data flow
+# (core -> x12 -> ig -> model -> mapping -> soc -> respond -> app; STYLE.md section 3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+order=(core x12 ig model mapping soc respond app)
+rank() { local i; for i in "${!order[@]}"; do [ "${order[$i]}" = "$1" ] && { echo "$i"; return; }; done; echo -1; }
+status=0
+for stage in "${order[@]}"; do
+  mine=$(rank "$stage")
+  for dir in "include/soc278/$stage" "src/$stage"; do
+    [ -d "$dir" ] || continue
+    while IFS= read -r line; do
+      file="${line%%:*}"
+      inc=$(sed -E 's/.*#include "(soc278\/)?([a-z0-9_]+)\/.*/\2/' <<<"${line#*:}")
+      other=$(rank "$inc")
+      [ "$other" -lt 0 ] && continue
+      if [ "$other" -gt "$mine" ]; then
+        echo "check-deps: $file (stage $stage) includes from stage $inc, which is to its right: ${line#*:}"
+        status=1
+      fi
+    done < <(grep -rHE '#include "(soc278/)?[a-z0-9_]+/' "$dir" || true)
+  done
+done
+[ "$status" -eq 0 ] && echo "check-deps: every include points left or within its stage"
+exit "$status"
