@@ -21,5 +21,9 @@ struct Verb {
 };
 
 Verb add_segments(CLI::App& app);
+Verb add_codes(CLI::App& app);
+
+// The Markdown table of every finding code (docs/errors.md embeds it).
+[[nodiscard]] std::string codes_markdown();
 
 }  // namespace soc278::app

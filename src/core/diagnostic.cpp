@@ -41,7 +41,7 @@ std::string_view to_string(Severity s) noexcept {
 
 std::string_view to_string(AckLevel l) noexcept {
   switch (l) {
-    case AckLevel::none: return "none";
+    case AckLevel::none: return "report only";
     case AckLevel::ta1: return "TA1 (TA105)";
     case AckLevel::group: return "999 AK9 (AK905)";
     case AckLevel::set: return "999 IK5 (IK502)";
