@@ -1,0 +1,25 @@
+// soc278/model/bind.hpp
+//
+// Provides bind_request(): a validated 278 request's loop tree -> AuthorizationRequest. The binder
+// is generic: it knows nothing of segment positions. It walks the tree and, for every element or
+// component the guide marks with `bind: <scope>.<field>` (grammars/README.md section 4), files the
+// value under that name with its SourcePosition. Values that belong together (the three DTP binds,
+// the PWK binds, a TRN, a UM) are gathered per segment into one record. Entering a loop opens the
+// record it stands for (2000D a dependent, 2000F a service line, 2010EA / 2010F a provider).
+//
+// Called by the pipeline for every transaction the validator accepted and whose guide is the 278
+// request. Values the guide validated but that do not parse as their model type (a procedure code
+// that is not HCPCS/CPT, a diagnosis that is not ICD-10) are kept as text and the typed field is
+// left empty; the evaluator decides what that means.
+#pragma once
+
+#include "soc278/ig/walker.hpp"
+#include "soc278/model/authorization_request.hpp"
+#include "soc278/x12/envelope.hpp"
+
+namespace soc278::model {
+
+[[nodiscard]] AuthorizationRequest bind_request(const ig::TransactionResult& transaction, const x12::InterchangeInfo& interchange,
+                                                const x12::GroupInfo& group, const x12::TransactionInfo& info);
+
+}  // namespace soc278::model

@@ -1,0 +1,101 @@
+// soc278/respond/response_278.hpp
+//
+// Provides Response278Writer: decisions -> X12 005010X217 278 responses (BHT02 = 11).
+// One response interchange per request interchange and one response ST per answered request ST:
+// ISA/GS with sender and receiver swapped, fresh control numbers from a ControlNumberSequence,
+// GS01 HI, GS08 / ST03 005010X217, BHT03 echoing the request's, the HL hierarchy mirrored with
+// the identifiers and trace numbers (each request TRN comes back with TRN01 = 2, reference 3.6).
+//
+// Per service line (2000F): approve -> HCR*A1*<certification> + DTP*AAH*RD8 certified span;
+// redirect -> HCR*A6 (or the policy's code) *<certification>*16 with UM04 = the authorized site and
+// a MSG naming the lower-cost site classes and the section; pend -> HCR*A4**<reason> + REF*NT
+// tracking number + MSG listing the documentation needed. The 2000E HCR summarises the lines
+// (docs/decisions.md). A request that cannot be answered on its merits gets AAA segments at the
+// loop concerned instead (soc/answerable.hpp). Codes come from the decisions (which took them
+// from mappings/decision-codes.yaml): this writer never picks an HCR code itself.
+//
+// Streaming: segments go straight to the std::ostream through x12::SegmentWriter; the interchange
+// and group headers are written when the first response of that interchange / group is added, so
+// an interchange whose every transaction was rejected produces no response at all.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "soc278/core/date.hpp"
+#include "soc278/model/authorization_request.hpp"
+#include "soc278/respond/control_numbers.hpp"
+#include "soc278/soc/answerable.hpp"
+#include "soc278/soc/decision.hpp"
+#include "soc278/x12/chunk_reader.hpp"
+#include "soc278/x12/envelope.hpp"
+#include "soc278/x12/writer.hpp"
+
+namespace soc278::respond {
+
+// Deterministic, run-seeded certification numbers: the same seed and the same request give the
+// same number, whatever order files are processed in (a hash of seed, sender, ISA13, GS06, ST02
+// and line), so parallel batches stay reproducible.
+class CertificationNumbers {
+ public:
+  explicit CertificationNumbers(std::uint64_t seed = 278) : seed_(seed) {}
+  // "SOC" + 10 base-36 characters, + "-" + line number (2 digits); AN 1-50 (HCR02).
+  [[nodiscard]] std::string for_line(const model::AuthorizationRequest& r, std::uint32_t line) const;
+  // The administrative reference (REF*NT) for a pended request or line: "PND" + the same hash.
+  [[nodiscard]] std::string tracking(const model::AuthorizationRequest& r, std::uint32_t line) const;
+
+ private:
+  [[nodiscard]] std::string hash36(const model::AuthorizationRequest& r, std::uint32_t line) const;
+  std::uint64_t seed_;
+};
+
+// What the writer needs of one decided line besides the decision: the certification number.
+struct LineAnswer {
+  const soc::LineDecision* decision = nullptr;
+  std::string certification;  // HCR02 when certified (approve / redirect)
+  std::string tracking;       // REF*NT when pended
+};
+
+class Response278Writer {
+ public:
+  Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, std::string_view line_break = "\n");
+
+  void begin_interchange(const x12::InterchangeInfo& received);
+  void begin_group(const x12::GroupInfo& received);
+  // A decided request: one response ST.
+  void add_decided(const model::AuthorizationRequest& request, const std::vector<LineAnswer>& lines);
+  // A request that cannot be answered on its merits: one response ST with AAA segments.
+  void add_rejected(const model::AuthorizationRequest& request, const std::vector<soc::Rejection>& rejections);
+  void end_group();
+  // Returns whether anything was written for this interchange.
+  bool end_interchange();
+  void flush() { writer_.flush(); }
+
+  [[nodiscard]] std::uint64_t transactions_written() const noexcept { return transactions_; }
+
+ private:
+  void ensure_headers();
+  void write_parties(const model::AuthorizationRequest& r, const std::vector<soc::Rejection>* rejections,
+                     std::uint32_t& hl, std::uint32_t& event_parent);
+  void write_aaa(const std::vector<soc::Rejection>* rejections, std::string_view loop);
+  void write_um(const model::Review& review, const std::optional<soc::AuthorizedSite>& site);
+  void write_traces(const std::vector<model::Trace>& traces);
+
+  x12::SegmentWriter writer_;
+  ControlNumberSequence& numbers_;
+  core::DateTime now_;
+  std::string date8_, date6_, time4_;
+  x12::IsaHeader received_isa_;
+  x12::GroupInfo received_group_;
+  std::string isa13_, gs06_;
+  bool interchange_open_ = false;  // received interchange begun
+  bool isa_written_ = false;
+  bool group_open_ = false;
+  bool gs_written_ = false;
+  std::uint32_t st_in_group_ = 0;
+  std::uint64_t transactions_ = 0;
+};
+
+}  // namespace soc278::respond

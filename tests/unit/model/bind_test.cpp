@@ -1,0 +1,100 @@
+#include "soc278/model/bind.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "support/test_support.hpp"
+
+using namespace soc278;
+
+namespace {
+
+const ig::GuideSet& guides() {
+  static const ig::GuideSet g = [] {
+    auto r = ig::load_guides(test::source_dir() / "grammars");
+    if (!r.ok()) FAIL(r.error().message);
+    return r.value();
+  }();
+  return g;
+}
+
+std::vector<model::AuthorizationRequest> bind_file(const std::string& sample) {
+  const std::string text = test::read_file(test::source_dir() / "samples" / sample);
+  x12::MemorySource src(text);
+  core::DiagnosticList diags;
+  std::vector<model::AuthorizationRequest> out;
+  ig::validate_stream(src, guides(), {}, diags,
+                      [&](const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t,
+                          ig::TransactionResult& r) {
+                        REQUIRE_FALSE(r.rejected);
+                        out.push_back(model::bind_request(r, i, g, t));
+                      });
+  CHECK(diags.count(core::Severity::error) == 0);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("bind: every field of a request with four service lines", "[model]") {
+  const auto requests = bind_file("multi-line.x12");
+  REQUIRE(requests.size() == 1);
+  const auto& r = requests[0];
+  CHECK(r.envelope.isa_receiver == "SOCHEALTHPLAN");
+  CHECK(r.envelope.isa_control == "000005101");
+  CHECK(r.envelope.st_control == "0001");
+  CHECK(r.umo.id.value == "GAHIM01");
+  CHECK(r.umo.id_qualifier == "PI");
+  CHECK(r.requester.id_qualifier == "XX");
+  CHECK(r.requester.id.value.size() == 10);
+  CHECK_FALSE(r.subscriber.name.id.value.empty());
+  CHECK(r.subscriber.birth_date.has_value());
+  CHECK_FALSE(r.bht_reference.empty());
+  CHECK(r.event.review.request_category == "HS");
+  CHECK(r.event.review.certification_type == "I");
+  REQUIRE(r.event.review.site.has_value());
+  CHECK(r.event.review.site->code == "22");
+  CHECK(r.event.review.site->qualifier == model::SiteQualifier::place_of_service);
+  CHECK(r.event.review.site->at.element == 4);
+  CHECK_FALSE(r.event.diagnoses.empty());
+  CHECK(r.event.diagnoses[0].qualifier == "ABK");
+  CHECK(r.event.diagnoses[0].icd10.has_value());
+  CHECK_FALSE(r.event_trace().empty());
+  REQUIRE(r.lines.size() == 4);
+  CHECK(r.lines[0].line_number == 1);
+  REQUIRE(r.lines[0].procedure.has_value());
+  CHECK(r.lines[0].procedure->value.view() == "J1745");
+  CHECK(r.lines[0].procedure_qualifier == "HC");
+  CHECK(r.lines[0].service_segment == "SV1");
+  CHECK(r.lines[0].units.has_value());
+  CHECK(r.lines[0].service_dates.has_value());
+  CHECK_FALSE(r.lines[0].traces.empty());
+  CHECK(r.lines[1].procedure_text == "J3490");
+  REQUIRE(r.lines[3].review.has_value());
+  REQUIRE(r.lines[3].review->site.has_value());
+  CHECK(r.lines[3].review->site->code == "11");
+}
+
+TEST_CASE("bind: a dependent patient, attachments and a bill-type site", "[model]") {
+  const auto requests = bind_file("batch-mixed.x12");
+  REQUIRE(requests.size() == 6);
+  CHECK(requests[0].dependent.has_value());
+  CHECK(requests[0].patient().name.entity_code == "QC");
+  REQUIRE_FALSE(requests[0].event.attachments.empty());
+  CHECK(requests[0].event.attachments[0].report_type == "M1");
+  CHECK(requests[0].event.attachments[0].transmission == "EL");
+  CHECK(requests[1].event.attachments[0].transmission == "AA");
+  const auto& bill = requests[5].event.review.site;
+  REQUIRE(bill.has_value());
+  CHECK(bill->code == "13");
+  CHECK(bill->qualifier == model::SiteQualifier::bill_type);
+}
+
+TEST_CASE("bind: every sample binds, with at least one service line", "[model]") {
+  for (const auto& f : test::sample_files()) {
+    for (const auto& r : bind_file(f.filename().string())) {
+      INFO(f.filename().string() << " " << r.envelope.st_control);
+      CHECK_FALSE(r.lines.empty());
+      CHECK(r.event.review.site.has_value());
+      for (const auto& l : r.lines) CHECK(l.procedure.has_value());
+    }
+  }
+}
