@@ -58,7 +58,7 @@ Diagnostic make_diagnostic(DiagCode code, const SourcePosition& at, std::string_
   d.severity = info(code).severity;
   d.at = at;
   const std::size_t n = std::min<std::size_t>(segment_id.size(), d.segment_id.size() - 1);
-  std::memcpy(d.segment_id.data(), segment_id.data(), n);
+  if (n > 0) std::memcpy(d.segment_id.data(), segment_id.data(), n);
   d.segment_id[n] = '\0';
   d.message = std::move(message);
   return d;

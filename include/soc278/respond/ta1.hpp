@@ -1,0 +1,62 @@
+// soc278/respond/ta1.hpp
+//
+// Provides Ta1Writer: the TA1 interchange acknowledgment (reference 1.3) for a received
+// interchange. A TA1 answers the ISA/IEA envelope only and travels in its own interchange with no
+// GS (so IEA01 = 0):
+//
+//   ISA  sender/receiver swapped from the received ISA, delimiters, ISA12 and ISA15 as received,
+//        ISA14 = 0, ISA09/10 from the injected DateTime, ISA13 = ControlNumberSequence::next()
+//   TA1*<received ISA13>*<received ISA09>*<received ISA10>*<TA104>*<TA105>
+//   IEA*0*<ISA13>
+//
+// TA104 policy: reference 1.3 notes that some vendors answer a few note codes (001, 002, 003, 019,
+// 020, 021, ...) with E, "accepted with errors", and the rest with R, and that this pairing is
+// vendor policy, not an X12 rule. soc278 answers EVERY TA1-level finding with R and never writes E:
+// an interchange whose envelope is in doubt is not processed, and it gets no 999. TA105 is the note
+// code (core::info(code).x12_code) of the first TA1-level finding, in the order the reader found
+// them; a clean interchange gets A and 000.
+//
+// When to write one: should_write_ta1() is true when the sender asked (ISA14 = 1) or when the
+// interchange has a TA1-level finding (common practice: a rejected envelope is always answered).
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "soc278/core/date.hpp"
+#include "soc278/core/diagnostic.hpp"
+#include "soc278/respond/ack_999.hpp"
+#include "soc278/respond/control_numbers.hpp"
+#include "soc278/x12/envelope.hpp"
+#include "soc278/x12/writer.hpp"
+
+namespace soc278::respond {
+
+// The first finding whose acknowledgment level is ta1: from the interchange's envelope findings,
+// then from `more` (reader findings such as x12.isa_truncated that are not kept on the info).
+// Findings of severity info do not count.
+[[nodiscard]] std::optional<core::DiagCode> first_ta1_finding(const x12::InterchangeInfo& received,
+                                                              std::span<const core::Diagnostic> more = {});
+
+class Ta1Writer {
+ public:
+  Ta1Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, std::string_view line_break = {});
+
+  // ISA14 == "1", or any TA1-level finding on the interchange (or in `more`).
+  [[nodiscard]] static bool should_write_ta1(const x12::InterchangeInfo& received,
+                                             std::span<const core::Diagnostic> more = {});
+
+  // Writes one TA1 interchange and returns TA104 (accepted or rejected, never E: see above).
+  AckCode write_ta1(const x12::InterchangeInfo& received, std::span<const core::Diagnostic> more = {});
+
+  void flush() { writer_.flush(); }
+
+ private:
+  x12::SegmentWriter writer_;
+  ControlNumberSequence& numbers_;
+  core::DateTime now_;
+};
+
+}  // namespace soc278::respond

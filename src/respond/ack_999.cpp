@@ -1,0 +1,271 @@
+#include "soc278/respond/ack_999.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "respond/reply_envelope.hpp"
+#include "soc278/x12/values.hpp"
+
+namespace soc278::respond {
+namespace {
+
+// IK502..IK506 and AK905..AK909 hold at most five codes each; a code is listed once.
+class CodeList {
+ public:
+  void add(std::string_view code) {
+    if (code.empty() || size_ == codes_.size()) return;
+    if (std::find(codes_.begin(), codes_.begin() + static_cast<std::ptrdiff_t>(size_), code) !=
+        codes_.begin() + static_cast<std::ptrdiff_t>(size_))
+      return;
+    codes_[size_++] = code;
+  }
+  void write(x12::SegmentWriter& w) const {
+    for (std::size_t i = 0; i < size_; ++i) w.element(codes_[i]);
+  }
+
+ private:
+  std::array<std::string_view, 5> codes_{};
+  std::size_t size_ = 0;
+};
+
+// What the findings of one set or group add up to.
+struct Verdict {
+  bool rejected = false;
+  bool noted = false;
+  void count(core::Severity s) noexcept {
+    if (s == core::Severity::error) rejected = true;
+    if (s == core::Severity::warning) noted = true;
+  }
+};
+
+bool located_before(const core::Diagnostic* a, const core::Diagnostic* b) noexcept {
+  if (a->at.segment_in_set != b->at.segment_in_set) return a->at.segment_in_set < b->at.segment_in_set;
+  return a->segment() < b->segment();
+}
+
+bool same_segment(const core::Diagnostic* a, const core::Diagnostic* b) noexcept {
+  return a->at.segment_in_set == b->at.segment_in_set && a->segment() == b->segment();
+}
+
+}  // namespace
+
+AckTransaction AckTransaction::from(const x12::TransactionInfo& info) {
+  AckTransaction t;
+  t.st01 = info.id;
+  t.st02 = info.control_number;
+  t.st03 = info.convention;
+  t.envelope = &info.findings;
+  return t;
+}
+
+Ack999Writer::Ack999Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now,
+                           std::string_view line_break)
+    : writer_(out, x12::Delimiters{}, line_break), numbers_(numbers), now_(now) {}
+
+void Ack999Writer::begin_interchange(const x12::InterchangeInfo& received) {
+  if (state_ != State::idle) return;
+  received_isa_ = received.isa;
+  writer_.set_delimiters(received.isa.delimiters);
+  header_written_ = false;
+  set_ordinal_ = 0;
+  state_ = State::interchange;
+}
+
+void Ack999Writer::write_header(const x12::GroupInfo& first_group) {
+  control_ = numbers_.next();
+  isa13_ = ControlNumberSequence::isa13(control_);
+  gs06_ = ControlNumberSequence::gs06(control_);
+  const std::string date = now_.date.yymmdd();
+  const std::string time = now_.time.hhmm();
+  writer_.write_isa(detail::reply_isa(received_isa_, date, time, isa13_));
+  // The 999 goes back to whoever sent the group: GS02/GS03 swapped (pyx12 does the same), with the
+  // interchange ids as a fallback for a GS that lacked them.
+  const std::string_view gs02 =
+      first_group.receiver.empty() ? detail::trim_right(received_isa_.receiver_id) : std::string_view(first_group.receiver);
+  const std::string_view gs03 =
+      first_group.sender.empty() ? detail::trim_right(received_isa_.sender_id) : std::string_view(first_group.sender);
+  writer_.begin("GS")
+      .element("FA")
+      .element(gs02)
+      .element(gs03)
+      .element(now_.date.ccyymmdd())
+      .element(time)
+      .element(gs06_)
+      .element("X")
+      .element(ack_999_version)
+      .end();
+  header_written_ = true;
+}
+
+void Ack999Writer::begin_group(const x12::GroupInfo& received) {
+  if (state_ != State::interchange) return;
+  if (!header_written_) write_header(received);
+  st02_ = ControlNumberSequence::st02(++set_ordinal_);
+  writer_.begin("ST").element("999").element(st02_).element(ack_999_version).end();
+  writer_.begin("AK1").element(received.functional_id).element(received.control_number).element(received.version).end();
+  sets_acknowledged_ = 0;
+  sets_accepted_ = 0;
+  sets_with_errors_ = 0;
+  state_ = State::group;
+}
+
+std::string Ack999Writer::clean(std::string_view value, std::size_t max_length) const {
+  // A value copied from the input cannot hold the delimiters in force unless it spanned a
+  // composite (IK404 of "22:B"); X12 has no escape, so such characters become spaces.
+  const x12::Delimiters& d = writer_.delimiters();
+  std::string out(value.substr(0, std::min(value.size(), max_length)));
+  for (char& c : out) {
+    if (c == d.element || c == d.component || c == d.segment || (d.repetition != '\0' && c == d.repetition)) c = ' ';
+  }
+  return out;
+}
+
+void Ack999Writer::write_ik3(std::string_view segment_id, std::uint32_t position, std::string_view loop,
+                             std::string_view code, std::string_view trace) {
+  writer_.begin("IK3").element(segment_id).element(std::uint64_t{position}).element(loop).element(code).end();
+  if (!trace.empty()) writer_.begin("CTX").composite({"TRN02", trace}).end();
+}
+
+AckCode Ack999Writer::add_transaction(const AckTransaction& set) {
+  if (state_ != State::group) return AckCode::rejected;
+  Verdict verdict;
+  CodeList set_codes;
+  if (set.envelope != nullptr) {
+    for (core::DiagCode c : set.envelope->codes) {
+      const core::DiagInfo& i = core::info(c);
+      if (i.level != core::AckLevel::set) continue;
+      set_codes.add(i.x12_code);
+      verdict.count(i.severity);
+    }
+  }
+  std::vector<const core::Diagnostic*> located;  // segment and element findings
+  for (const core::Diagnostic& d : set.findings) {
+    if (d.severity == core::Severity::info) continue;
+    const core::AckLevel level = core::info(d.code).level;
+    if (level == core::AckLevel::set) {
+      set_codes.add(core::info(d.code).x12_code);
+    } else if (level == core::AckLevel::segment || level == core::AckLevel::element) {
+      located.push_back(&d);
+    } else {
+      continue;  // none / ta1 are not 999 matters; group findings come through end_group()
+    }
+    verdict.count(d.severity);
+  }
+  std::stable_sort(located.begin(), located.end(), located_before);
+
+  writer_.begin("AK2").element(set.st01).element(set.st02).element(set.st03).end();
+  const std::string trace = clean(set.trace, 35);  // CTX01-2 is AN 1-35
+  std::vector<const core::Diagnostic*> elements;
+  for (std::size_t first = 0; first < located.size();) {
+    std::size_t last = first + 1;
+    while (last < located.size() && same_segment(located[first], located[last])) ++last;
+    const core::Diagnostic& head = *located[first];
+    std::string_view loop;
+    std::vector<std::string_view> codes;  // IK304 codes other than 8, in the order found, each once
+    bool segment_8 = false;
+    elements.clear();
+    for (std::size_t k = first; k < last; ++k) {
+      const core::Diagnostic* d = located[k];
+      if (loop.empty()) loop = d->loop_id;
+      const core::DiagInfo& i = core::info(d->code);
+      if (i.level == core::AckLevel::element) {
+        elements.push_back(d);
+      } else if (i.x12_code == "8") {
+        segment_8 = true;
+      } else if (!i.x12_code.empty() && std::find(codes.begin(), codes.end(), i.x12_code) == codes.end()) {
+        codes.push_back(i.x12_code);
+      }
+    }
+    // One IK3 per segment error code (pyx12 writes them the same way); the IK4s follow an IK3 with
+    // IK304 8, "segment has data element errors", written when element errors exist.
+    for (std::string_view code : codes) write_ik3(head.segment(), head.at.segment_in_set, loop, code, trace);
+    if (segment_8 || !elements.empty()) {
+      write_ik3(head.segment(), head.at.segment_in_set, loop, "8", trace);
+      std::stable_sort(elements.begin(), elements.end(), [](const core::Diagnostic* a, const core::Diagnostic* b) {
+        if (a->at.element != b->at.element) return a->at.element < b->at.element;
+        return a->at.component < b->at.component;
+      });
+      for (const core::Diagnostic* d : elements) {
+        writer_.begin("IK4").element(std::uint64_t{d->at.element});
+        if (d->at.component != 0) writer_.component(std::to_string(d->at.component));
+        // IK404 is AN 1-99: the value as sent, cut; omitted (a trailing empty) when there is none.
+        writer_.element(d->element_ref).element(core::info(d->code).x12_code).element(clean(d->found_value, 99)).end();
+      }
+    }
+    first = last;
+  }
+  if (!located.empty()) set_codes.add("5");  // one or more segments in error
+
+  const AckCode status = verdict.rejected ? AckCode::rejected
+                         : verdict.noted  ? AckCode::accepted_with_errors
+                                          : AckCode::accepted;
+  const char ik501[1] = {static_cast<char>(status)};
+  writer_.begin("IK5").element(std::string_view(ik501, 1));
+  set_codes.write(writer_);
+  writer_.end();
+
+  ++sets_acknowledged_;
+  if (status != AckCode::rejected) ++sets_accepted_;
+  if (status == AckCode::accepted_with_errors) ++sets_with_errors_;
+  return status;
+}
+
+AckCode Ack999Writer::end_group(const x12::GroupInfo& final_info, std::span<const core::Diagnostic> group_findings) {
+  if (state_ != State::group) return AckCode::rejected;
+  Verdict group;
+  CodeList codes;
+  for (core::DiagCode c : final_info.findings.codes) {
+    const core::DiagInfo& i = core::info(c);
+    if (i.level != core::AckLevel::group) continue;
+    codes.add(i.x12_code);
+    group.count(i.severity);
+  }
+  for (const core::Diagnostic& d : group_findings) {
+    const core::DiagInfo& i = core::info(d.code);
+    if (d.severity == core::Severity::info || i.level != core::AckLevel::group) continue;
+    codes.add(i.x12_code);
+    group.count(d.severity);
+  }
+  // AK902: the number of sets the sender says the group holds (GE01) when it says one, else what
+  // was counted.
+  std::uint64_t declared = final_info.transactions;
+  if (x12::is_digits(final_info.trailer_count, final_info.trailer_count.size()) && !final_info.trailer_count.empty()) {
+    if (const auto n = x12::parse_integer(final_info.trailer_count); n && *n >= 0) declared = static_cast<std::uint64_t>(*n);
+  }
+  AckCode status = AckCode::accepted;
+  if (group.rejected || (sets_acknowledged_ > 0 && sets_accepted_ == 0)) {
+    status = AckCode::rejected;
+  } else if (sets_accepted_ < sets_acknowledged_) {
+    status = AckCode::partially_accepted;
+  } else if (sets_with_errors_ > 0 || group.noted) {
+    status = AckCode::accepted_with_errors;
+  }
+  const char ak901[1] = {static_cast<char>(status)};
+  writer_.begin("AK9")
+      .element(std::string_view(ak901, 1))
+      .element(declared)
+      .element(std::uint64_t{sets_acknowledged_})
+      .element(std::uint64_t{sets_accepted_});
+  codes.write(writer_);
+  writer_.end();
+  writer_.write_se(st02_);
+  state_ = State::interchange;
+  return status;
+}
+
+bool Ack999Writer::end_interchange() {
+  if (state_ == State::group) {
+    x12::GroupInfo counted;
+    counted.transactions = sets_acknowledged_;
+    (void)end_group(counted);
+  }
+  if (state_ == State::idle) return false;
+  state_ = State::idle;
+  if (!header_written_) return false;
+  writer_.write_ge(gs06_);
+  writer_.write_iea(isa13_);
+  return true;
+}
+
+}  // namespace soc278::respond

@@ -1,0 +1,51 @@
+#include "soc278/respond/control_numbers.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+using soc278::respond::ControlNumberSequence;
+
+TEST_CASE("control numbers start where configured and format per element", "[respond]") {
+  ControlNumberSequence seq(9000);
+  CHECK(seq.peek() == 9000);
+  CHECK(seq.next() == 9000);
+  CHECK(seq.next() == 9001);
+  CHECK(ControlNumberSequence::isa13(9002) == "000009002");
+  CHECK(ControlNumberSequence::gs06(9002) == "9002");
+  CHECK(ControlNumberSequence::st02(1) == "0001");
+  CHECK(ControlNumberSequence::st02(12345) == "12345");
+  CHECK(ControlNumberSequence::isa13(ControlNumberSequence::max_value) == "999999999");
+}
+
+TEST_CASE("control numbers wrap from 999999999 to 1; 0 and out-of-range starts begin at 1", "[respond]") {
+  ControlNumberSequence seq(ControlNumberSequence::max_value);
+  CHECK(seq.next() == 999999999U);
+  CHECK(seq.next() == 1U);
+  CHECK(seq.next() == 2U);
+  CHECK(ControlNumberSequence(0).peek() == 1U);
+  CHECK(ControlNumberSequence(1'000'000'000U).peek() == 1U);
+}
+
+TEST_CASE("control numbers are never handed out twice, whatever the threads", "[respond]") {
+  ControlNumberSequence seq(ControlNumberSequence::max_value - 5000);  // crosses the wrap too
+  constexpr int threads = 4;
+  constexpr int per_thread = 5000;
+  std::vector<std::vector<std::uint32_t>> got(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < per_thread; ++i) got[static_cast<std::size_t>(t)].push_back(seq.next());
+    });
+  }
+  for (auto& th : pool) th.join();
+  std::vector<std::uint32_t> all;
+  for (const auto& g : got) all.insert(all.end(), g.begin(), g.end());
+  std::sort(all.begin(), all.end());
+  CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());
+  CHECK(all.size() == static_cast<std::size_t>(threads * per_thread));
+  CHECK(all.front() == 1U);
+  CHECK(all.back() == ControlNumberSequence::max_value);
+}
