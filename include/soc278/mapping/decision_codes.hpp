@@ -1,0 +1,28 @@
+// soc278/mapping/decision_codes.hpp
+//
+// Provides DecisionCodes, the compiled form of mappings/decision-codes.yaml: the HCR01 action code
+// per outcome and the HCR03 decision reason (code source 886) per kind of outcome. The evaluator
+// copies them onto each decision, so the response writer never chooses a code itself.
+// A policy's parameters.redirect_hcr01 overrides hcr01_redirect for that policy.
+#pragma once
+
+#include <string>
+
+namespace soc278::mapping {
+
+struct DecisionCodes {
+  std::string hcr01_approve = "A1";
+  std::string hcr01_redirect = "A6";
+  std::string hcr01_pend = "A4";
+
+  std::string hcr03_approve;                       // "" = no HCR03 on a full certification (YAML null)
+  std::string hcr03_redirect = "16";               // inappropriate facility type
+  std::string hcr03_pend_documentation = "0U";     // additional patient information required
+  std::string hcr03_pend_clinical_review = "0V";   // requires medical review
+  std::string hcr03_pend_not_listed = "0V";        // drug not on the policy's list (rule 1)
+  std::string hcr03_pend_unknown_payer = "0W";     // no route matched
+  std::string hcr03_pend_history = "0V";           // I.A.1.b cannot be confirmed
+  std::string hcr03_pend_site = "0V";              // requested site missing, unknown or out of scope
+};
+
+}  // namespace soc278::mapping

@@ -1,0 +1,46 @@
+// soc278/mapping/load.hpp
+//
+// Provides MappingSet (every table of mappings/, compiled) and load_mappings(), which reads the
+// folder once at start-up. Front ends load it once and share it read-only between workers; nothing
+// in it changes after load, so concurrent evaluators need no locks.
+//
+// The loader rejects unknown keys, wrong types, bad codes (HCPCS, POS, bill type, ICD-10, PWK, HCR),
+// unknown flags and site classes, duplicate rows and dangling references (criterion, evidence group,
+// policy, based_on). The first problem found is returned as a Diagnostic (mapping.* codes) whose
+// message starts with "<file>:<line>: ". Files are read in a fixed order, so the answer is the same
+// on every run. The schema is docs/policies.md.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+#include "soc278/core/result.hpp"
+#include "soc278/mapping/administration_codes.hpp"
+#include "soc278/mapping/decision_codes.hpp"
+#include "soc278/mapping/evidence.hpp"
+#include "soc278/mapping/place_of_service.hpp"
+#include "soc278/mapping/policy.hpp"
+#include "soc278/mapping/routing.hpp"
+
+namespace soc278::mapping {
+
+struct MappingSet {
+  std::vector<Policy> policies;        // sorted by id
+  SiteTable sites;                     // place-of-service.yaml
+  EvidenceTable evidence;              // evidence.yaml
+  AdministrationCodes administration;  // administration-codes.yaml
+  RoutingTable routing;                // routing.yaml
+  DecisionCodes decision_codes;        // decision-codes.yaml
+  std::filesystem::path dir;           // the folder it was loaded from
+
+  // nullptr when no policy has this id.
+  [[nodiscard]] const Policy* policy(std::string_view id) const noexcept;
+};
+
+// Reads `dir`/place-of-service.yaml, evidence.yaml, administration-codes.yaml, decision-codes.yaml,
+// policies/*.yaml and routing.yaml (in that order). Other *.yaml files at the top level are rejected
+// (a misspelled file name must not be silently ignored); non-YAML files (README.md) are ignored.
+[[nodiscard]] core::Result<MappingSet> load_mappings(const std::filesystem::path& dir);
+
+}  // namespace soc278::mapping

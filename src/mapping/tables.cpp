@@ -1,0 +1,331 @@
+// The immutable tables of soc278::mapping: constructors that build the lookup indices, and lookups.
+#include <algorithm>
+
+#include "soc278/mapping/administration_codes.hpp"
+#include "soc278/mapping/evidence.hpp"
+#include "soc278/mapping/load.hpp"
+#include "soc278/mapping/place_of_service.hpp"
+#include "soc278/mapping/policy.hpp"
+#include "soc278/mapping/routing.hpp"
+
+namespace soc278::mapping {
+namespace {
+
+// "13" -> 13; -1 when not exactly two digits.
+int two_digits(std::string_view s) noexcept {
+  if (s.size() != 2 || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9') return -1;
+  return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string route_key(RouteKey k, std::string_view value) {
+  std::string key(to_string(k));
+  key += '\x1f';
+  key += value;
+  return key;
+}
+
+}  // namespace
+
+// ---- site classes ----------------------------------------------------------------------------
+
+std::string_view to_string(SiteClass c) noexcept {
+  switch (c) {
+    case SiteClass::hospital_outpatient: return "hospital_outpatient";
+    case SiteClass::infusion_suite_or_office: return "infusion_suite_or_office";
+    case SiteClass::home: return "home";
+    case SiteClass::pharmacy: return "pharmacy";
+    case SiteClass::out_of_scope: return "out_of_scope";
+  }
+  return "out_of_scope";
+}
+
+std::string_view describe(SiteClass c) noexcept {
+  switch (c) {
+    case SiteClass::hospital_outpatient: return "hospital outpatient";
+    case SiteClass::infusion_suite_or_office: return "infusion suite/office";
+    case SiteClass::home: return "home";
+    case SiteClass::pharmacy: return "pharmacy";
+    case SiteClass::out_of_scope: return "a setting outside the policy";
+  }
+  return "a setting outside the policy";
+}
+
+std::optional<SiteClass> site_class_from_string(std::string_view text) noexcept {
+  for (SiteClass c : all_site_classes)
+    if (to_string(c) == text) return c;
+  return std::nullopt;
+}
+
+SiteTable::SiteTable(std::vector<SiteCode> places_of_service, std::vector<SiteCode> bill_types,
+                     std::array<std::string, all_site_classes.size()> redirect_codes)
+    : pos_rows_(std::move(places_of_service)), bill_rows_(std::move(bill_types)),
+      redirect_codes_(std::move(redirect_codes)) {
+  for (std::size_t i = 0; i < pos_rows_.size(); ++i)
+    if (const int n = two_digits(pos_rows_[i].code); n >= 0) pos_index_[static_cast<std::size_t>(n)] = static_cast<std::int16_t>(i + 1);
+  for (std::size_t i = 0; i < bill_rows_.size(); ++i)
+    if (const int n = two_digits(bill_rows_[i].code); n >= 0) bill_index_[static_cast<std::size_t>(n)] = static_cast<std::int16_t>(i + 1);
+}
+
+const SiteCode* SiteTable::place_of_service(std::string_view code) const noexcept {
+  const int n = two_digits(trim(code));
+  if (n < 0 || pos_index_[static_cast<std::size_t>(n)] == 0) return nullptr;
+  return &pos_rows_[static_cast<std::size_t>(pos_index_[static_cast<std::size_t>(n)] - 1)];
+}
+
+const SiteCode* SiteTable::bill_type(std::string_view code) const noexcept {
+  code = trim(code);
+  // UM04-1 with qualifier A is the first two digits of the type of bill; tolerate the 3-digit form.
+  if (code.size() == 3 && code[2] >= '0' && code[2] <= '9') code = code.substr(0, 2);
+  const int n = two_digits(code);
+  if (n < 0 || bill_index_[static_cast<std::size_t>(n)] == 0) return nullptr;
+  return &bill_rows_[static_cast<std::size_t>(bill_index_[static_cast<std::size_t>(n)] - 1)];
+}
+
+const SiteCode* SiteTable::classify(const model::RequestedSite& site) const noexcept {
+  switch (site.qualifier) {
+    case model::SiteQualifier::place_of_service: return place_of_service(site.code);
+    case model::SiteQualifier::bill_type: return bill_type(site.code);
+    case model::SiteQualifier::none: return nullptr;
+  }
+  return nullptr;
+}
+
+std::string_view SiteTable::redirect_code(SiteClass c) const noexcept {
+  return redirect_codes_[static_cast<std::size_t>(c)];
+}
+
+// ---- evidence --------------------------------------------------------------------------------
+
+EvidenceGroup::EvidenceGroup(std::string id, std::string criterion, std::string summary,
+                             std::vector<EvidenceCode> codes, std::uint32_t line)
+    : id_(std::move(id)), criterion_(std::move(criterion)), summary_(std::move(summary)), codes_(std::move(codes)),
+      line_(line) {
+  sorted_.resize(codes_.size());
+  for (std::size_t i = 0; i < codes_.size(); ++i) sorted_[i] = static_cast<std::uint16_t>(i);
+  std::sort(sorted_.begin(), sorted_.end(), [&](std::uint16_t a, std::uint16_t b) { return codes_[a].code < codes_[b].code; });
+}
+
+const EvidenceCode* EvidenceGroup::match(const model::Icd10Code& code) const noexcept {
+  const std::string_view v = code.view();
+  // Longest first: a more specific row (exact E8770) beats a broader prefix of the same code.
+  for (std::size_t len = v.size(); len >= 3; --len) {
+    const std::string_view head = v.substr(0, len);
+    const auto it = std::lower_bound(sorted_.begin(), sorted_.end(), head,
+                                     [&](std::uint16_t i, std::string_view h) { return codes_[i].code < h; });
+    if (it == sorted_.end() || codes_[*it].code != head) continue;
+    const EvidenceCode& row = codes_[*it];
+    if (row.match == MatchKind::prefix || len == v.size()) return &row;
+  }
+  return nullptr;
+}
+
+std::string_view to_string(PwkStatus s) noexcept {
+  switch (s) {
+    case PwkStatus::submitted: return "submitted";
+    case PwkStatus::not_submitted: return "not_submitted";
+    case PwkStatus::not_counted: return "not_counted";
+    case PwkStatus::unknown_transmission: return "unknown_transmission";
+  }
+  return "unknown_transmission";
+}
+
+DocumentationRules::DocumentationRules(std::vector<std::string> submitted, std::vector<std::string> not_submitted,
+                                       std::vector<std::string> counted_report_types)
+    : submitted_(std::move(submitted)), not_submitted_(std::move(not_submitted)), counted_(std::move(counted_report_types)),
+      counted_sorted_(counted_) {
+  std::sort(counted_sorted_.begin(), counted_sorted_.end());
+}
+
+bool DocumentationRules::transmission_submitted(std::string_view pwk02) const noexcept {
+  return std::find(submitted_.begin(), submitted_.end(), trim(pwk02)) != submitted_.end();
+}
+
+bool DocumentationRules::transmission_not_submitted(std::string_view pwk02) const noexcept {
+  return std::find(not_submitted_.begin(), not_submitted_.end(), trim(pwk02)) != not_submitted_.end();
+}
+
+bool DocumentationRules::report_type_counted(std::string_view pwk01) const noexcept {
+  return std::binary_search(counted_sorted_.begin(), counted_sorted_.end(), trim(pwk01),
+                            [](std::string_view a, std::string_view b) { return a < b; });
+}
+
+PwkStatus DocumentationRules::classify(const model::Attachment& pwk) const noexcept {
+  if (transmission_not_submitted(pwk.transmission)) return PwkStatus::not_submitted;
+  if (!transmission_submitted(pwk.transmission)) return PwkStatus::unknown_transmission;
+  return report_type_counted(pwk.report_type) ? PwkStatus::submitted : PwkStatus::not_counted;
+}
+
+EvidenceTable::EvidenceTable(std::vector<EvidenceGroup> groups, DocumentationRules documentation)
+    : groups_(std::move(groups)), documentation_(std::move(documentation)) {}
+
+const EvidenceGroup* EvidenceTable::group(std::string_view id) const noexcept {
+  for (const EvidenceGroup& g : groups_)
+    if (g.id() == id) return &g;
+  return nullptr;
+}
+
+// ---- drugs and policies ----------------------------------------------------------------------
+
+std::string_view to_string(DrugFlag f) noexcept {
+  switch (f) {
+    case DrugFlag::self_administration_excluded: return "self_administration_excluded";
+    case DrugFlag::certified_facility_required: return "certified_facility_required";
+    case DrugFlag::first_visit_at_infusion_suite: return "first_visit_at_infusion_suite";
+    case DrugFlag::includes_biosimilars: return "includes_biosimilars";
+    case DrugFlag::requires_facility_administration: return "requires_facility_administration";
+  }
+  return "";
+}
+
+std::optional<DrugFlag> drug_flag_from_string(std::string_view text) noexcept {
+  for (std::size_t i = 0; i < drug_flag_count; ++i) {
+    const auto f = static_cast<DrugFlag>(i);
+    if (to_string(f) == text) return f;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(CriterionKind k) noexcept {
+  switch (k) {
+    case CriterionKind::exception_group: return "exception_group";
+    case CriterionKind::exception: return "exception";
+    case CriterionKind::non_qualifying: return "non_qualifying";
+    case CriterionKind::continued_approval: return "continued_approval";
+    case CriterionKind::redirect: return "redirect";
+  }
+  return "";
+}
+
+std::string_view to_string(EvidenceKind k) noexcept {
+  switch (k) {
+    case EvidenceKind::none: return "none";
+    case EvidenceKind::drug_flag: return "drug_flag";
+    case EvidenceKind::history: return "history";
+    case EvidenceKind::diagnosis: return "diagnosis";
+  }
+  return "";
+}
+
+DrugTable::DrugTable(std::vector<Drug> rows) : rows_(std::move(rows)) {
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    const Drug& d = rows_[i];
+    auto it = std::lower_bound(index_.begin(), index_.end(), d.hcpcs,
+                               [](const Entry& e, const model::Hcpcs& c) { return e.code < c; });
+    if (it != index_.end() && it->code == d.hcpcs) {
+      it->flags |= d.flags;
+    } else {
+      index_.insert(it, Entry{d.hcpcs, static_cast<std::uint32_t>(i), d.flags});
+    }
+  }
+}
+
+const DrugTable::Entry* DrugTable::entry(const model::Hcpcs& code) const noexcept {
+  auto it = std::lower_bound(index_.begin(), index_.end(), code,
+                             [](const Entry& e, const model::Hcpcs& c) { return e.code < c; });
+  return it != index_.end() && it->code == code ? &*it : nullptr;
+}
+
+const Drug* DrugTable::find(const model::Hcpcs& code) const noexcept {
+  const Entry* e = entry(code);
+  return e ? &rows_[e->first_row] : nullptr;
+}
+
+std::vector<const Drug*> DrugTable::find_all(const model::Hcpcs& code) const {
+  std::vector<const Drug*> out;
+  const Entry* e = entry(code);
+  if (!e) return out;
+  for (std::size_t i = e->first_row; i < rows_.size(); ++i)
+    if (rows_[i].hcpcs == code) out.push_back(&rows_[i]);
+  return out;
+}
+
+DrugFlags DrugTable::flags(const model::Hcpcs& code) const noexcept {
+  const Entry* e = entry(code);
+  return e ? e->flags : DrugFlags{};
+}
+
+Policy::Policy(PolicyInfo info, PolicyParameters parameters, std::shared_ptr<const std::vector<Criterion>> criteria,
+               std::shared_ptr<const DrugTable> drugs, std::vector<std::string> inherited_parameters)
+    : info_(std::move(info)), parameters_(std::move(parameters)), criteria_(std::move(criteria)),
+      drugs_(std::move(drugs)), inherited_(std::move(inherited_parameters)) {}
+
+std::span<const Criterion> Policy::criteria() const noexcept { return {criteria_->data(), criteria_->size()}; }
+
+const Criterion* Policy::criterion(std::string_view id) const noexcept {
+  for (const Criterion& c : *criteria_)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+const Criterion* Policy::first_of_kind(CriterionKind kind) const noexcept {
+  for (const Criterion& c : *criteria_)
+    if (c.kind == kind) return &c;
+  return nullptr;
+}
+
+// ---- routing ---------------------------------------------------------------------------------
+
+std::string_view to_string(RouteKey k) noexcept {
+  switch (k) {
+    case RouteKey::isa08: return "isa08";
+    case RouteKey::gs03: return "gs03";
+    case RouteKey::umo_id: return "umo_id";
+  }
+  return "";
+}
+
+RoutingTable::RoutingTable(DefaultAction default_action, std::vector<Route> routes)
+    : default_action_(default_action), routes_(std::move(routes)) {
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const auto idx = static_cast<std::uint32_t>(i);
+    for (const auto& v : routes_[i].isa08) by_key_.emplace(route_key(RouteKey::isa08, trim(v)), idx);
+    for (const auto& v : routes_[i].gs03) by_key_.emplace(route_key(RouteKey::gs03, v), idx);
+    for (const auto& v : routes_[i].umo_id) by_key_.emplace(route_key(RouteKey::umo_id, v), idx);
+  }
+}
+
+std::optional<RouteMatch> RoutingTable::match(std::string_view isa08, std::string_view gs03,
+                                              std::string_view umo_id) const {
+  const std::pair<RouteKey, std::string_view> probes[] = {
+      {RouteKey::isa08, trim(isa08)}, {RouteKey::gs03, trim(gs03)}, {RouteKey::umo_id, trim(umo_id)}};
+  std::optional<RouteMatch> best;
+  std::uint32_t best_index = 0;
+  for (const auto& [key, value] : probes) {
+    if (value.empty()) continue;
+    const auto it = by_key_.find(route_key(key, value));
+    if (it == by_key_.end()) continue;
+    // Routes are tried in file order: the earliest route any identifier matches wins.
+    if (!best || it->second < best_index) {
+      best_index = it->second;
+      best = RouteMatch{&routes_[it->second], key, std::string(value)};
+    }
+  }
+  return best;
+}
+
+// ---- administration codes and the set -------------------------------------------------------
+
+AdministrationCodes::AdministrationCodes(std::vector<AdministrationCode> rows) : rows_(std::move(rows)) {
+  std::stable_sort(rows_.begin(), rows_.end(),
+                   [](const AdministrationCode& a, const AdministrationCode& b) { return a.code < b.code; });
+}
+
+const AdministrationCode* AdministrationCodes::find(const model::Hcpcs& code) const noexcept {
+  auto it = std::lower_bound(rows_.begin(), rows_.end(), code,
+                             [](const AdministrationCode& r, const model::Hcpcs& c) { return r.code < c; });
+  return it != rows_.end() && it->code == code ? &*it : nullptr;
+}
+
+const Policy* MappingSet::policy(std::string_view id) const noexcept {
+  auto it = std::lower_bound(policies.begin(), policies.end(), id,
+                             [](const Policy& p, std::string_view v) { return p.id() < v; });
+  return it != policies.end() && it->id() == id ? &*it : nullptr;
+}
+
+}  // namespace soc278::mapping

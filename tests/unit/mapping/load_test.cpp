@@ -1,0 +1,434 @@
+// Loading the real mappings/ folder, and every loader error naming file:line.
+#include "soc278/mapping/load.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "support/test_support.hpp"
+
+namespace fs = std::filesystem;
+using namespace soc278;
+using mapping::DrugFlag;
+using mapping::SiteClass;
+
+namespace {
+
+const mapping::MappingSet& real() {
+  static const mapping::MappingSet set = [] {
+    auto r = mapping::load_mappings(test::source_dir() / "mappings");
+    if (!r) FAIL(r.error().message);
+    return std::move(r).value();
+  }();
+  return set;
+}
+
+model::Hcpcs hcpcs(std::string_view s) { return *model::Hcpcs::parse(s); }
+
+// A private copy of mappings/ that a test may break; removed when the test ends.
+class TempMappings {
+ public:
+  TempMappings() {
+    static std::atomic<int> counter{0};
+    dir_ = fs::temp_directory_path() / fmt::format("soc278-mapping-{}-{}", ::getpid(), counter++);
+    fs::remove_all(dir_);
+    fs::copy(test::source_dir() / "mappings", dir_, fs::copy_options::recursive);
+  }
+  ~TempMappings() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  TempMappings(const TempMappings&) = delete;
+  TempMappings& operator=(const TempMappings&) = delete;
+
+  [[nodiscard]] const fs::path& dir() const { return dir_; }
+
+  // Replaces the first `from` in `file` by `to`; returns the 1-based line where `from` started.
+  int replace(const std::string& file, const std::string& from, const std::string& to) {
+    const fs::path p = dir_ / file;
+    std::string text = test::read_file(p);
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    text.replace(at, from.size(), to);
+    std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
+    return line;
+  }
+  // Appends text; returns the 1-based line of its first line.
+  int append(const std::string& file, const std::string& text) {
+    const fs::path p = dir_ / file;
+    const std::string old = test::read_file(p);
+    const int line = 1 + static_cast<int>(std::count(old.begin(), old.end(), '\n'));
+    std::ofstream(p, std::ios::binary | std::ios::app) << text;
+    return line;
+  }
+
+ private:
+  fs::path dir_;
+};
+
+// The loader must fail with `code` and a message starting "<...>/<file>:<line>: ".
+void expect_error(const TempMappings& t, core::DiagCode code, const std::string& file, int line, const std::string& words = "") {
+  const auto r = mapping::load_mappings(t.dir());
+  REQUIRE_FALSE(r.ok());
+  INFO(r.error().message);
+  CHECK(core::name(r.error().code) == core::name(code));
+  CHECK(r.error().message.find(fmt::format("{}:{}: ", file, line)) != std::string::npos);
+  if (!words.empty()) CHECK(r.error().message.find(words) != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("the shipped mappings load", "[mapping]") {
+  const auto r = mapping::load_mappings(test::source_dir() / "mappings");
+  INFO((r.ok() ? std::string() : r.error().message));
+  REQUIRE(r.ok());
+  CHECK(r->policies.size() == 2);
+  CHECK(r->policy("GA.PMN.34") != nullptr);
+  CHECK(r->policy("NY.CP.PHAR.493") != nullptr);
+  CHECK(r->policy("XX") == nullptr);
+}
+
+TEST_CASE("GA.PMN.34 Appendix B has all 198 rows in source order", "[mapping]") {
+  const mapping::Policy& ga = *real().policy("GA.PMN.34");
+  const auto& rows = ga.drugs().rows();
+  CHECK(rows.size() == 198);
+  CHECK(rows.front().hcpcs.view() == "J0129");
+  CHECK(rows.front().brand == "Orencia");
+  CHECK(rows.back().hcpcs.view() == "Q5152");
+  const auto reviewed = std::count_if(rows.begin(), rows.end(), [](const mapping::Drug& d) { return !d.review.empty(); });
+  CHECK(reviewed == 21);
+  // Rows sharing a code stay separate rows; a lookup by code finds all of them.
+  const auto epoetin = ga.drugs().find_all(hcpcs("J0885"));
+  REQUIRE(epoetin.size() == 2);
+  CHECK(epoetin[0]->brand == "Epogen");
+  CHECK(epoetin[1]->brand == "Procrit");
+  CHECK(ga.drugs().find_all(hcpcs("J7190")).size() == 3);
+  CHECK_FALSE(ga.drugs().contains(hcpcs("J9999")));
+  // J3303 is flagged for review (triamcinolone, not factor VIII) but kept as published.
+  REQUIRE(ga.drugs().find(hcpcs("J3303")));
+  CHECK_FALSE(ga.drugs().find(hcpcs("J3303"))->review.empty());
+}
+
+TEST_CASE("drug flags come from the Notes column", "[mapping]") {
+  const mapping::DrugTable& drugs = real().policy("GA.PMN.34")->drugs();
+  const auto j2323 = drugs.flags(hcpcs("J2323"));
+  CHECK(j2323.has(DrugFlag::certified_facility_required));
+  CHECK_FALSE(j2323.has(DrugFlag::first_visit_at_infusion_suite));
+  const auto j9312 = drugs.flags(hcpcs("J9312"));
+  CHECK(j9312.has(DrugFlag::first_visit_at_infusion_suite));
+  CHECK(j9312.has(DrugFlag::includes_biosimilars));
+  CHECK_FALSE(j9312.has(DrugFlag::certified_facility_required));
+  const auto j0517 = drugs.flags(hcpcs("J0517"));
+  CHECK(j0517.has(DrugFlag::self_administration_excluded));
+  CHECK_FALSE(j0517.has(DrugFlag::certified_facility_required));
+  CHECK(drugs.find(hcpcs("J2323"))->note == "Facility must be certified; found approved locations on Tysabri website");
+  CHECK(drugs.flags(hcpcs("J1745")).has(DrugFlag::includes_biosimilars));
+  CHECK(drugs.flags(hcpcs("J0129")).empty());
+  // No Appendix B row carries requires_facility_administration (I.A.1.a).
+  for (const auto& d : drugs.rows()) CHECK_FALSE(d.flags.has(DrugFlag::requires_facility_administration));
+}
+
+TEST_CASE("GA.PMN.34 parameters and criteria", "[mapping]") {
+  const mapping::Policy& ga = *real().policy("GA.PMN.34");
+  const auto& p = ga.parameters();
+  CHECK(p.max_approval_months == 12);
+  CHECK(p.restart_window_months == 6);
+  CHECK(p.redirect_hcr01 == "A6");
+  CHECK(p.not_listed_action == mapping::NotListedAction::pend);
+  CHECK(p.documentation_without_evidence == mapping::DocumentationWithoutEvidence::pend);
+  CHECK_FALSE(p.pediatric_is_exception);
+  CHECK(p.pediatric_age_under == 18);
+  CHECK(p.preferred_sites == std::vector<SiteClass>{SiteClass::home, SiteClass::infusion_suite_or_office, SiteClass::pharmacy});
+  CHECK(ga.inherited_parameters().empty());
+  CHECK(ga.info().line_of_business == "HIM");
+  CHECK(ga.info().effective == "2025-07");
+
+  std::vector<std::string> ids;
+  for (const auto& c : ga.criteria()) ids.push_back(c.id);
+  CHECK(ids == std::vector<std::string>{"I.A.1", "I.A.1.a", "I.A.1.b", "I.A.1.c", "I.A.1.d", "non_qualifying", "II.A", "III.A"});
+  const mapping::Criterion* d = ga.criterion("I.A.1.d");
+  REQUIRE(d);
+  CHECK(d->section == "I.A.1.d");
+  CHECK(d->kind == mapping::CriterionKind::exception);
+  CHECK(d->evidence == mapping::EvidenceKind::diagnosis);
+  CHECK(d->evidence_group == "severe_adverse_event");
+  CHECK(d->documentation_required);
+  CHECK_FALSE(d->summary.empty());
+  CHECK(ga.criterion("I.A.1.a")->flag == DrugFlag::requires_facility_administration);
+  CHECK(ga.criterion("I.A.1.b")->evidence == mapping::EvidenceKind::history);
+  CHECK(ga.first_of_kind(mapping::CriterionKind::redirect)->section == "III.A");
+  CHECK(ga.first_of_kind(mapping::CriterionKind::continued_approval)->section == "II.A");
+}
+
+TEST_CASE("NY.CP.PHAR.493 inherits criteria, drugs and unset parameters from GA.PMN.34 by reference", "[mapping]") {
+  const mapping::Policy& ga = *real().policy("GA.PMN.34");
+  const mapping::Policy& ny = *real().policy("NY.CP.PHAR.493");
+  CHECK(ny.info().based_on == "GA.PMN.34");
+  CHECK_FALSE(ny.info().text_available);
+  // Same rows in memory, not a copy.
+  CHECK(ny.shares_tables_with(ga));
+  CHECK(&ny.drugs() == &ga.drugs());
+  CHECK(ny.drugs().size() == 198);
+  CHECK(ny.criteria().data() == ga.criteria().data());
+  // Parameters it does not set are inherited; the ones it sets are its own.
+  CHECK(ny.parameters().max_approval_months == 12);
+  CHECK(ny.parameters().preferred_sites == ga.parameters().preferred_sites);
+  const auto& inherited = ny.inherited_parameters();
+  auto has = [&](const char* n) { return std::find(inherited.begin(), inherited.end(), n) != inherited.end(); };
+  CHECK(has("max_approval_months"));
+  CHECK(has("restart_window_months"));
+  CHECK(has("preferred_sites"));
+  CHECK(has("pediatric_age_under"));
+  CHECK_FALSE(has("redirect_hcr01"));
+  CHECK_FALSE(has("not_listed_action"));
+}
+
+TEST_CASE("place-of-service and bill types classify the requested site", "[mapping]") {
+  const mapping::SiteTable& s = real().sites;
+  auto pos = [&](const char* c) { return s.place_of_service(c) ? s.place_of_service(c)->site_class : SiteClass::out_of_scope; };
+  CHECK(pos("19") == SiteClass::hospital_outpatient);
+  CHECK(pos("22") == SiteClass::hospital_outpatient);
+  CHECK(pos("11") == SiteClass::infusion_suite_or_office);
+  CHECK(pos("24") == SiteClass::infusion_suite_or_office);
+  CHECK(pos("49") == SiteClass::infusion_suite_or_office);
+  CHECK(pos("12") == SiteClass::home);
+  CHECK(pos("01") == SiteClass::pharmacy);
+  CHECK(pos("21") == SiteClass::out_of_scope);
+  CHECK(s.place_of_service("30") == nullptr);   // CMS unassigned
+  CHECK(s.place_of_service("1") == nullptr);
+  REQUIRE(s.bill_type("13"));
+  CHECK(s.bill_type("13")->site_class == SiteClass::hospital_outpatient);
+  CHECK(s.bill_type("131")->site_class == SiteClass::hospital_outpatient);   // full type of bill tolerated
+  CHECK(s.bill_type("32")->site_class == SiteClass::home);
+  CHECK(s.bill_type("83")->site_class == SiteClass::out_of_scope);
+  model::RequestedSite rs{"13", model::SiteQualifier::bill_type, {}};
+  CHECK(s.classify(rs)->site_class == SiteClass::hospital_outpatient);
+  rs.qualifier = model::SiteQualifier::place_of_service;
+  CHECK(s.classify(rs)->site_class == SiteClass::out_of_scope);   // POS 13 is assisted living, not bill type 13
+  rs.code = "30";
+  CHECK(s.classify(rs) == nullptr);   // POS 30 is unassigned
+  rs.qualifier = model::SiteQualifier::none;
+  CHECK(s.classify(rs) == nullptr);
+  CHECK(s.redirect_code(SiteClass::infusion_suite_or_office) == "11");
+  CHECK(s.redirect_code(SiteClass::home) == "12");
+  CHECK(s.redirect_code(SiteClass::pharmacy) == "01");
+  CHECK(s.redirect_code(SiteClass::hospital_outpatient).empty());
+}
+
+TEST_CASE("evidence groups match ICD-10 exactly or by prefix", "[mapping]") {
+  const mapping::EvidenceTable& e = real().evidence;
+  const mapping::EvidenceGroup* sae = e.group("severe_adverse_event");
+  REQUIRE(sae);
+  CHECK(sae->criterion() == "I.A.1.d");
+  auto icd = [](const char* c) { return *model::Icd10Code::parse(c); };
+  REQUIRE(sae->match(icd("T886XXA")));
+  CHECK(sae->match(icd("T886XXA"))->reason == "anaphylaxis");
+  CHECK(sae->match(icd("T886"))->code == "T886");
+  CHECK(sae->match(icd("T887XXA")) == nullptr);
+  CHECK(sae->match(icd("N19"))->reason == "renal_failure");   // exact
+  CHECK(sae->match(icd("N190")) == nullptr);                  // exact does not cover subcodes
+  CHECK(sae->match(icd("R5600"))->reason == "seizure");
+  const mapping::EvidenceGroup* nq = e.group("non_qualifying");
+  REQUIRE(nq);
+  CHECK(nq->match(icd("F40231"))->reason == "trypanophobia");
+  CHECK(e.group("health_risk")->match(icd("E8770"))->reason == "fluid_intolerance");
+  CHECK(e.group("health_risk")->match(icd("E877")) == nullptr);
+  CHECK(e.group("nope") == nullptr);
+
+  const auto& doc = e.documentation();
+  model::Attachment a{"M1", "FX", "", "", {}};
+  CHECK(doc.classify(a) == mapping::PwkStatus::submitted);
+  a.transmission = "AA";
+  CHECK(doc.classify(a) == mapping::PwkStatus::not_submitted);
+  a = {"B3", "FX", "", "", {}};
+  CHECK(doc.classify(a) == mapping::PwkStatus::not_counted);
+  a = {"M1", "ZZ", "", "", {}};
+  CHECK(doc.classify(a) == mapping::PwkStatus::unknown_transmission);
+}
+
+TEST_CASE("administration, decision and routing tables", "[mapping]") {
+  CHECK(real().administration.contains(hcpcs("96365")));
+  CHECK(real().administration.contains(hcpcs("96413")));
+  CHECK_FALSE(real().administration.contains(hcpcs("J1745")));
+  CHECK(real().administration.rows().size() == 24);
+
+  const auto& d = real().decision_codes;
+  CHECK(d.hcr01_approve == "A1");
+  CHECK(d.hcr01_redirect == "A6");
+  CHECK(d.hcr01_pend == "A4");
+  CHECK(d.hcr03_approve.empty());
+  CHECK(d.hcr03_redirect == "16");
+  CHECK(d.hcr03_pend_documentation == "0U");
+  CHECK(d.hcr03_pend_clinical_review == "0V");
+  CHECK(d.hcr03_pend_unknown_payer == "0W");
+  CHECK(d.hcr03_pend_site == "0V");
+
+  const auto& r = real().routing;
+  CHECK(r.default_action() == mapping::DefaultAction::pend);
+  auto m = r.match("SOCHEALTHPLAN   ", "", "");
+  REQUIRE(m);
+  CHECK(m->route->policy == "GA.PMN.34");
+  CHECK(m->key == mapping::RouteKey::isa08);
+  m = r.match("OTHER", "NYSOCPLAN", "");
+  REQUIRE(m);
+  CHECK(m->route->policy == "NY.CP.PHAR.493");
+  m = r.match("", "", "NYSOC01");
+  REQUIRE(m);
+  CHECK(m->key == mapping::RouteKey::umo_id);
+  CHECK_FALSE(r.match("UNKNOWN", "UNKNOWN", "UNKNOWN"));
+  CHECK_FALSE(r.match("", "", ""));
+}
+
+// ---- loader errors: each names file and line ----------------------------------------------
+
+TEST_CASE("loader rejects an unknown key", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("policies/GA.PMN.34.yaml", R"(brand: "Tysabri", )", R"(brand: "Tysabri", colour: red, )");
+  expect_error(t, core::DiagCode::mapping_unknown_key, "GA.PMN.34.yaml", line, "unknown key 'colour'");
+}
+
+TEST_CASE("loader rejects an unknown top-level key", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.append("routing.yaml", "fallback: approve\n");
+  expect_error(t, core::DiagCode::mapping_unknown_key, "routing.yaml", line, "unknown key 'fallback'");
+}
+
+TEST_CASE("loader rejects a HCPCS that does not parse", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("policies/GA.PMN.34.yaml", "hcpcs: J0180,", "hcpcs: J018,");
+  expect_error(t, core::DiagCode::mapping_invalid, "GA.PMN.34.yaml", line, "'J018' is not");
+}
+
+TEST_CASE("loader rejects a duplicate drug row (same HCPCS and brand)", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("policies/GA.PMN.34.yaml", R"x({ hcpcs: J0885, generic: "epoetin alfa (non-ESRD)", brand: "Procrit" })x",
+                             R"x({ hcpcs: J0885, generic: "epoetin alfa (non-ESRD)", brand: "Epogen" })x");
+  expect_error(t, core::DiagCode::mapping_duplicate, "GA.PMN.34.yaml", line, "repeats the row at line");
+}
+
+TEST_CASE("loader rejects an unknown drug flag", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("policies/GA.PMN.34.yaml", "flags: [certified_facility_required]", "flags: [certified_facility]");
+  expect_error(t, core::DiagCode::mapping_invalid, "GA.PMN.34.yaml", line, "unknown drug flag 'certified_facility'");
+}
+
+TEST_CASE("loader rejects an evidence group naming a criterion no policy has", "[mapping][errors]") {
+  TempMappings t;
+  const int at = t.replace("evidence.yaml", "  - id: non_qualifying\n    criterion: non_qualifying\n",
+                           "  - id: orphan\n    criterion: I.A.9\n    summary: \"x\"\n    icd10:\n"
+                           "      - { code: Z999, match: exact, reason: x, label: x, source: x }\n"
+                           "  - id: non_qualifying\n    criterion: non_qualifying\n");
+  expect_error(t, core::DiagCode::mapping_dangling_reference, "evidence.yaml", at + 1, "criterion 'I.A.9'");
+}
+
+TEST_CASE("loader rejects a criterion whose evidence group does not exist", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("policies/GA.PMN.34.yaml", "evidence_group: health_risk", "evidence_group: health_risks");
+  expect_error(t, core::DiagCode::mapping_dangling_reference, "GA.PMN.34.yaml", line, "'health_risks'");
+}
+
+TEST_CASE("loader rejects a duplicate ICD-10 row in a group", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("evidence.yaml", "- { code: T782, match: prefix,", "- { code: T886, match: prefix,");
+  expect_error(t, core::DiagCode::mapping_duplicate, "evidence.yaml", line, "'T886' is listed twice");
+}
+
+TEST_CASE("loader rejects an ICD-10 code written with its decimal point", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("evidence.yaml", "- { code: T782, match: prefix,", "- { code: T78.2, match: prefix,");
+  expect_error(t, core::DiagCode::mapping_invalid, "evidence.yaml", line, "decimal point");
+}
+
+TEST_CASE("loader rejects a duplicate place-of-service code", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("place-of-service.yaml", R"({ code: "03", name: "School")", R"({ code: "02", name: "School")");
+  expect_error(t, core::DiagCode::mapping_duplicate, "place-of-service.yaml", line, "'02' is listed twice");
+}
+
+TEST_CASE("loader rejects a place-of-service code that is not two digits", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("place-of-service.yaml", R"({ code: "03", name: "School")", R"({ code: "3", name: "School")");
+  expect_error(t, core::DiagCode::mapping_invalid, "place-of-service.yaml", line, "not two digits");
+}
+
+TEST_CASE("loader rejects an unknown site class", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("place-of-service.yaml", R"("Office", site_class: infusion_suite_or_office)", R"("Office", site_class: clinic)");
+  expect_error(t, core::DiagCode::mapping_invalid, "place-of-service.yaml", line, "unknown site class 'clinic'");
+}
+
+TEST_CASE("loader rejects an HCR03 outside code source 886", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("decision-codes.yaml", R"(redirect: "16")", R"(redirect: "99")");
+  expect_error(t, core::DiagCode::mapping_invalid, "decision-codes.yaml", line, "'99' is not an HCR03");
+}
+
+TEST_CASE("loader rejects a route to a policy without a file", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("routing.yaml", "policy: NY.CP.PHAR.493,", "policy: NY.CP.PHAR.999,");
+  expect_error(t, core::DiagCode::mapping_dangling_reference, "routing.yaml", line, "'NY.CP.PHAR.999'");
+}
+
+TEST_CASE("loader rejects an identifier routed twice", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("routing.yaml", "umo_id: [NYSOC01]", "umo_id: [GAHIM01]");
+  expect_error(t, core::DiagCode::mapping_duplicate, "routing.yaml", line, "already routes at line");
+}
+
+TEST_CASE("loader rejects drugs in a based_on policy", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.append("policies/NY.CP.PHAR.493.yaml", "drugs:\n  - { hcpcs: J0129, generic: a, brand: b }\n");
+  expect_error(t, core::DiagCode::mapping_invalid, "NY.CP.PHAR.493.yaml", line + 1, "must not have 'drugs'");
+}
+
+TEST_CASE("loader rejects a based_on naming no policy", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("policies/NY.CP.PHAR.493.yaml", "based_on: GA.PMN.34", "based_on: GA.PMN.35");
+  expect_error(t, core::DiagCode::mapping_dangling_reference, "NY.CP.PHAR.493.yaml", line, "'GA.PMN.35'");
+}
+
+TEST_CASE("loader rejects a self-contained policy missing a parameter", "[mapping][errors]") {
+  TempMappings t;
+  (void)t.replace("policies/GA.PMN.34.yaml", "  restart_window_months: 6\n", "");
+  // A missing key is reported at the map that lacks it: yaml-cpp marks a block map at its first key.
+  const std::string text = test::read_file(t.dir() / "policies/GA.PMN.34.yaml");
+  const auto at = text.find("  max_approval_months:");
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  expect_error(t, core::DiagCode::mapping_missing_key, "GA.PMN.34.yaml", line, "'restart_window_months'");
+}
+
+TEST_CASE("loader reports YAML syntax errors with their line", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("administration-codes.yaml", R"({ code: "96361", description:)", R"({ code: "96361" description:)");
+  const auto r = mapping::load_mappings(t.dir());
+  REQUIRE_FALSE(r.ok());
+  INFO(r.error().message);
+  CHECK(r.error().code == core::DiagCode::mapping_yaml_syntax);
+  CHECK(r.error().message.find("administration-codes.yaml:") != std::string::npos);
+  (void)line;
+}
+
+TEST_CASE("loader rejects an unexpected mapping file and a missing folder", "[mapping][errors]") {
+  TempMappings t;
+  std::ofstream(t.dir() / "evidence-extra.yaml") << "a: 1\n";
+  auto r = mapping::load_mappings(t.dir());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == core::DiagCode::mapping_io_error);
+  CHECK(r.error().message.find("evidence-extra.yaml") != std::string::npos);
+
+  r = mapping::load_mappings(t.dir() / "nope");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == core::DiagCode::mapping_io_error);
+}
+
+TEST_CASE("loader rejects a policy id that differs from its file name", "[mapping][errors]") {
+  TempMappings t;
+  const int line = t.replace("policies/GA.PMN.34.yaml", "  id: GA.PMN.34\n", "  id: GA.PMN.43\n");
+  expect_error(t, core::DiagCode::mapping_invalid, "GA.PMN.34.yaml", line, "must equal the file name");
+}
