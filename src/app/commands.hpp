@@ -22,6 +22,9 @@ struct Verb {
 
 Verb add_segments(CLI::App& app);
 Verb add_codes(CLI::App& app);
+Verb add_validate(CLI::App& app);
+Verb add_process(CLI::App& app);
+Verb add_explain(CLI::App& app);
 
 // The Markdown table of every finding code (docs/errors.md embeds it).
 [[nodiscard]] std::string codes_markdown();

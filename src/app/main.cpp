@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "soc278 0.1.0");
   std::vector<soc278::app::Verb> verbs;
   verbs.push_back(soc278::app::add_segments(app));
+  verbs.push_back(soc278::app::add_validate(app));
+  verbs.push_back(soc278::app::add_process(app));
+  verbs.push_back(soc278::app::add_explain(app));
   verbs.push_back(soc278::app::add_codes(app));
   try {
     app.parse(argc, argv);

@@ -66,7 +66,8 @@ std::string CertificationNumbers::tracking(const model::AuthorizationRequest& r,
 
 Response278Writer::Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now,
                                      std::string_view line_break)
-    : writer_(out, x12::Delimiters{}, line_break), numbers_(numbers), now_(now) {
+    : out_(out), envelope_writer_(out, x12::Delimiters{}, line_break), writer_(group_buffer_, x12::Delimiters{}, line_break),
+      numbers_(numbers), now_(now) {
   date8_ = now.date.ccyymmdd();
   date6_ = now.date.yymmdd();
   time4_ = now.time.hhmm();
@@ -76,36 +77,52 @@ void Response278Writer::begin_interchange(const x12::InterchangeInfo& received) 
   received_isa_ = received.isa;
   interchange_open_ = true;
   isa_written_ = false;
+  groups_written_ = 0;
+  // Answer with the delimiters the sender used (reference 1.1; what a trading partner parses).
+  x12::Delimiters d = received_isa_.delimiters;
+  if (d.repetition == '\0') d.repetition = '^';
+  envelope_writer_.set_delimiters(d);
+  writer_.set_delimiters(d);
 }
 
 void Response278Writer::begin_group(const x12::GroupInfo& received) {
   received_group_ = received;
   group_open_ = true;
-  gs_written_ = false;
   st_in_group_ = 0;
+  group_buffer_.str(std::string());
+  group_buffer_.clear();
 }
 
-void Response278Writer::ensure_headers() {
+
+void Response278Writer::end_group(bool keep) {
+  if (!group_open_) return;
+  group_open_ = false;
+  if (!keep || st_in_group_ == 0) {
+    transactions_ -= keep ? 0 : st_in_group_;
+    group_buffer_.str(std::string());
+    return;
+  }
   if (!isa_written_) {
-    // Answer with the delimiters the sender used (reference 1.1; what a trading partner parses).
-    x12::Delimiters d = received_isa_.delimiters;
-    if (d.repetition == '\0') d.repetition = '^';
-    writer_.set_delimiters(d);
     isa13_ = ControlNumberSequence::isa13(numbers_.next());
-    writer_.write_isa(detail::reply_isa(received_isa_, date6_, time4_, isa13_));
+    envelope_writer_.write_isa(detail::reply_isa(received_isa_, date6_, time4_, isa13_));
     isa_written_ = true;
   }
-  if (!gs_written_) {
-    gs06_ = ControlNumberSequence::gs06(numbers_.next());
-    const std::string_view sender =
-        received_group_.receiver.empty() ? detail::trim_right(received_isa_.receiver_id) : std::string_view(received_group_.receiver);
-    const std::string_view receiver =
-        received_group_.sender.empty() ? detail::trim_right(received_isa_.sender_id) : std::string_view(received_group_.sender);
-    writer_.begin("GS").element("HI").element(sender).element(receiver).element(date8_).element(time4_).element(gs06_).element("X").element(
-        "005010X217");
-    writer_.end();
-    gs_written_ = true;
-  }
+  gs06_ = ControlNumberSequence::gs06(numbers_.next());
+  const std::string_view sender =
+      received_group_.receiver.empty() ? detail::trim_right(received_isa_.receiver_id) : std::string_view(received_group_.receiver);
+  const std::string_view receiver =
+      received_group_.sender.empty() ? detail::trim_right(received_isa_.sender_id) : std::string_view(received_group_.sender);
+  envelope_writer_.begin("GS").element("HI").element(sender).element(receiver).element(date8_).element(time4_).element(gs06_).element("X").element(
+      "005010X217");
+  envelope_writer_.end();
+  envelope_writer_.flush();
+  const std::string sets = group_buffer_.str();
+  out_.write(sets.data(), static_cast<std::streamsize>(sets.size()));
+  group_buffer_.str(std::string());
+  // GE01 counts the sets written into this group (they went through the other writer).
+  envelope_writer_.begin("GE").element(static_cast<std::uint64_t>(st_in_group_)).element(gs06_);
+  envelope_writer_.end();
+  ++groups_written_;
 }
 
 void Response278Writer::write_traces(const std::vector<model::Trace>& traces) {
@@ -175,7 +192,6 @@ void Response278Writer::write_parties(const model::AuthorizationRequest& r, cons
 }
 
 void Response278Writer::add_rejected(const model::AuthorizationRequest& r, const std::vector<soc::Rejection>& rejections) {
-  ensure_headers();
   ++st_in_group_;
   ++transactions_;
   const std::string st02 = ControlNumberSequence::st02(st_in_group_);
@@ -202,7 +218,6 @@ void Response278Writer::add_rejected(const model::AuthorizationRequest& r, const
 }
 
 void Response278Writer::add_decided(const model::AuthorizationRequest& r, const std::vector<LineAnswer>& lines) {
-  ensure_headers();
   ++st_in_group_;
   ++transactions_;
   const std::string st02 = ControlNumberSequence::st02(st_in_group_);
@@ -353,16 +368,14 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
   writer_.write_se(st02);
 }
 
-void Response278Writer::end_group() {
-  if (gs_written_) writer_.write_ge(gs06_);
-  group_open_ = false;
-  gs_written_ = false;
-}
-
 bool Response278Writer::end_interchange() {
-  if (group_open_) end_group();
+  if (group_open_) end_group(true);
   const bool wrote = isa_written_;
-  if (isa_written_) writer_.write_iea(isa13_);
+  if (isa_written_) {
+    envelope_writer_.begin("IEA").element(static_cast<std::uint64_t>(groups_written_)).element(isa13_);
+    envelope_writer_.end();
+    envelope_writer_.flush();
+  }
   interchange_open_ = false;
   isa_written_ = false;
   return wrote;

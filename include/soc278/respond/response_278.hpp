@@ -14,13 +14,16 @@
 // loop concerned instead (soc/answerable.hpp). Codes come from the decisions (which took them
 // from mappings/decision-codes.yaml): this writer never picks an HCR code itself.
 //
-// Streaming: segments go straight to the std::ostream through x12::SegmentWriter; the interchange
-// and group headers are written when the first response of that interchange / group is added, so
-// an interchange whose every transaction was rejected produces no response at all.
+// Streaming: the response sets of the open functional group are kept in a buffer (one group's
+// worth of memory) until end_group(keep) says whether the group stands: a GE error rejects the
+// group in the 999, and then none of its transactions may be answered. Kept groups are written to
+// the std::ostream with their GS/GE; the ISA is written with the first kept group, so an
+// interchange with nothing answered produces no response at all.
 #pragma once
 
 #include <cstdint>
 #include <iosfwd>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -68,22 +71,25 @@ class Response278Writer {
   void add_decided(const model::AuthorizationRequest& request, const std::vector<LineAnswer>& lines);
   // A request that cannot be answered on its merits: one response ST with AAA segments.
   void add_rejected(const model::AuthorizationRequest& request, const std::vector<soc::Rejection>& rejections);
-  void end_group();
+  // Writes the group's responses when `keep`, drops them otherwise.
+  void end_group(bool keep = true);
   // Returns whether anything was written for this interchange.
   bool end_interchange();
-  void flush() { writer_.flush(); }
+  void flush() { envelope_writer_.flush(); }
 
   [[nodiscard]] std::uint64_t transactions_written() const noexcept { return transactions_; }
 
  private:
-  void ensure_headers();
   void write_parties(const model::AuthorizationRequest& r, const std::vector<soc::Rejection>* rejections,
                      std::uint32_t& hl, std::uint32_t& event_parent);
   void write_aaa(const std::vector<soc::Rejection>* rejections, std::string_view loop);
   void write_um(const model::Review& review, const std::optional<soc::AuthorizedSite>& site);
   void write_traces(const std::vector<model::Trace>& traces);
 
-  x12::SegmentWriter writer_;
+  std::ostream& out_;
+  std::ostringstream group_buffer_;   // ST..SE of the open group
+  x12::SegmentWriter envelope_writer_;  // ISA, GS, GE, IEA to out_
+  x12::SegmentWriter writer_;           // the transaction sets, to group_buffer_
   ControlNumberSequence& numbers_;
   core::DateTime now_;
   std::string date8_, date6_, time4_;
@@ -93,8 +99,8 @@ class Response278Writer {
   bool interchange_open_ = false;  // received interchange begun
   bool isa_written_ = false;
   bool group_open_ = false;
-  bool gs_written_ = false;
   std::uint32_t st_in_group_ = 0;
+  std::uint32_t groups_written_ = 0;
   std::uint64_t transactions_ = 0;
 };
 

@@ -1,0 +1,169 @@
+// soc278 process FILE... --out DIR: the main job. Every stage, every output.
+#include <fmt/core.h>
+
+#include <iostream>
+#include <set>
+
+#include "app/commands.hpp"
+#include "app/input.hpp"
+#include "app/run_common.hpp"
+
+namespace soc278::app {
+namespace {
+
+struct Options {
+  std::vector<std::string> files;
+  std::string out_dir;
+  std::string data;
+  std::string now;
+  std::string policy;
+  std::string quirks;
+  std::uint64_t seed = 278;
+  std::uint32_t control_start = 1;
+  bool force = false;
+  bool quiet = false;
+};
+
+void print_table(const std::vector<FileReport>& reports) {
+  std::cout << fmt::format("\n{:<34} {:>6} {:>8} {:>8} {:>8} {:>6} {:>8} {:>8} {:>5}\n", "file", "sets", "approve", "redirect", "pend",
+                           "AAA", "rejected", "findings", "TA1");
+  FileReport total;
+  for (const auto& r : reports) {
+    std::string name = r.file;
+    if (name.size() > 34) name = "..." + name.substr(name.size() - 31);
+    std::cout << fmt::format("{:<34} {:>6} {:>8} {:>8} {:>8} {:>6} {:>8} {:>8} {:>5}\n", name, r.transactions, r.approve, r.redirect,
+                             r.pend, r.unanswerable, r.rejected, r.errors + r.warnings, r.ta1_written);
+    total.transactions += r.transactions;
+    total.approve += r.approve;
+    total.redirect += r.redirect;
+    total.pend += r.pend;
+    total.unanswerable += r.unanswerable;
+    total.rejected += r.rejected;
+    total.errors += r.errors + r.warnings;
+    total.ta1_written += r.ta1_written;
+  }
+  std::cout << fmt::format("{:<34} {:>6} {:>8} {:>8} {:>8} {:>6} {:>8} {:>8} {:>5}\n", fmt::format("total ({} files)", reports.size()),
+                           total.transactions, total.approve, total.redirect, total.pend, total.unanswerable, total.rejected,
+                           total.errors, total.ta1_written);
+  std::cout << "approve / redirect / pend count service lines; AAA, rejected and sets count transaction sets.\n";
+}
+
+int run_process(const Options& o) {
+  const auto dir = data_dir(o.data);
+  const auto guides = load_guides_or_report(dir);
+  if (!guides) return exit_usage;
+  const auto mappings = load_mappings_or_report(dir);
+  if (!mappings) return exit_usage;
+  if (!o.policy.empty() && mappings->policy(o.policy) == nullptr) {
+    std::cerr << "soc278: --policy: no policy '" << o.policy << "' in " << (dir / "mappings").string() << '\n';
+    return exit_usage;
+  }
+  const auto now = parse_now(o.now);
+  if (!now) {
+    std::cerr << "soc278: --now: expected YYYY-MM-DD[THH:MM], found '" << o.now << "'\n";
+    return exit_usage;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(o.out_dir, ec);
+  if (ec) {
+    std::cerr << "soc278: --out " << o.out_dir << ": " << ec.message() << '\n';
+    return exit_usage;
+  }
+  std::set<std::string> stems;
+  for (const auto& f : o.files) {
+    if (!stems.insert(output_stem(f)).second) {
+      std::cerr << "soc278: two inputs share the output name '" << output_stem(f) << "'; process them into different --out folders\n";
+      return exit_usage;
+    }
+  }
+  RunConfig config;
+  config.guides = &*guides;
+  config.mappings = &*mappings;
+  config.forced_policy = o.policy;
+  config.now = *now;
+  if (!o.quirks.empty()) {
+    auto q = ig::load_validation_options(o.quirks);
+    if (!q.ok()) {
+      std::cerr << "soc278: --quirks: " << q.error().message << '\n';
+      return exit_usage;
+    }
+    config.validation = q.value();
+  }
+  respond::ControlNumberSequence numbers(o.control_start);
+  config.numbers = &numbers;
+  config.certifications = respond::CertificationNumbers(o.seed);
+
+  int status = exit_clean;
+  std::vector<FileReport> reports;
+  for (std::size_t index = 0; index < o.files.size(); ++index) {
+    const std::string& file = o.files[index];
+    const std::string stem = output_stem(file);
+    const std::filesystem::path out(o.out_dir);
+    bool blocked = false;
+    for (const char* ext : {".278", ".999", ".ta1", ".decisions.jsonl"}) {
+      if (!o.force && std::filesystem::exists(out / (stem + ext))) {
+        std::cerr << fmt::format("soc278: {}: {} exists (use --force to replace it); file skipped\n", file, (out / (stem + ext)).string());
+        blocked = true;
+      }
+    }
+    if (blocked) {
+      status = exit_usage;
+      continue;
+    }
+    auto in = open_input(file);
+    if (!in->source) {
+      std::cerr << fmt::format("soc278: {}: cannot open: {}\n", file, in->error);
+      status = exit_usage;
+      continue;
+    }
+    OutputFile response, ack, ta1, decisions;
+    if (!response.open(out, stem + ".278") || !ack.open(out, stem + ".999") || !ta1.open(out, stem + ".ta1") ||
+        !decisions.open(out, stem + ".decisions.jsonl")) {
+      std::cerr << "soc278: cannot create outputs in " << o.out_dir << '\n';
+      return exit_usage;
+    }
+    Outputs outputs{&ack, &ta1, &response, &decisions};
+    if (!o.quiet) std::cout << file << '\n';
+    FindingPrinter printer(file, false, o.quiet);
+    FileReport r = run_pipeline(*in->source, file, static_cast<std::uint32_t>(index), config, outputs, printer);
+    // Outputs appear only complete (temporary name, then rename). Empty acknowledgments and
+    // responses are not left behind: a TA1 exists only when one was due, a .278 only when
+    // something was answered. The decision report always exists, even when empty.
+    bool ok = response.commit(o.force, false) && ack.commit(o.force, false) && ta1.commit(o.force, false) && decisions.commit(o.force, true);
+    if (!ok) {
+      for (const OutputFile* f : {&response, &ack, &ta1, &decisions})
+        if (!f->error().empty()) std::cerr << "soc278: " << f->error() << '\n';
+      status = exit_usage;
+    }
+    if (r.io_failed) status = exit_usage;
+    if (status == exit_clean && (r.rejected > 0 || r.unanswerable > 0 || r.transactions == 0)) status = exit_rejected;
+    reports.push_back(std::move(r));
+  }
+  print_table(reports);
+  return status;
+}
+
+}  // namespace
+
+Verb add_process(CLI::App& app) {
+  auto o = std::make_shared<Options>();
+  Verb v;
+  v.command = app.add_subcommand("process",
+                                 "Validate, decide and answer 278 requests: writes <stem>.278, <stem>.999, <stem>.ta1 (when due) and\n"
+                                 "<stem>.decisions.jsonl into --out. Exit 0 when every transaction was decided, 1 when any was\n"
+                                 "rejected or could not be answered, 2 on usage or I/O errors.");
+  v.command->add_option("files", o->files, "X12 files ('-' reads standard input)")->required();
+  v.command->add_option("--out", o->out_dir, "output folder (created when missing)")->required();
+  v.command->add_flag("--force", o->force, "replace existing outputs");
+  v.command->add_option("--policy", o->policy, "apply this policy to every transaction, whatever routing.yaml says");
+  v.command->add_option("--now", o->now, "decision date and time, YYYY-MM-DD[THH:MM] (default: now, UTC)");
+  v.command->add_option("--seed", o->seed, "run seed for certification numbers (same seed, same numbers)");
+  v.command->add_option("--control-start", o->control_start, "first ISA13/GS06 control number of this run")->check(CLI::Range(1u, 999999999u));
+  v.command->add_option("--data", o->data, "folder holding grammars/ and mappings/ (default: $SOC278_DATA_DIR or the source tree)");
+  v.command->add_option("--quirks", o->quirks, "partner quirk switches (YAML)");
+  v.command->add_flag("--quiet", o->quiet, "print only the summary table");
+  v.run = [o] { return run_process(*o); };
+  return v;
+}
+
+}  // namespace soc278::app

@@ -1,0 +1,144 @@
+// soc278 validate FILE... [--ack DIR]: envelope and implementation-guide validation, 999 / TA1.
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "app/input.hpp"
+#include "app/run_common.hpp"
+
+namespace soc278::app {
+namespace {
+
+struct Options {
+  std::vector<std::string> files;
+  std::string ack_dir;
+  std::string data;
+  std::string now;
+  std::string quirks;
+  std::uint32_t control_start = 1;
+  bool json = false;
+  bool force = false;
+};
+
+int run_validate(const Options& o) {
+  const auto dir = data_dir(o.data);
+  const auto guides = load_guides_or_report(dir);
+  if (!guides) return exit_usage;
+  const auto now = parse_now(o.now);
+  if (!now) {
+    std::cerr << "soc278: --now: expected YYYY-MM-DD[THH:MM], found '" << o.now << "'\n";
+    return exit_usage;
+  }
+  RunConfig config;
+  config.guides = &*guides;
+  if (!o.quirks.empty()) {
+    auto q = ig::load_validation_options(o.quirks);
+    if (!q.ok()) {
+      std::cerr << "soc278: --quirks: " << q.error().message << '\n';
+      return exit_usage;
+    }
+    config.validation = q.value();
+  }
+  config.validation.build_tree = false;
+  config.now = *now;
+  respond::ControlNumberSequence numbers(o.control_start);
+  config.numbers = &numbers;
+  if (!o.ack_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.ack_dir, ec);
+    if (ec) {
+      std::cerr << "soc278: --ack " << o.ack_dir << ": " << ec.message() << '\n';
+      return exit_usage;
+    }
+  }
+  int status = exit_clean;
+  for (std::size_t index = 0; index < o.files.size(); ++index) {
+    const std::string& file = o.files[index];
+    auto in = open_input(file);
+    if (!in->source) {
+      std::cerr << fmt::format("soc278: {}: cannot open: {}\n", file, in->error);
+      status = exit_usage;
+      continue;
+    }
+    OutputFile ack, ta1;
+    Outputs outputs;
+    if (!o.ack_dir.empty()) {
+      const std::string stem = output_stem(file);
+      bool blocked = false;
+      for (const auto& name : {stem + ".999", stem + ".ta1"}) {
+        if (!o.force && std::filesystem::exists(std::filesystem::path(o.ack_dir) / name)) {
+          std::cerr << fmt::format("soc278: {}: {} exists (use --force to replace it)\n", file, (std::filesystem::path(o.ack_dir) / name).string());
+          blocked = true;
+        }
+      }
+      if (blocked) {
+        status = exit_usage;
+        continue;
+      }
+      if (!ack.open(o.ack_dir, stem + ".999") || !ta1.open(o.ack_dir, stem + ".ta1")) {
+        std::cerr << "soc278: " << (ack.error().empty() ? ta1.error() : ack.error()) << '\n';
+        status = exit_usage;
+        continue;
+      }
+      outputs.ack999 = &ack;
+      outputs.ta1 = &ta1;
+    }
+    if (!o.json) std::cout << file << '\n';
+    FindingPrinter printer(file, o.json);
+    const FileReport r = run_pipeline(*in->source, file, static_cast<std::uint32_t>(index), config, outputs, printer);
+    if (outputs.ack999 != nullptr) {
+      if (!ack.commit(o.force, false) || !ta1.commit(o.force, false)) {
+        std::cerr << "soc278: " << (ack.error().empty() ? ta1.error() : ack.error()) << '\n';
+        status = exit_usage;
+      }
+    }
+    if (o.json) {
+      nlohmann::ordered_json j;
+      j["type"] = "file";
+      j["file"] = file;
+      j["bytes"] = r.bytes;
+      j["interchanges"] = r.interchanges;
+      j["groups"] = r.groups;
+      j["transactions"] = r.transactions;
+      j["accepted"] = r.accepted;
+      j["rejected"] = r.rejected;
+      j["errors"] = r.errors;
+      j["warnings"] = r.warnings;
+      std::cout << j.dump() << '\n';
+    } else {
+      std::cout << fmt::format("  {} interchange(s), {} group(s), {} transaction set(s): {} accepted, {} rejected; {} error(s), {} warning(s){}\n",
+                               r.interchanges, r.groups, r.transactions, r.accepted, r.rejected, r.errors, r.warnings,
+                               r.ta1_written > 0 ? fmt::format("; {} TA1", r.ta1_written) : std::string());
+    }
+    if (r.io_failed) {
+      status = exit_usage;
+    } else if (status == exit_clean && (r.rejected > 0 || r.errors > 0 || r.transactions == 0)) {
+      status = exit_rejected;
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+Verb add_validate(CLI::App& app) {
+  auto o = std::make_shared<Options>();
+  Verb v;
+  v.command = app.add_subcommand("validate",
+                                 "Validate X12 files against the implementation guides (grammars/); write 999 / TA1 with --ack.\n"
+                                 "Exit 0 when everything was accepted, 1 when anything was rejected, 2 on usage or I/O errors.");
+  v.command->add_option("files", o->files, "X12 files ('-' reads standard input)")->required();
+  v.command->add_option("--ack", o->ack_dir, "write <stem>.999 and, when the envelope is rejected or ISA14=1, <stem>.ta1 here");
+  v.command->add_flag("--force", o->force, "replace existing acknowledgment files");
+  v.command->add_flag("--json", o->json, "print findings and summaries as JSON lines");
+  v.command->add_option("--data", o->data, "folder holding grammars/ and mappings/ (default: $SOC278_DATA_DIR or the source tree)");
+  v.command->add_option("--now", o->now, "date and time written in acknowledgments, YYYY-MM-DD[THH:MM] (default: now, UTC)");
+  v.command->add_option("--control-start", o->control_start, "first ISA13/GS06 control number of this run")->check(CLI::Range(1u, 999999999u));
+  v.command->add_option("--quirks", o->quirks, "partner quirk switches (YAML: accept_space_padding, accept_sv105, ...)");
+  v.run = [o] { return run_validate(*o); };
+  return v;
+}
+
+}  // namespace soc278::app

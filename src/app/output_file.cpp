@@ -1,0 +1,124 @@
+#include "app/output_file.hpp"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace soc278::app {
+
+OutputFile::~OutputFile() { discard(); }
+
+bool OutputFile::open(const std::filesystem::path& dir, const std::string& name) {
+  final_ = dir / name;
+  temp_ = dir / ("." + name + ".tmp-" + std::to_string(::getpid()));
+  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    error_ = temp_.string() + ": " + std::strerror(errno);
+    return false;
+  }
+  setp(buffer_.data(), buffer_.data() + buffer_.size());
+  flushed_ = 0;
+  return true;
+}
+
+bool OutputFile::flush_buffer() {
+  const char* p = pbase();
+  std::size_t n = static_cast<std::size_t>(pptr() - pbase());
+  while (n > 0) {
+    const ssize_t w = ::write(fd_, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      error_ = temp_.string() + ": " + std::strerror(errno);
+      return false;
+    }
+    p += w;
+    n -= static_cast<std::size_t>(w);
+    flushed_ += static_cast<std::uint64_t>(w);
+  }
+  setp(buffer_.data(), buffer_.data() + buffer_.size());
+  return true;
+}
+
+OutputFile::int_type OutputFile::overflow(int_type ch) {
+  if (fd_ < 0 || !flush_buffer()) return traits_type::eof();
+  if (ch != traits_type::eof()) {
+    *pptr() = static_cast<char>(ch);
+    pbump(1);
+  }
+  return traits_type::not_eof(ch);
+}
+
+std::streamsize OutputFile::xsputn(const char* s, std::streamsize n) {
+  std::streamsize done = 0;
+  while (done < n) {
+    const std::streamsize room = epptr() - pptr();
+    if (room == 0) {
+      if (overflow(traits_type::eof()) == traits_type::eof()) return done;
+      continue;
+    }
+    const std::streamsize k = std::min(room, n - done);
+    std::memcpy(pptr(), s + done, static_cast<std::size_t>(k));
+    pbump(static_cast<int>(k));
+    done += k;
+  }
+  return done;
+}
+
+int OutputFile::sync() { return fd_ >= 0 && flush_buffer() ? 0 : -1; }
+
+bool OutputFile::rewind(std::uint64_t mark) {
+  if (fd_ < 0) return false;
+  if (mark >= flushed_) {
+    // Still in the buffer: just drop the tail.
+    const auto keep = static_cast<std::ptrdiff_t>(mark - flushed_);
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+    pbump(static_cast<int>(keep));
+    return true;
+  }
+  setp(buffer_.data(), buffer_.data() + buffer_.size());
+  if (::ftruncate(fd_, static_cast<off_t>(mark)) != 0 || ::lseek(fd_, static_cast<off_t>(mark), SEEK_SET) < 0) {
+    error_ = temp_.string() + ": " + std::strerror(errno);
+    return false;
+  }
+  flushed_ = mark;
+  return true;
+}
+
+bool OutputFile::commit(bool replace, bool keep_empty) {
+  if (fd_ < 0) return false;
+  stream_.flush();
+  const bool flushed = flush_buffer();
+  const bool synced = flushed && ::fsync(fd_) == 0;
+  ::close(fd_);
+  fd_ = -1;
+  if (!synced) {
+    if (error_.empty()) error_ = temp_.string() + ": " + std::strerror(errno);
+    ::unlink(temp_.c_str());
+    return false;
+  }
+  if (!keep_empty && flushed_ == 0) {
+    ::unlink(temp_.c_str());
+    return true;
+  }
+  const int rc = replace ? ::rename(temp_.c_str(), final_.c_str())
+                         : ::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, final_.c_str(), RENAME_NOREPLACE);
+  if (rc != 0) {
+    error_ = final_.string() + ": " + (errno == EEXIST ? std::string("exists (use --force to replace it)") : std::strerror(errno));
+    ::unlink(temp_.c_str());
+    return false;
+  }
+  return true;
+}
+
+void OutputFile::discard() noexcept {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+    ::unlink(temp_.c_str());
+  }
+}
+
+}  // namespace soc278::app

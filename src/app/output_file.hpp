@@ -1,0 +1,55 @@
+// src/app/output_file.hpp — private: an output written under a temporary name and renamed when
+// complete, never overwriting an existing file unless asked (the brief: "nothing lost or
+// overwritten"). It is a std::streambuf, so the writers stream into it, and it can rewind to a
+// mark: the pipeline drops a functional group or an interchange that is rejected after its
+// responses were already streamed (a GE or IEA error is only known at the trailer).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <ostream>
+#include <streambuf>
+#include <string>
+#include <vector>
+
+namespace soc278::app {
+
+class OutputFile final : public std::streambuf {
+ public:
+  OutputFile() = default;
+  ~OutputFile() override;
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  // Creates `<dir>/.<name>.tmp-<pid>`; the final name is `<dir>/<name>`. Returns false and sets
+  // error() when the temporary cannot be created.
+  bool open(const std::filesystem::path& dir, const std::string& name);
+  [[nodiscard]] bool is_open() const noexcept { return fd_ >= 0; }
+  [[nodiscard]] std::ostream& stream() noexcept { return stream_; }
+  [[nodiscard]] std::uint64_t position() const noexcept { return flushed_ + static_cast<std::uint64_t>(pptr() - pbase()); }
+  // Drops everything written after `mark` (a value position() returned).
+  bool rewind(std::uint64_t mark);
+  // Flushes, syncs and renames to the final name. With `replace` false an existing file is never
+  // replaced (renameat2 RENAME_NOREPLACE). An empty output is removed instead when `keep_empty` is false.
+  bool commit(bool replace, bool keep_empty = true);
+  // Removes the temporary (called by the destructor when commit() was not).
+  void discard() noexcept;
+  [[nodiscard]] const std::string& error() const noexcept { return error_; }
+  [[nodiscard]] const std::filesystem::path& final_path() const noexcept { return final_; }
+
+ protected:
+  int_type overflow(int_type ch) override;
+  std::streamsize xsputn(const char* s, std::streamsize n) override;
+  int sync() override;
+
+ private:
+  bool flush_buffer();
+  int fd_ = -1;
+  std::vector<char> buffer_ = std::vector<char>(64 * 1024);
+  std::uint64_t flushed_ = 0;
+  std::filesystem::path temp_, final_;
+  std::string error_;
+  std::ostream stream_{this};
+};
+
+}  // namespace soc278::app

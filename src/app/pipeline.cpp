@@ -1,0 +1,381 @@
+#include "app/pipeline.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+#include "soc278/model/bind.hpp"
+#include "soc278/respond/ack_999.hpp"
+#include "soc278/respond/ta1.hpp"
+#include "soc278/soc/answerable.hpp"
+#include "soc278/soc/evaluate.hpp"
+
+namespace soc278::app {
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+
+bool rejects(const x12::EnvelopeFindings& f, core::AckLevel level) {
+  for (core::DiagCode c : f.codes) {
+    const auto& i = core::info(c);
+    if (i.level == level && i.severity == core::Severity::error) return true;
+  }
+  return false;
+}
+
+bool set_level_error(const x12::EnvelopeFindings& f) {
+  for (core::DiagCode c : f.codes)
+    if (core::info(c).severity == core::Severity::error) return true;
+  return false;
+}
+
+std::string_view site_class_name(const std::optional<mapping::SiteClass>& c) {
+  return c ? mapping::to_string(*c) : std::string_view();
+}
+
+ordered_json position(const core::SourcePosition& at) {
+  ordered_json j;
+  j["byte"] = at.byte_offset;
+  j["segment"] = at.segment_in_file;
+  j["set_position"] = at.segment_in_set;
+  if (at.element != 0) j["element"] = at.element;
+  if (at.component != 0) j["component"] = at.component;
+  return j;
+}
+
+ordered_json evidence_json(const std::vector<soc::EvidenceItem>& items) {
+  ordered_json a = ordered_json::array();
+  for (const auto& e : items) {
+    ordered_json j;
+    j["segment"] = e.segment;
+    j["loop"] = e.loop;
+    j["text"] = e.text;
+    j["at"] = position(e.at);
+    a.push_back(std::move(j));
+  }
+  return a;
+}
+
+// The per-transaction facts the report needs again if the group or interchange is rejected later.
+struct SetRecord {
+  std::string gs06, st02, trace;
+  bool rejected = false;
+  bool unanswerable = false;
+  std::size_t approve = 0, redirect = 0, pend = 0;  // lines decided, taken back if the set is rejected later
+};
+
+class Pipeline final : public x12::EnvelopeObserver {
+ public:
+  Pipeline(const RunConfig& config, Outputs& out, FileReport& report, core::DiagnosticSink& sink, std::uint32_t file_index)
+      : config_(config),
+        out_(out),
+        report_(report),
+        sink_(sink),
+        validator_(*config.guides, config.validation,
+                   [this](const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t,
+                          ig::TransactionResult& r) { on_result(i, g, t, r); },
+                   {}, file_index) {
+    validator_.forward_to(&sink_);
+    if (out_.ack999 != nullptr) ack_.emplace(out_.ack999->stream(), *config.numbers, config.now, "\n");
+    if (out_.ta1 != nullptr) ta1_.emplace(out_.ta1->stream(), *config.numbers, config.now, "\n");
+    if (out_.response != nullptr && config.mappings != nullptr) response_.emplace(out_.response->stream(), *config.numbers, config.now, "\n");
+  }
+
+  void on_interchange_begin(const x12::InterchangeInfo& i) override {
+    ++report_.interchanges;
+    validator_.on_interchange_begin(i);
+    interchange_sets_.clear();
+    if (out_.ack999 != nullptr) ack_mark_ = out_.ack999->position();
+    if (out_.response != nullptr) response_mark_ = out_.response->position();
+    if (out_.decisions != nullptr) decisions_interchange_mark_ = out_.decisions->position();
+    if (ack_) ack_->begin_interchange(i);
+    if (response_) response_->begin_interchange(i);
+  }
+
+  void on_group_begin(const x12::InterchangeInfo& i, const x12::GroupInfo& g) override {
+    ++report_.groups;
+    validator_.on_group_begin(i, g);
+    group_first_set_ = interchange_sets_.size();
+    if (out_.decisions != nullptr) decisions_group_mark_ = out_.decisions->position();
+    if (ack_) ack_->begin_group(g);
+    if (response_) response_->begin_group(g);
+  }
+
+  void on_transaction_begin(const x12::GroupInfo& g, const x12::TransactionInfo& t) override {
+    ++report_.transactions;
+    validator_.on_transaction_begin(g, t);
+  }
+  void on_transaction_segment(const x12::TransactionInfo& t, const x12::SegmentView& s, std::uint32_t p) override {
+    validator_.on_transaction_segment(t, s, p);
+  }
+  void on_transaction_end(const x12::GroupInfo& g, const x12::TransactionInfo& t) override { validator_.on_transaction_end(g, t); }
+
+  void on_group_end(const x12::InterchangeInfo& i, const x12::GroupInfo& g) override {
+    validator_.on_group_end(i, g);
+    if (ack_) (void)ack_->end_group(g);
+    // A group-level error (GE count or control number, duplicate GS06, no GE) rejects the group in
+    // the 999 (AK9 R): none of its sets may be answered, so their responses and decisions go.
+    const bool keep = !rejects(g.findings, core::AckLevel::group);
+    if (response_) response_->end_group(keep);
+    if (!keep) reject_sets(group_first_set_, "group", fmt::format("functional group {} rejected (AK9): {}", g.control_number,
+                                                                  first_message(g.findings)),
+                           decisions_group_mark_);
+  }
+
+  void on_interchange_end(const x12::InterchangeInfo& i) override {
+    // TA1-level errors (ISA fields, IEA count or control number, a missing IEA, an unpadded ISA)
+    // reject the interchange: a TA1 says why and no 999 or 278 answers anything in it.
+    const bool rejected = rejects(i.findings, core::AckLevel::ta1);
+    if (ack_) {
+      (void)ack_->end_interchange();
+      if (rejected) {
+        out_.ack999->rewind(ack_mark_);
+      } else {
+        ++report_.ack999_interchanges;
+      }
+    }
+    if (response_) {
+      (void)response_->end_interchange();
+      if (rejected) out_.response->rewind(response_mark_);
+    }
+    if (rejected) {
+      reject_sets(0, "ta1", fmt::format("interchange {} rejected (TA1): {}", i.isa.control_number, first_message(i.findings)),
+                  decisions_interchange_mark_);
+    }
+    if (ta1_ && respond::Ta1Writer::should_write_ta1(i)) {
+      (void)ta1_->write_ta1(i);
+      ++report_.ta1_written;
+    }
+  }
+
+ private:
+  static std::string first_message(const x12::EnvelopeFindings& f) {
+    for (core::DiagCode c : f.codes)
+      if (core::info(c).severity == core::Severity::error) return std::string(core::name(c));
+    return "";
+  }
+
+  // Rewinds the decision report to `mark` and writes a rejected line for every set recorded from
+  // `first` on (those the group or interchange took down with it).
+  void reject_sets(std::size_t first, std::string_view by, const std::string& reason, std::uint64_t mark) {
+    if (out_.decisions != nullptr) out_.decisions->rewind(mark);
+    for (std::size_t k = first; k < interchange_sets_.size(); ++k) {
+      SetRecord& s = interchange_sets_[k];
+      if (!s.rejected) {
+        s.rejected = true;
+        --report_.accepted;
+        ++report_.rejected;
+        if (s.unanswerable) --report_.unanswerable;
+        report_.approve -= s.approve;
+        report_.redirect -= s.redirect;
+        report_.pend -= s.pend;
+        report_.lines -= s.approve + s.redirect + s.pend;
+        s.approve = s.redirect = s.pend = 0;
+      }
+      write_rejected(s, by, {reason});
+    }
+  }
+
+  ordered_json base(const SetRecord& s, std::uint32_t line) const {
+    ordered_json j;
+    j["schema"] = "soc278.decision/1";
+    j["file"] = report_.file;
+    j["isa13"] = isa13_;
+    j["gs06"] = s.gs06;
+    j["st02"] = s.st02;
+    j["trace"] = s.trace.empty() ? ordered_json() : ordered_json(s.trace);
+    j["line"] = line;
+    return j;
+  }
+
+  void write_line(const ordered_json& j) {
+    if (out_.decisions == nullptr) return;
+    const std::string text = j.dump() + "\n";
+    out_.decisions->stream().write(text.data(), static_cast<std::streamsize>(text.size()));
+  }
+
+  void write_rejected(const SetRecord& s, std::string_view by, const std::vector<std::string>& reasons) {
+    ordered_json j = base(s, 0);
+    j["hcpcs"] = nullptr;
+    j["requested_pos"] = nullptr;
+    j["site_class"] = nullptr;
+    j["decision"] = "rejected";
+    j["rejected_by"] = by;
+    j["hcr01"] = nullptr;
+    j["hcr03"] = nullptr;
+    j["policy"] = nullptr;
+    j["section"] = nullptr;
+    j["rule"] = nullptr;
+    j["redirect_to"] = ordered_json::array();
+    j["certification"] = nullptr;
+    j["explanation"] = reasons.empty() ? std::string() : reasons.front();
+    j["reasons"] = reasons;
+    write_line(j);
+  }
+
+  void on_result(const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t, ig::TransactionResult& r) {
+    isa13_ = i.isa.control_number;
+    SetRecord record{g.control_number, t.control_number, r.trn02_trace, false};
+    const bool rejected = r.rejected || set_level_error(t.findings);
+    std::vector<std::string> reasons;
+    if (rejected) {
+      for (core::DiagCode c : t.findings.codes) reasons.emplace_back(fmt::format("{}", core::name(c)));
+      for (const auto& d : r.findings)
+        if (d.severity == core::Severity::error && reasons.size() < 10)
+          reasons.push_back(fmt::format("{}: segment {} {}: {}", core::name(d.code), d.at.segment_in_set, d.segment(), d.message));
+    }
+    if (ack_) {
+      respond::AckTransaction a = respond::AckTransaction::from(t);
+      a.findings = r.findings;
+      a.trace = r.trn02_trace;
+      (void)ack_->add_transaction(a);
+    }
+    if (rejected) {
+      record.rejected = true;
+      ++report_.rejected;
+      interchange_sets_.push_back(record);
+      write_rejected(record, "999", reasons);
+      return;
+    }
+    ++report_.accepted;
+    interchange_sets_.push_back(record);
+    if (config_.mappings == nullptr) return;
+    if (r.guide == nullptr || r.guide->purpose != "request") {
+      ++report_.not_requests;
+      return;
+    }
+    const model::AuthorizationRequest request = model::bind_request(r, i, g, t);
+    const auto problems = soc::check_answerable(request, config_.now.date);
+    if (!problems.empty()) {
+      ++report_.unanswerable;
+      interchange_sets_.back().unanswerable = true;
+      if (response_) response_->add_rejected(request, problems);
+      std::vector<std::string> texts;
+      for (const auto& p : problems) texts.push_back(fmt::format("{} AAA*{}**{}*{}: {}", p.loop, p.aaa01, p.aaa03, p.aaa04, p.message));
+      write_rejected(record, "aaa", texts);
+      return;
+    }
+    std::vector<soc::LineDecision> decisions;
+    const soc::EvaluationContext context{config_.now.date};
+    static const soc::NoHistory no_history;
+    const soc::History& history = config_.history != nullptr ? *config_.history : no_history;
+    if (!config_.forced_policy.empty()) {
+      const mapping::Policy* policy = config_.mappings->policy(config_.forced_policy);
+      decisions = soc::evaluate(request, *policy, *config_.mappings, history, context);
+    } else {
+      decisions = soc::decide(request, *config_.mappings, history, context).lines;
+    }
+    std::vector<respond::LineAnswer> answers;
+    answers.reserve(decisions.size());
+    for (const auto& d : decisions) {
+      respond::LineAnswer a;
+      a.decision = &d;
+      if (d.outcome == soc::Outcome::pend) {
+        a.tracking = config_.certifications.tracking(request, d.line_number);
+      } else {
+        a.certification = config_.certifications.for_line(request, d.line_number);
+      }
+      answers.push_back(std::move(a));
+      write_decision(record, d, answers.back());
+      SetRecord& kept = interchange_sets_.back();
+      kept.approve += d.outcome == soc::Outcome::approve;
+      kept.redirect += d.outcome == soc::Outcome::redirect;
+      kept.pend += d.outcome == soc::Outcome::pend;
+    }
+    if (response_) response_->add_decided(request, answers);
+  }
+
+  void write_decision(const SetRecord& s, const soc::LineDecision& d, const respond::LineAnswer& a) {
+    ++report_.lines;
+    if (d.outcome == soc::Outcome::approve) ++report_.approve;
+    if (d.outcome == soc::Outcome::redirect) ++report_.redirect;
+    if (d.outcome == soc::Outcome::pend) ++report_.pend;
+    ordered_json j = base(s, d.line_number);
+    j["hcpcs"] = d.hcpcs;
+    j["requested_pos"] = d.requested_site.code.empty() ? ordered_json() : ordered_json(d.requested_site.code);
+    j["site_qualifier"] = d.requested_site.qualifier == model::SiteQualifier::bill_type          ? "A"
+                          : d.requested_site.qualifier == model::SiteQualifier::place_of_service ? "B"
+                                                                                                  : "";
+    j["site_class"] = d.requested_site.site_class ? ordered_json(site_class_name(d.requested_site.site_class)) : ordered_json();
+    j["decision"] = soc::to_string(d.outcome);
+    j["hcr01"] = d.hcr01;
+    j["hcr03"] = d.hcr03.empty() ? ordered_json() : ordered_json(d.hcr03);
+    j["policy"] = d.policy_id;
+    j["section"] = d.section;
+    j["rule"] = d.rule_id;
+    ordered_json to = ordered_json::array();
+    for (auto c : d.redirect_to) to.push_back(mapping::to_string(c));
+    j["redirect_to"] = to;
+    j["certified_facility"] = d.certified_facility;
+    j["authorized_pos"] = d.authorized_site ? ordered_json(d.authorized_site->code) : ordered_json();
+    j["certification"] = a.certification.empty() ? ordered_json() : ordered_json(a.certification);
+    j["tracking"] = a.tracking.empty() ? ordered_json() : ordered_json(a.tracking);
+    j["approved_from"] = d.approved_span ? ordered_json(d.approved_span->first.iso()) : ordered_json();
+    j["approved_to"] = d.approved_span ? ordered_json(d.approved_span->last.iso()) : ordered_json();
+    j["documents_needed"] = d.documents_needed;
+    j["explanation"] = d.explanation.sentence;
+    ordered_json criteria = ordered_json::array();
+    for (const auto& c : d.explanation.criteria) {
+      ordered_json cj;
+      cj["criterion"] = c.criterion_id;
+      cj["section"] = c.section;
+      cj["outcome"] = soc::to_string(c.outcome);
+      if (!c.note.empty()) cj["note"] = c.note;
+      cj["evidence"] = evidence_json(c.evidence);
+      criteria.push_back(std::move(cj));
+    }
+    j["criteria"] = criteria;
+    j["facts"] = evidence_json(d.explanation.facts);
+    write_line(j);
+  }
+
+  const RunConfig& config_;
+  Outputs& out_;
+  FileReport& report_;
+  core::DiagnosticSink& sink_;
+  ig::FileValidator validator_;
+  std::optional<respond::Ack999Writer> ack_;
+  std::optional<respond::Ta1Writer> ta1_;
+  std::optional<respond::Response278Writer> response_;
+  std::vector<SetRecord> interchange_sets_;
+  std::size_t group_first_set_ = 0;
+  std::uint64_t ack_mark_ = 0, response_mark_ = 0, decisions_interchange_mark_ = 0, decisions_group_mark_ = 0;
+  std::string isa13_;
+};
+
+// Counts findings by severity on their way to the command's sink.
+class CountingSink final : public core::DiagnosticSink {
+ public:
+  CountingSink(core::DiagnosticSink& next, FileReport& report) : next_(next), report_(report) {}
+  void report(core::Diagnostic d) override {
+    if (d.severity == core::Severity::error) ++report_.errors;
+    if (d.severity == core::Severity::warning) ++report_.warnings;
+    next_.report(std::move(d));
+  }
+
+ private:
+  core::DiagnosticSink& next_;
+  FileReport& report_;
+};
+
+}  // namespace
+
+FileReport run_pipeline(x12::ByteSource& source, const std::string& file_name, std::uint32_t file_index, const RunConfig& config,
+                        Outputs& outputs, core::DiagnosticSink& sink) {
+  FileReport report;
+  report.file = file_name;
+  CountingSink counting(sink, report);
+  Pipeline pipeline(config, outputs, report, counting, file_index);
+  x12::ReaderOptions ro;
+  ro.file = file_index;
+  x12::ChunkReader reader(source, ro);
+  x12::EnvelopeReader envelope(reader, counting, pipeline);
+  envelope.run();
+  report.bytes = reader.bytes_read();
+  report.segments = envelope.stats().segments;
+  report.io_failed = reader.io_failed();
+  return report;
+}
+
+}  // namespace soc278::app

@@ -1,0 +1,65 @@
+// src/app/pipeline.hpp — private: one input file through every stage.
+//
+//   bytes -> x12 reader + envelope checks -> ig validator (loop tree, findings)
+//         -> 999 / TA1 (always)           -> model binder -> answerability -> routing + evaluator
+//         -> 278 response + decision report (when mappings are given: `process`)
+//
+// Used by `validate` (no mappings: acknowledgments only) and `process`. Memory is bounded by one
+// transaction's loop tree plus one group's 278 responses; outputs stream into OutputFiles, which
+// rewind when a group (GE error) or an interchange (TA1-level error, known only at IEA) turns out
+// to be rejected after its answers were written: nothing is answered that the 999 / TA1 rejects.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "app/output_file.hpp"
+#include "soc278/core/clock.hpp"
+#include "soc278/core/diagnostic.hpp"
+#include "soc278/ig/walker.hpp"
+#include "soc278/mapping/load.hpp"
+#include "soc278/respond/control_numbers.hpp"
+#include "soc278/respond/response_278.hpp"
+#include "soc278/soc/history.hpp"
+#include "soc278/x12/byte_source.hpp"
+
+namespace soc278::app {
+
+struct RunConfig {
+  const ig::GuideSet* guides = nullptr;
+  ig::ValidationOptions validation;
+  const mapping::MappingSet* mappings = nullptr;  // nullptr: validate only, no decisions
+  std::string forced_policy;                      // --policy: this policy for every transaction
+  core::DateTime now;
+  respond::ControlNumberSequence* numbers = nullptr;  // ISA13 / GS06 of everything written in the run
+  respond::CertificationNumbers certifications;
+  const soc::History* history = nullptr;
+};
+
+struct Outputs {  // each may be null: that output is not written
+  OutputFile* ack999 = nullptr;
+  OutputFile* ta1 = nullptr;
+  OutputFile* response = nullptr;
+  OutputFile* decisions = nullptr;
+};
+
+struct FileReport {
+  std::string file;
+  std::uint64_t bytes = 0;
+  std::uint64_t segments = 0;
+  std::size_t interchanges = 0, groups = 0, transactions = 0;
+  std::size_t accepted = 0;        // 999 IK501 A or E
+  std::size_t rejected = 0;        // 999 IK501 R, or inside a group / interchange rejected at GE / TA1 level
+  std::size_t unanswerable = 0;    // accepted, answered with AAA (soc/answerable.hpp)
+  std::size_t not_requests = 0;    // accepted sets that are not 278 requests (responses, 999s): nothing to decide
+  std::size_t lines = 0, approve = 0, redirect = 0, pend = 0;
+  std::size_t errors = 0, warnings = 0;
+  std::size_t ta1_written = 0, ack999_interchanges = 0, response_transactions = 0;
+  bool io_failed = false;
+};
+
+// Reads `source` to its end. Every finding (envelope and guide) goes to `sink` as it is found.
+FileReport run_pipeline(x12::ByteSource& source, const std::string& file_name, std::uint32_t file_index, const RunConfig& config,
+                        Outputs& outputs, core::DiagnosticSink& sink);
+
+}  // namespace soc278::app

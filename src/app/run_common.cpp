@@ -1,0 +1,85 @@
+#include "app/run_common.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "app/input.hpp"
+#include "soc278/x12/values.hpp"
+
+namespace soc278::app {
+
+std::filesystem::path data_dir(const std::string& option) {
+  if (!option.empty()) return option;
+  if (const char* env = std::getenv("SOC278_DATA_DIR"); env != nullptr && *env != '\0') return env;
+  return SOC278_DEFAULT_DATA_DIR;
+}
+
+std::optional<ig::GuideSet> load_guides_or_report(const std::filesystem::path& dir) {
+  auto g = ig::load_guides(dir / "grammars");
+  if (!g.ok()) {
+    std::cerr << "soc278: cannot load the implementation guides: " << g.error().message << '\n';
+    return std::nullopt;
+  }
+  return std::move(g).value();
+}
+
+std::optional<mapping::MappingSet> load_mappings_or_report(const std::filesystem::path& dir) {
+  auto m = mapping::load_mappings(dir / "mappings");
+  if (!m.ok()) {
+    std::cerr << "soc278: cannot load the policy mappings: " << m.error().message << '\n';
+    return std::nullopt;
+  }
+  return std::move(m).value();
+}
+
+std::optional<core::DateTime> parse_now(const std::string& text) {
+  if (text.empty()) return core::SystemClock().now();
+  std::string digits;
+  for (char c : text)
+    if (c != '-' && c != ':' && c != 'T' && c != ' ') digits += c;
+  if (digits.size() != 8 && digits.size() != 12) return std::nullopt;
+  const auto date = x12::parse_date(digits.substr(0, 8));
+  if (!date) return std::nullopt;
+  core::DateTime dt{*date, {}};
+  if (digits.size() == 12) {
+    const auto t = x12::parse_time(digits.substr(8));
+    if (!t) return std::nullopt;
+    dt.time = *t;
+  }
+  return dt;
+}
+
+std::string output_stem(const std::string& input) {
+  if (input == "-") return "stdin";
+  return std::filesystem::path(input).stem().string();
+}
+
+void FindingPrinter::report(core::Diagnostic d) {
+  if (quiet_) return;
+  if (json_) {
+    nlohmann::ordered_json j;
+    j["type"] = "finding";
+    j["file"] = file_;
+    j["code"] = core::name(d.code);
+    j["severity"] = core::to_string(d.severity);
+    j["byte"] = d.at.byte_offset;
+    j["segment"] = d.at.segment_in_file;
+    j["set_position"] = d.at.segment_in_set;
+    j["loop"] = d.loop_id;
+    j["segment_id"] = d.segment();
+    j["element"] = d.at.element;
+    j["component"] = d.at.component;
+    j["element_ref"] = d.element_ref;
+    j["ack"] = core::to_string(core::info(d.code).level);
+    j["x12_code"] = core::info(d.code).x12_code;
+    j["message"] = d.message;
+    std::cout << j.dump() << '\n';
+  } else {
+    std::cout << "  " << format_diagnostic(file_, d) << '\n';
+  }
+}
+
+}  // namespace soc278::app
