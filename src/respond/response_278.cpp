@@ -306,8 +306,10 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
     writer_.begin("DTP").element("AAH").element("RD8").element(span->first.ccyymmdd() + "-" + span->last.ccyymmdd());
     writer_.end();
   }
-  writer_.begin("MSG").element(clean_text(message, writer_.delimiters()));
-  writer_.end();
+  if (!message.empty()) {
+    writer_.begin("MSG").element(clean_text(message, writer_.delimiters()));
+    writer_.end();
+  }
 
   std::uint32_t next_hl = event_hl + 1;
   for (const auto& a : lines) {

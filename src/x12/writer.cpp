@@ -110,10 +110,16 @@ void SegmentWriter::end() {
     ++set_segments_;
   }
   segment_.push_back(delimiters_.segment);
-  segment_.append(line_break_);
+  append_line_break();
   emit();
   open_ = false;
   has_element_ = false;
+}
+
+void SegmentWriter::append_line_break() {
+  // A newline terminator already ends the line: a line break after it would be an empty segment.
+  if (line_break_.empty() || delimiters_.segment == '\n' || line_break_.front() == delimiters_.segment) return;
+  segment_.append(line_break_);
 }
 
 void SegmentWriter::emit() {
@@ -166,7 +172,7 @@ void SegmentWriter::write_isa(const IsaFields& isa) {
   segment_.push_back(e);
   segment_.push_back(delimiters_.component);  // ISA16
   segment_.push_back(delimiters_.segment);
-  segment_.append(line_break_);
+  append_line_break();
   emit();
   interchange_groups_ = 0;
   group_sets_ = 0;

@@ -101,6 +101,7 @@ class SegmentWriter {
   void close_element() noexcept;
   void piece(char separator, std::string_view value);
   void emit();
+  void append_line_break();
 
   std::ostream& out_;
   Delimiters delimiters_;
