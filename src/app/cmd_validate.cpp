@@ -114,7 +114,7 @@ int run_validate(const Options& o) {
     }
     if (r.io_failed) {
       status = exit_usage;
-    } else if (status == exit_clean && (r.rejected > 0 || r.errors > 0 || r.transactions == 0)) {
+    } else if (status == exit_clean && (r.rejected > 0 || r.errors > 0)) {
       status = exit_rejected;
     }
   }

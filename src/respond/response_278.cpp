@@ -153,7 +153,7 @@ void Response278Writer::write_um(const model::Review& review, const std::optiona
 }
 
 void Response278Writer::write_parties(const model::AuthorizationRequest& r, const std::vector<soc::Rejection>* rejections,
-                                      std::uint32_t& hl, std::uint32_t& event_parent) {
+                                      bool event_follows, std::uint32_t& hl, std::uint32_t& event_parent) {
   // 2000A / 2010A: the UMO as the request named it.
   writer_.begin("HL").element("1").element("").element("20").element("1");
   writer_.end();
@@ -169,7 +169,8 @@ void Response278Writer::write_parties(const model::AuthorizationRequest& r, cons
   writer_.end();
   write_aaa(rejections, "2010B");
   // 2000C / 2010C
-  writer_.begin("HL").element("3").element("2").element("22").element("1");
+  // HL04 says whether a child HL follows (reference 5.11): the dependent, else the event.
+  writer_.begin("HL").element("3").element("2").element("22").element(r.dependent || event_follows ? "1" : "0");
   writer_.end();
   const model::Party& s = r.subscriber.name;
   writer_.begin("NM1").element("IL").element(s.entity_type.empty() ? "1" : s.entity_type).element(s.last_or_org_name.value)
@@ -180,7 +181,7 @@ void Response278Writer::write_parties(const model::AuthorizationRequest& r, cons
   event_parent = 3;
   if (r.dependent) {
     // 2000D / 2010D
-    writer_.begin("HL").element("4").element("3").element("23").element("1");
+    writer_.begin("HL").element("4").element("3").element("23").element(event_follows ? "1" : "0");
     writer_.end();
     const model::Party& d = r.dependent->name;
     writer_.begin("NM1").element("QC").element("1").element(d.last_or_org_name.value).element(d.first_name);
@@ -199,14 +200,14 @@ void Response278Writer::add_rejected(const model::AuthorizationRequest& r, const
   writer_.end();
   writer_.begin("BHT").element("0007").element("11").element(r.bht_reference).element(date8_).element(time4_).element("18");
   writer_.end();
-  std::uint32_t hl = 0;
-  std::uint32_t parent = 0;
-  write_parties(r, &rejections, hl, parent);
   // 2000E comes back with its AAA (and its UM, which the response requires) when the problem is
   // the event's own; otherwise it is not returned (RFI 2445: lower loops are not sent when a
   // higher level cannot be processed).
   bool event_level = false;
   for (const auto& x : rejections) event_level = event_level || x.loop == "2000E";
+  std::uint32_t hl = 0;
+  std::uint32_t parent = 0;
+  write_parties(r, &rejections, event_level, hl, parent);
   if (event_level) {
     writer_.begin("HL").element(std::to_string(hl + 1)).element(std::to_string(parent)).element("EV").element("0");
     writer_.end();
@@ -227,7 +228,7 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
   writer_.end();
   std::uint32_t hl = 0;
   std::uint32_t parent = 0;
-  write_parties(r, nullptr, hl, parent);
+  write_parties(r, nullptr, true, hl, parent);
 
   // 2000E: the summary of the lines (docs/decisions.md): every line approved -> A1; every line
   // certified, some at another site -> the redirect code; every line pended -> A4; some certified

@@ -80,7 +80,7 @@ class Response278Writer {
   [[nodiscard]] std::uint64_t transactions_written() const noexcept { return transactions_; }
 
  private:
-  void write_parties(const model::AuthorizationRequest& r, const std::vector<soc::Rejection>* rejections,
+  void write_parties(const model::AuthorizationRequest& r, const std::vector<soc::Rejection>* rejections, bool event_follows,
                      std::uint32_t& hl, std::uint32_t& event_parent);
   void write_aaa(const std::vector<soc::Rejection>* rejections, std::string_view loop);
   void write_um(const model::Review& review, const std::optional<soc::AuthorizedSite>& site);
