@@ -92,6 +92,7 @@ int run_process(const Options& o) {
   respond::ControlNumberSequence numbers(o.control_start);
   config.numbers = &numbers;
   config.certifications = respond::CertificationNumbers(o.seed);
+  config.print_decisions = !o.quiet;
 
   int status = exit_clean;
   std::vector<FileReport> reports;

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <optional>
 
 #include "soc278/model/bind.hpp"
@@ -291,6 +292,12 @@ class Pipeline final : public x12::EnvelopeObserver {
     if (d.outcome == soc::Outcome::approve) ++report_.approve;
     if (d.outcome == soc::Outcome::redirect) ++report_.redirect;
     if (d.outcome == soc::Outcome::pend) ++report_.pend;
+    if (config_.print_decisions) {
+      std::printf("  %s %s/%s line %u: %-5s at %s%s -> %-8s %s%s%s %s %s\n", isa13_.c_str(), s.gs06.c_str(), s.st02.c_str(), d.line_number,
+                  d.hcpcs.c_str(), d.requested_site.code.empty() ? "?" : d.requested_site.code.c_str(),
+                  d.requested_site.qualifier == model::SiteQualifier::bill_type ? ":A" : "", std::string(soc::to_string(d.outcome)).c_str(),
+                  d.hcr01.c_str(), d.hcr03.empty() ? "" : "/", d.hcr03.c_str(), d.policy_id.c_str(), d.section.c_str());
+    }
     ordered_json j = base(s, d.line_number);
     j["hcpcs"] = d.hcpcs;
     j["requested_pos"] = d.requested_site.code.empty() ? ordered_json() : ordered_json(d.requested_site.code);

@@ -34,6 +34,7 @@ struct RunConfig {
   respond::ControlNumberSequence* numbers = nullptr;  // ISA13 / GS06 of everything written in the run
   respond::CertificationNumbers certifications;
   const soc::History* history = nullptr;
+  bool print_decisions = false;  // one line per decided service line on standard output
 };
 
 struct Outputs {  // each may be null: that output is not written
