@@ -1,11 +1,11 @@
 #include "app/pipeline.hpp"
 
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <optional>
 
+#include "app/json_line.hpp"
 #include "soc278/model/bind.hpp"
 #include "soc278/respond/ack_999.hpp"
 #include "soc278/respond/ta1.hpp"
@@ -15,7 +15,6 @@
 namespace soc278::app {
 namespace {
 
-using ordered_json = nlohmann::ordered_json;
 
 bool rejects(const x12::EnvelopeFindings& f, core::AckLevel level) {
   for (core::DiagCode c : f.codes) {
@@ -35,27 +34,21 @@ std::string_view site_class_name(const std::optional<mapping::SiteClass>& c) {
   return c ? mapping::to_string(*c) : std::string_view();
 }
 
-ordered_json position(const core::SourcePosition& at) {
-  ordered_json j;
-  j["byte"] = at.byte_offset;
-  j["segment"] = at.segment_in_file;
-  j["set_position"] = at.segment_in_set;
-  if (at.element != 0) j["element"] = at.element;
-  if (at.component != 0) j["component"] = at.component;
-  return j;
+void position(JsonLine& j, const core::SourcePosition& at) {
+  j.begin_object().field("byte", at.byte_offset).field("segment", at.segment_in_file).field("set_position", at.segment_in_set);
+  if (at.element != 0) j.field("element", at.element);
+  if (at.component != 0) j.field("component", at.component);
+  j.end_object();
 }
 
-ordered_json evidence_json(const std::vector<soc::EvidenceItem>& items) {
-  ordered_json a = ordered_json::array();
+void evidence(JsonLine& j, const std::vector<soc::EvidenceItem>& items) {
+  j.begin_array();
   for (const auto& e : items) {
-    ordered_json j;
-    j["segment"] = e.segment;
-    j["loop"] = e.loop;
-    j["text"] = e.text;
-    j["at"] = position(e.at);
-    a.push_back(std::move(j));
+    j.begin_object().field("segment", e.segment).field("loop", e.loop).field("text", e.text).key("at");
+    position(j, e.at);
+    j.end_object();
   }
-  return a;
+  j.end_array();
 }
 
 // The per-transaction facts the report needs again if the group or interchange is rejected later.
@@ -178,41 +171,31 @@ class Pipeline final : public x12::EnvelopeObserver {
     }
   }
 
-  ordered_json base(const SetRecord& s, std::uint32_t line) const {
-    ordered_json j;
-    j["schema"] = "soc278.decision/1";
-    j["file"] = report_.file;
-    j["isa13"] = isa13_;
-    j["gs06"] = s.gs06;
-    j["st02"] = s.st02;
-    j["trace"] = s.trace.empty() ? ordered_json() : ordered_json(s.trace);
-    j["line"] = line;
+  // Opens a report object with the fields every line shares.
+  JsonLine& base(JsonLine& j, const SetRecord& s, std::uint32_t line) const {
+    j.begin_object().field("schema", "soc278.decision/1").field("file", report_.file).field("isa13", isa13_).field("gs06", s.gs06);
+    j.field("st02", s.st02).field_or_null("trace", s.trace).field("line", line);
     return j;
   }
 
-  void write_line(const ordered_json& j) {
-    if (out_.decisions == nullptr) return;
-    const std::string text = j.dump() + "\n";
-    out_.decisions->stream().write(text.data(), static_cast<std::streamsize>(text.size()));
+  void write_line() {
+    line_ += '\n';
+    if (out_.decisions != nullptr) out_.decisions->stream().write(line_.data(), static_cast<std::streamsize>(line_.size()));
+    line_.clear();
   }
 
   void write_rejected(const SetRecord& s, std::string_view by, const std::vector<std::string>& reasons) {
-    ordered_json j = base(s, 0);
-    j["hcpcs"] = nullptr;
-    j["requested_pos"] = nullptr;
-    j["site_class"] = nullptr;
-    j["decision"] = "rejected";
-    j["rejected_by"] = by;
-    j["hcr01"] = nullptr;
-    j["hcr03"] = nullptr;
-    j["policy"] = nullptr;
-    j["section"] = nullptr;
-    j["rule"] = nullptr;
-    j["redirect_to"] = ordered_json::array();
-    j["certification"] = nullptr;
-    j["explanation"] = reasons.empty() ? std::string() : reasons.front();
-    j["reasons"] = reasons;
-    write_line(j);
+    JsonLine j(line_);
+    base(j, s, 0);
+    j.key("hcpcs").null().key("requested_pos").null().key("site_class").null();
+    j.field("decision", "rejected").field("rejected_by", by);
+    j.key("hcr01").null().key("hcr03").null().key("policy").null().key("section").null().key("rule").null();
+    j.key("redirect_to").begin_array().end_array().key("certification").null();
+    j.field("explanation", reasons.empty() ? std::string_view() : std::string_view(reasons.front()));
+    j.key("reasons").begin_array();
+    for (const auto& r : reasons) j.string(r);
+    j.end_array().end_object();
+    write_line();
   }
 
   void on_result(const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t, ig::TransactionResult& r) {
@@ -298,43 +281,46 @@ class Pipeline final : public x12::EnvelopeObserver {
                   d.requested_site.qualifier == model::SiteQualifier::bill_type ? ":A" : "", std::string(soc::to_string(d.outcome)).c_str(),
                   d.hcr01.c_str(), d.hcr03.empty() ? "" : "/", d.hcr03.c_str(), d.policy_id.c_str(), d.section.c_str());
     }
-    ordered_json j = base(s, d.line_number);
-    j["hcpcs"] = d.hcpcs;
-    j["requested_pos"] = d.requested_site.code.empty() ? ordered_json() : ordered_json(d.requested_site.code);
-    j["site_qualifier"] = d.requested_site.qualifier == model::SiteQualifier::bill_type          ? "A"
-                          : d.requested_site.qualifier == model::SiteQualifier::place_of_service ? "B"
-                                                                                                  : "";
-    j["site_class"] = d.requested_site.site_class ? ordered_json(site_class_name(d.requested_site.site_class)) : ordered_json();
-    j["decision"] = soc::to_string(d.outcome);
-    j["hcr01"] = d.hcr01;
-    j["hcr03"] = d.hcr03.empty() ? ordered_json() : ordered_json(d.hcr03);
-    j["policy"] = d.policy_id;
-    j["section"] = d.section;
-    j["rule"] = d.rule_id;
-    ordered_json to = ordered_json::array();
-    for (auto c : d.redirect_to) to.push_back(mapping::to_string(c));
-    j["redirect_to"] = to;
-    j["certified_facility"] = d.certified_facility;
-    j["authorized_pos"] = d.authorized_site ? ordered_json(d.authorized_site->code) : ordered_json();
-    j["certification"] = a.certification.empty() ? ordered_json() : ordered_json(a.certification);
-    j["tracking"] = a.tracking.empty() ? ordered_json() : ordered_json(a.tracking);
-    j["approved_from"] = d.approved_span ? ordered_json(d.approved_span->first.iso()) : ordered_json();
-    j["approved_to"] = d.approved_span ? ordered_json(d.approved_span->last.iso()) : ordered_json();
-    j["documents_needed"] = d.documents_needed;
-    j["explanation"] = d.explanation.sentence;
-    ordered_json criteria = ordered_json::array();
-    for (const auto& c : d.explanation.criteria) {
-      ordered_json cj;
-      cj["criterion"] = c.criterion_id;
-      cj["section"] = c.section;
-      cj["outcome"] = soc::to_string(c.outcome);
-      if (!c.note.empty()) cj["note"] = c.note;
-      cj["evidence"] = evidence_json(c.evidence);
-      criteria.push_back(std::move(cj));
+    JsonLine j(line_);
+    base(j, s, d.line_number);
+    j.field("hcpcs", d.hcpcs).field_or_null("requested_pos", d.requested_site.code);
+    j.field("site_qualifier", d.requested_site.qualifier == model::SiteQualifier::bill_type          ? "A"
+                              : d.requested_site.qualifier == model::SiteQualifier::place_of_service ? "B"
+                                                                                                      : "");
+    j.field_or_null("site_class", site_class_name(d.requested_site.site_class));
+    j.field("decision", soc::to_string(d.outcome)).field("hcr01", d.hcr01).field_or_null("hcr03", d.hcr03);
+    j.field("policy", d.policy_id).field("section", d.section).field("rule", d.rule_id);
+    j.key("redirect_to").begin_array();
+    for (auto c : d.redirect_to) j.string(mapping::to_string(c));
+    j.end_array();
+    j.key("certified_facility").boolean(d.certified_facility);
+    j.field_or_null("authorized_pos", d.authorized_site ? std::string_view(d.authorized_site->code) : std::string_view());
+    j.field_or_null("certification", a.certification).field_or_null("tracking", a.tracking);
+    if (d.approved_span) {
+      j.field("approved_from", d.approved_span->first.iso()).field("approved_to", d.approved_span->last.iso());
+    } else {
+      j.key("approved_from").null().key("approved_to").null();
     }
-    j["criteria"] = criteria;
-    j["facts"] = evidence_json(d.explanation.facts);
-    write_line(j);
+    j.key("documents_needed").begin_array();
+    for (const auto& doc : d.documents_needed) j.string(doc);
+    j.end_array();
+    j.field("explanation", d.explanation.sentence);
+    // The criteria tried, each with its outcome and the segments it used; the notes that say why
+    // a criterion was not met are in `soc278 explain`, which replays the same decision.
+    j.key("criteria").begin_array();
+    for (const auto& c : d.explanation.criteria) {
+      j.begin_object().field("criterion", c.criterion_id).field("outcome", soc::to_string(c.outcome));
+      if (!c.evidence.empty()) {
+        j.key("evidence");
+        evidence(j, c.evidence);
+      }
+      j.end_object();
+    }
+    j.end_array();
+    j.key("facts");
+    evidence(j, d.explanation.facts);
+    j.end_object();
+    write_line();
   }
 
   const RunConfig& config_;
@@ -349,6 +335,7 @@ class Pipeline final : public x12::EnvelopeObserver {
   std::size_t group_first_set_ = 0;
   std::uint64_t ack_mark_ = 0, response_mark_ = 0, decisions_interchange_mark_ = 0, decisions_group_mark_ = 0;
   std::string isa13_;
+  std::string line_;  // the report line being built, reused
 };
 
 // Counts findings by severity on their way to the command's sink.
