@@ -998,9 +998,20 @@ void Loader::load_guide(GuideSelector& entry) {
   for (auto& [loop, node] : pending) {
     if (reached.count(loop) == 0) error(node, fmt::format("loop {} is defined but no loop lists it as a child", loop->id));
   }
-  if (reached.size() > 1000) error_at(g.file, 0, "more than 1000 loops");
 
   // Indices for the walker and the binder.
+  auto requirements = [](LoopDef& l) {
+    for (std::size_t i = 0; i < l.segments.size(); ++i)
+      if (l.segments[i].usage == Usage::required) l.required_segments.push_back(static_cast<std::uint16_t>(i));
+    for (std::size_t i = 0; i < l.trailer.size(); ++i)
+      if (l.trailer[i].usage == Usage::required && l.trailer[i].id != "SE")  // the envelope reader reports a missing SE
+        l.required_trailer.push_back(static_cast<std::uint16_t>(i));
+    for (std::size_t i = 0; i < l.children.size(); ++i)
+      if (l.children[i]->usage == Usage::required) l.required_children.push_back(static_cast<std::uint16_t>(i));
+  };
+  requirements(root_loop);
+  for (auto& l : g.loops) requirements(*l);
+  if (g.loops.size() + 1 > 256) error_at(g.file, 0, "more than 255 loops (the walker tracks loops in 256-bit sets)");
   auto collect = [&](const std::vector<SegmentRule>& segs, const LoopDef* loop) {
     for (const auto& s : segs) {
       g.segment_keys.push_back(s.key);

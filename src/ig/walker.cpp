@@ -25,6 +25,15 @@
 
 #include "soc278/x12/values.hpp"
 
+// Reporting is the error path: keep it out of line so the checks it guards stay small.
+#if defined(__GNUC__)
+#define SOC278_COLD __attribute__((noinline, cold))
+#define SOC278_INLINE __attribute__((always_inline)) inline
+#else
+#define SOC278_COLD
+#define SOC278_INLINE inline
+#endif
+
 namespace soc278::ig {
 namespace {
 
@@ -39,6 +48,8 @@ using LoopSet = std::bitset<max_loops>;
 constexpr std::size_t max_found = 99;   // IK404 is AN 1-99
 // reference 4: the 999 CTX business unit of a 278 is the patient event's TRN02
 constexpr std::string_view trace_loop = "2000E";
+constexpr std::uint32_t trn_key = segment_key("TRN");
+constexpr std::uint32_t hl_key = segment_key("HL");
 
 enum class Region : std::uint8_t { segments, children, trailer };
 
@@ -94,6 +105,36 @@ void for_each_piece(std::string_view v, char sep, F&& f) {
     ++index;
   }
 }
+
+// One pass over a value: the separators that make it repeat or compound, and whether every byte
+// is in the X12 character set (printable ASCII; reference 5.8). A 256-byte class table per
+// delimiter set turns it into one load and one OR per byte.
+struct ValueScan {
+  bool repetition = false;
+  bool component = false;
+  bool printable = true;
+};
+enum : std::uint8_t { class_repetition = 1, class_component = 2, class_bad = 4 };
+struct ByteClasses {
+  std::array<std::uint8_t, 256> table{};
+  char repetition = 0;
+  char component = 0;
+  bool ready = false;
+  void prepare(char rep, char comp) noexcept {
+    if (ready && rep == repetition && comp == component) return;
+    for (int c = 0; c < 256; ++c) table[static_cast<std::size_t>(c)] = (c < 0x20 || c > 0x7e) ? class_bad : 0;
+    if (rep != '\0') table[static_cast<unsigned char>(rep)] |= class_repetition;
+    table[static_cast<unsigned char>(comp)] |= class_component;
+    repetition = rep;
+    component = comp;
+    ready = true;
+  }
+  [[nodiscard]] ValueScan scan(std::string_view v) const noexcept {
+    unsigned acc = 0;
+    for (char c : v) acc |= table[static_cast<unsigned char>(c)];
+    return {(acc & class_repetition) != 0, (acc & class_component) != 0, (acc & class_bad) == 0};
+  }
+};
 
 bool printable(std::string_view v) noexcept {
   for (char c : v) {
@@ -193,6 +234,7 @@ struct TransactionValidator::Impl {
   std::size_t seg_element_findings = 0;
   core::Severity seg_worst = core::Severity::info;
   std::vector<core::Diagnostic> pending;  // element findings of this segment, emitted after its IK3
+  ByteClasses classes;
 
   // ---- reporting ----------------------------------------------------------------------------------
   [[nodiscard]] bool wanted() const noexcept {
@@ -223,7 +265,7 @@ struct TransactionValidator::Impl {
 
   // Set-, segment- or loop-level finding, stored at once.
   template <typename... Args>
-  void report(core::DiagCode code, const core::SourcePosition& at, std::string_view segment_id, std::string_view loop_id,
+  SOC278_COLD void report(core::DiagCode code, const core::SourcePosition& at, std::string_view segment_id, std::string_view loop_id,
               fmt::format_string<Args...> f, Args&&... args) {
     const core::Severity sev = core::info(code).severity;
     count(sev);
@@ -236,7 +278,7 @@ struct TransactionValidator::Impl {
 
   // A segment-level finding about the segment being walked.
   template <typename... Args>
-  void segment_finding(core::DiagCode code, std::string_view loop_id, fmt::format_string<Args...> f, Args&&... args) {
+  SOC278_COLD void segment_finding(core::DiagCode code, std::string_view loop_id, fmt::format_string<Args...> f, Args&&... args) {
     seg_level_reported = true;
     report(code, seg_at, seg->id(), loop_id, f, std::forward<Args>(args)...);
   }
@@ -249,7 +291,7 @@ struct TransactionValidator::Impl {
 
   // An element-level finding about the segment being checked; held until its IK3 is out.
   template <typename... Args>
-  void element_finding(core::DiagCode code, const ValueRule& rule, std::uint16_t element, std::uint16_t component,
+  SOC278_COLD void element_finding(core::DiagCode code, const ValueRule& rule, std::uint16_t element, std::uint16_t component,
                        std::string_view found, fmt::format_string<Args...> f, Args&&... args) {
     core::Severity sev = core::info(code).severity;
     if (code == core::DiagCode::ig_element_space_padded && options.accept_space_padding) sev = core::Severity::warning;
@@ -330,8 +372,8 @@ struct TransactionValidator::Impl {
   // ---- element checks -----------------------------------------------------------------------------
   void check_elements(const x12::SegmentView& s, const SegmentRule& rule);
   void check_element(const x12::SegmentView& s, const ElementRule& rule, std::string_view value);
-  void check_value(const x12::SegmentView& s, const ValueRule& rule, std::uint16_t element, std::uint16_t component,
-                   std::string_view value, std::string_view composite_value);
+  SOC278_INLINE void check_value(const x12::SegmentView& s, const ValueRule& rule, std::uint16_t element, std::uint16_t component,
+                                 std::string_view value, std::string_view composite_value, bool known_printable);
   void check_syntax(const SegmentRule& rule, std::uint64_t present);
 };
 
@@ -359,6 +401,9 @@ void TransactionValidator::Impl::select(std::string_view bht02) {
       at.element = 1;
       report(core::DiagCode::ig_transaction_unsupported, at, "ST", "",
              "no implementation guide reads transaction set '{}' (grammars/index.yaml)", st01);
+    } else if (bht02.empty() && guides.needs_bht02(st01)) {
+      report(core::DiagCode::ig_guide_unknown, at, "ST", "",
+             "no BHT02 after ST to choose the {} guide by (request 13, response 11; grammars/index.yaml)", st01);
     } else {
       report(core::DiagCode::ig_guide_unknown, at, "ST", "",
              "no implementation guide for ISA12 '{}' GS01 '{}' GS08 '{}' ST01 '{}' BHT02 '{}' (grammars/index.yaml)", isa12,
@@ -460,7 +505,7 @@ Match TransactionValidator::Impl::hl_directed(const x12::SegmentView& s) const {
     for (std::size_t k = 0; k < l.children.size(); ++k) {
       const std::size_t c = (f.child_pos + k) % l.children.size();
       const LoopDef& child = *l.children[c];
-      if (child.start_key == segment_key("HL") && starts_loop(child, s))
+      if (child.start_key == hl_key && starts_loop(child, s))
         return {MatchKind::child, static_cast<std::uint16_t>(d), static_cast<std::uint16_t>(c),
                 f.region == Region::children && c < f.child_pos};
     }
@@ -470,7 +515,7 @@ Match TransactionValidator::Impl::hl_directed(const x12::SegmentView& s) const {
 }
 
 Match TransactionValidator::Impl::find(const x12::SegmentView& s, std::uint32_t key) const {
-  if (key == segment_key("HL")) {
+  if (key == hl_key) {
     if (const Match m = hl_directed(s); m.kind != MatchKind::none) return m;
   }
   for (bool strict : {true, false}) {
@@ -494,23 +539,23 @@ void TransactionValidator::Impl::close_frame(const core::SourcePosition& trigger
   core::SourcePosition at = trigger;
   at.element = 0;
   at.component = 0;
-  auto missing = [&](const SegmentRule& r, std::uint32_t used) {
-    if (r.usage != Usage::required || used != 0) return;
-    if (r.id == "SE") return;  // the envelope reader reports a missing SE (envelope.se_missing)
+  auto missing = [&](const SegmentRule& r) {
     report(core::DiagCode::ig_required_segment_missing, at, r.id, l.id,
            "expected {} ({}) in {}, found none before {} at set position {}", r.id, r.name,
            l.id.empty() ? std::string("the heading/trailer") : "loop " + l.id, trigger_id, trigger.segment_in_set);
   };
-  for (std::size_t i = 0; i < nseg; ++i) missing(l.segments[i], counts[f.counts + i]);
-  for (std::size_t c = 0; c < nchild; ++c) {
+  for (const std::uint16_t i : l.required_segments)
+    if (counts[f.counts + i] == 0) missing(l.segments[i]);
+  for (const std::uint16_t c : l.required_children) {
     const LoopDef& child = *l.children[c];
-    if (child.usage != Usage::required || f.seen.test(child.index) || f.missing.test(child.index)) continue;
+    if (f.seen.test(child.index) || f.missing.test(child.index)) continue;
     frames.back().missing.set(child.index);
     report(core::DiagCode::ig_required_loop_missing, at, child.segments.empty() ? std::string_view{} : child.segments.front().id,
            child.id, "expected loop {} ({}) in {}, found none before {} at set position {}", child.id, child.name,
            l.id.empty() ? std::string("the transaction") : "loop " + l.id, trigger_id, trigger.segment_in_set);
   }
-  for (std::size_t i = 0; i < l.trailer.size(); ++i) missing(l.trailer[i], counts[f.counts + nseg + nchild + i]);
+  for (const std::uint16_t i : l.required_trailer)
+    if (counts[f.counts + nseg + nchild + i] == 0) missing(l.trailer[i]);
   counts.resize(f.counts);
   const LoopSet seen = f.seen;
   const LoopSet missed = f.missing;
@@ -600,9 +645,11 @@ void TransactionValidator::Impl::walk(const x12::SegmentView& s, const core::Sou
     f.seen.set(child.index);
     LoopNode* parent_node = f.node;
     if (parent_node != nullptr) {
+      if (parent_node->children.empty()) parent_node->children.reserve(4);
       node = &parent_node->children.emplace_back();
       node->def = &child;
       node->at = at;
+      node->segments.reserve(std::min<std::size_t>(child.segments.size(), 8));
     } else {
       node = nullptr;
     }
@@ -631,7 +678,9 @@ void TransactionValidator::Impl::walk(const x12::SegmentView& s, const core::Sou
 
 // The segment has its occurrence: record it, check it.
 void TransactionValidator::Impl::accept(const x12::SegmentView& s, const SegmentRule& rule, LoopNode* node) {
-  if (rule.usage == Usage::not_used) {
+  const bool used = rule.usage != Usage::not_used;
+  if (!used) {
+    // One finding for the whole segment (IK304 I4); its elements are not judged against a use it has not.
     segment_finding(core::DiagCode::ig_segment_not_used, seg_loop, "{} ({}) is not used here by the guide", s.id(), rule.name);
   }
   if (node != nullptr) {
@@ -644,9 +693,9 @@ void TransactionValidator::Impl::accept(const x12::SegmentView& s, const Segment
     result.text.append(t);
     node->segments.push_back(n);
   }
-  check_elements(s, rule);
+  if (used) check_elements(s, rule);
   if (rule.loop != nullptr && rule.loop->is_hl() && rule.index == 0) check_hl(s, rule);
-  if (result.trn02_trace.empty() && rule.id == "TRN" && rule.loop != nullptr && rule.loop->id == trace_loop)
+  if (rule.key == trn_key && result.trn02_trace.empty() && rule.loop != nullptr && rule.loop->id == trace_loop)
     result.trn02_trace = s.element(2);
 }
 
@@ -674,19 +723,17 @@ void TransactionValidator::Impl::check_hl(const x12::SegmentView& s, const Segme
       if (!hl02.empty() && r2->usage != Usage::not_used)
         element_finding(core::DiagCode::ig_hl_parent_invalid, *r2, 2, 0, hl02,
                         "expected HL02 empty at the top level (loop {}), found '{}'", l.id, hl02);
-    } else if (!hl02.empty()) {
-      std::string allowed;
+    } else if (!hl02.empty() && !parent_valid) {
+      std::string allowed;  // error path only
       for (const LoopDef* p : l.hl_parents) allowed += fmt::format("{}{} ({})", allowed.empty() ? "" : " or ", p->id, p->hl_level);
       if (parent < 0) {
         element_finding(core::DiagCode::ig_hl_parent_invalid, *r2, 2, 0, hl02,
                         "HL02 '{}' names no earlier HL in this set; loop {} must hang under {}", hl02, l.id, allowed);
       } else {
         const LoopDef* pl = hls[static_cast<std::size_t>(parent)].loop;
-        if (std::find(l.hl_parents.begin(), l.hl_parents.end(), pl) == l.hl_parents.end()) {
-          element_finding(core::DiagCode::ig_hl_parent_invalid, *r2, 2, 0, hl02,
-                          "HL02 '{}' points to loop {} (HL03 {}); loop {} must hang under {}", hl02, pl->id, pl->hl_level, l.id,
-                          allowed);
-        }
+        element_finding(core::DiagCode::ig_hl_parent_invalid, *r2, 2, 0, hl02,
+                        "HL02 '{}' points to loop {} (HL03 {}); loop {} must hang under {}", hl02, pl->id, pl->hl_level, l.id,
+                        allowed);
       }
     }
   }
@@ -750,7 +797,6 @@ void TransactionValidator::Impl::hl_child_finding(HlRecord& hl, std::string mess
 // ---- element checks (reference 5) -----------------------------------------------------------------
 
 void TransactionValidator::Impl::check_elements(const x12::SegmentView& s, const SegmentRule& rule) {
-  static const bool skip = getenv("SKIP_EL") != nullptr; if (skip) return;
   const std::size_t sent = s.element_count();
   std::size_t last = sent;
   while (last > 0 && s.element(last).empty()) --last;
@@ -805,8 +851,10 @@ void TransactionValidator::Impl::check_elements(const x12::SegmentView& s, const
 void TransactionValidator::Impl::check_element(const x12::SegmentView& s, const ElementRule& er, std::string_view value) {
   const auto pos = er.position;
   const x12::Delimiters& d = s.delimiters();
+  classes.prepare(d.repetition, d.component);
+  const ValueScan scanned = classes.scan(value);
   // Repetitions (ISA11 from 00402 on).
-  if (d.repetition != '\0' && value.find(d.repetition) != std::string_view::npos) {
+  if (scanned.repetition) {
     std::size_t reps = 0;
     for_each_piece(value, d.repetition, [&](std::size_t, std::string_view) {
       ++reps;
@@ -821,6 +869,23 @@ void TransactionValidator::Impl::check_element(const x12::SegmentView& s, const 
       if (!rep.empty()) check_element(s, er, rep);  // no repetition separator inside a piece: no recursion beyond one level
       return true;
     });
+    return;
+  }
+  if (er.composite != nullptr && !scanned.component) {
+    // One component only: the common case (HI01 'ABK', UM04 sent as '22' alone is caught below).
+    const ValueRule& cr = er.components.empty() ? static_cast<const ValueRule&>(er) : er.components[0];
+    if (cr.usage == Usage::not_used) {
+      element_finding(core::DiagCode::ig_element_not_used, cr, pos, 1, value, "{} ({}) is not used by the guide here, found '{}'",
+                      cr.label, cr.name, cut(value));
+      if (!tolerated(cr)) return;
+    }
+    check_value(s, cr, pos, 1, value, value, scanned.printable);
+    for (std::size_t i = 2; i <= er.components.size(); ++i) {
+      const ValueRule& rest = er.components[i - 1];
+      if (rest.usage == Usage::required)
+        element_finding(core::DiagCode::ig_element_required_missing, rest, pos, static_cast<std::uint16_t>(i), std::string_view{},
+                        "{} ({}) is required, found the composite ending before it", rest.label, rest.name);
+    }
     return;
   }
   if (er.composite != nullptr) {
@@ -866,7 +931,7 @@ void TransactionValidator::Impl::check_element(const x12::SegmentView& s, const 
                         "{} ({}) is not used by the guide here, found '{}'", cr.label, cr.name, cut(c));
         if (!tolerated(cr)) return true;
       }
-      check_value(s, cr, pos, static_cast<std::uint16_t>(i), c, value);
+      check_value(s, cr, pos, static_cast<std::uint16_t>(i), c, value, scanned.printable);
       return true;
     });
     for (std::size_t i = last + 1; i <= defined; ++i) {
@@ -877,17 +942,18 @@ void TransactionValidator::Impl::check_element(const x12::SegmentView& s, const 
     }
     return;
   }
-  if (value.find(d.component) != std::string_view::npos) {
+  if (scanned.component) {
     element_finding(core::DiagCode::ig_too_many_components, er, pos, 0, value,
                     "{} is a simple element, found components in '{}' (component separator '{}')", er.label, cut(value),
                     d.component);
     return;
   }
-  check_value(s, er, pos, 0, value, {});
+  check_value(s, er, pos, 0, value, {}, scanned.printable);
 }
 
-void TransactionValidator::Impl::check_value(const x12::SegmentView& s, const ValueRule& rule, std::uint16_t element,
-                                             std::uint16_t component, std::string_view value, std::string_view composite_value) {
+SOC278_INLINE void TransactionValidator::Impl::check_value(const x12::SegmentView& s, const ValueRule& rule, std::uint16_t element,
+                                             std::uint16_t component, std::string_view value, std::string_view composite_value,
+                                             bool known_printable) {
   if (rule.element == nullptr) return;
   const ElementDef& def = *rule.element;
   if (value.front() == ' ' || value.back() == ' ') {
@@ -900,7 +966,7 @@ void TransactionValidator::Impl::check_value(const x12::SegmentView& s, const Va
   switch (def.type) {
     case ValueType::an:
     case ValueType::id:
-      if (!printable(value)) {
+      if (!known_printable && !printable(value)) {
         element_finding(core::DiagCode::ig_element_invalid_character, rule, element, component, value,
                         "{} holds a character outside the X12 character set", rule.label);
         well_formed = false;
@@ -1065,12 +1131,13 @@ void TransactionValidator::begin(std::string_view isa12, std::string_view gs01, 
 void TransactionValidator::segment(const x12::SegmentView& s, std::uint32_t position_in_set) {
   Impl& m = *impl_;
   ++m.result.segments;
-  core::SourcePosition at;
+  core::SourcePosition& at = m.last_at;  // filled in place: no copy of a just-written struct
   at.file = m.file;
   at.byte_offset = s.byte_offset();
   at.segment_in_file = s.ordinal();
   at.segment_in_set = position_in_set;
-  m.last_at = at;
+  at.element = 0;
+  at.component = 0;
   switch (m.state) {
     case Impl::State::idle:
       // ST: held until the guide is known (BHT02 tells the 278 request from the response).

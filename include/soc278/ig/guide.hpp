@@ -178,8 +178,11 @@ struct LoopDef {
   std::vector<const LoopDef*> hl_parents;
   std::vector<SegmentRule> segments;   // [0] is the starting segment (the root: ST, then the heading)
   std::vector<const LoopDef*> children;
-  std::vector<SegmentRule> trailer;    // root only: after the loops (999 AK9, then SE)
+  std::vector<SegmentRule> trailer;    // after the child loops (the root: 999 AK9, then SE; 999 loop 2000: IK5)
   std::string note;
+  // Indices of the required segment occurrences, trailer occurrences and child loops: what a closing
+  // loop checks, without scanning the rest.
+  std::vector<std::uint16_t> required_segments, required_trailer, required_children;
   [[nodiscard]] bool is_hl() const noexcept { return !hl_level.empty(); }
 };
 

@@ -17,6 +17,20 @@
 // (IK501 E). ValidationOptions are the partner quirk switches that lower specific findings to
 // warnings (docs: the `tolerate: true` flags in grammars/ mark the elements they may apply to).
 //
+// Where X12 leaves a choice (diag_codes.def has the codes):
+//   - the guide is chosen by GS08; a GS08 no guide reads but an ST03 one does is walked by ST03, and
+//     ST03 != GS08 is ig.st03_mismatch (IK502 19) either way. No guide for ST01 at all is
+//     ig.transaction_unsupported (IK502 1); ST01 known but the ISA12/GS01/GS08/BHT02 combination
+//     not is ig.guide_unknown (IK502 I6). Without a guide the set gets no other finding.
+//   - a missing required segment or loop names the segment that showed its loop had ended (IK302
+//     is that segment's position, often SE for 2000E); IK301 is the missing segment's id.
+//   - an occurrence the guide marks N is IK304 I4 (its elements are then not checked); a code the
+//     guide allows for the same element elsewhere, but not here, is IK403 I6, any other is 7.
+//   - HL numbering and parent/child errors are IK403 7 on HL01/HL02/HL04; HL04 is judged when the
+//     next HL (or SE) arrives, so its finding (and an IK3 for it) comes after later segments'.
+//   - every element finding of a segment is preceded by one ig.segment_has_element_errors (IK304 8)
+//     unless that segment already has a segment-level finding.
+//
 // Hot path: no allocation per segment except the loop tree's copy of the segment text (one
 // append to a per-transaction buffer; turn it off with build_tree = false), no exceptions, and a
 // Diagnostic is built only when there is something to report.
