@@ -188,7 +188,9 @@ class Explainer {
   void print_loop(const ig::TransactionResult& r, const ig::LoopNode& loop, int depth) const {
     const std::string pad(static_cast<std::size_t>(depth) * 2, ' ');
     if (!loop.id().empty()) std::cout << fmt::format("{}{} {}\n", pad, loop.id(), loop.def != nullptr ? loop.def->name : "");
-    for (const auto& n : loop.segments) {
+    // Segments and child loops in transmission order (the root holds ST and the heading before
+    // the loops, the trailer and SE after them).
+    const auto print_segment = [&](const ig::SegmentNode& n) {
       const x12::SegmentView s = r.view(n);
       std::cout << fmt::format("{}  {} {} (segment {}, set position {}, byte {})\n", pad, s.id(), n.rule != nullptr ? n.rule->name : "",
                                n.at.segment_in_file, n.at.segment_in_set, n.at.byte_offset);
@@ -211,8 +213,14 @@ class Explainer {
       for (auto it = range.first; it != range.second; ++it)
         std::cout << fmt::format("{}    ! {} {}: {}\n", pad, core::to_string(it->second->severity), core::name(it->second->code),
                                  it->second->message);
+        };
+    std::size_t next_child = 0;
+    for (const auto& n : loop.segments) {
+      while (next_child < loop.children.size() && loop.children[next_child].at.segment_in_set < n.at.segment_in_set)
+        print_loop(r, loop.children[next_child++], depth + 1);
+      print_segment(n);
     }
-    for (const auto& c : loop.children) print_loop(r, c, depth + 1);
+    while (next_child < loop.children.size()) print_loop(r, loop.children[next_child++], depth + 1);
   }
 
   static ordered_json evidence_json(const std::vector<soc::EvidenceItem>& items) {
