@@ -89,6 +89,8 @@ int run_process(const Options& o) {
     }
     config.validation = q.value();
   }
+  // Deciding needs the loop tree, whatever a quirks file says.
+  config.validation.build_tree = true;
   respond::ControlNumberSequence numbers(o.control_start);
   config.numbers = &numbers;
   config.certifications = respond::CertificationNumbers(o.seed);

@@ -20,7 +20,7 @@ std::filesystem::path data_dir(const std::string& option) {
 std::optional<ig::GuideSet> load_guides_or_report(const std::filesystem::path& dir) {
   auto g = ig::load_guides(dir / "grammars");
   if (!g.ok()) {
-    std::cerr << "soc278: cannot load the implementation guides: " << g.error().message << '\n';
+    std::cerr << "soc278: cannot load the implementation guides (" << core::name(g.error().code) << "): " << g.error().message << '\n';
     return std::nullopt;
   }
   return std::move(g).value();
@@ -29,7 +29,7 @@ std::optional<ig::GuideSet> load_guides_or_report(const std::filesystem::path& d
 std::optional<mapping::MappingSet> load_mappings_or_report(const std::filesystem::path& dir) {
   auto m = mapping::load_mappings(dir / "mappings");
   if (!m.ok()) {
-    std::cerr << "soc278: cannot load the policy mappings: " << m.error().message << '\n';
+    std::cerr << "soc278: cannot load the policy mappings (" << core::name(m.error().code) << "): " << m.error().message << '\n';
     return std::nullopt;
   }
   return std::move(m).value();

@@ -6,14 +6,21 @@
 namespace soc278::test {
 
 inline std::string isa(const std::string& control = "000000101", char e = '*', char rep = '^', char comp = ':', char term = '~') {
-  std::string s = "ISA*00*          *00*          *ZZ*SOCPROVIDER01  *ZZ*SOCHEALTHPLAN  *261115*0930*^*00501*" + control +
-                  "*0*T*:~";
-  for (char& c : s) {
-    if (c == '*') c = e;
+  // Built by appending (not by writing into fixed offsets, which g++ 12 -O2 misreads as an overflow).
+  std::string s = "ISA";
+  for (const char* field : {"00", "          ", "00", "          ", "ZZ", "SOCPROVIDER01  ", "ZZ", "SOCHEALTHPLAN  ", "261115", "0930"}) {
+    s += e;
+    s += field;
   }
-  s[82] = rep;
-  s[104] = comp;
-  s[105] = term;
+  s += e;
+  s += rep;
+  for (const std::string& field : {std::string("00501"), control, std::string("0"), std::string("T")}) {
+    s += e;
+    s += field;
+  }
+  s += e;
+  s += comp;
+  s += term;
   return s;
 }
 
