@@ -229,7 +229,7 @@ class Pipeline final : public x12::EnvelopeObserver {
       ++report_.not_requests;
       return;
     }
-    const model::AuthorizationRequest request = model::bind_request(r, i, g, t);
+    const model::AuthorizationRequest request = binder_.bind(r, i, g, t);
     const auto problems = soc::check_answerable(request, config_.now.date);
     if (!problems.empty()) {
       ++report_.unanswerable;
@@ -241,7 +241,7 @@ class Pipeline final : public x12::EnvelopeObserver {
       return;
     }
     std::vector<soc::LineDecision> decisions;
-    const soc::EvaluationContext context{config_.now.date};
+    const soc::EvaluationContext context{config_.now.date, /*notes=*/false};  // the report prints no notes
     static const soc::NoHistory no_history;
     const soc::History& history = config_.history != nullptr ? *config_.history : no_history;
     if (!config_.forced_policy.empty()) {
@@ -250,18 +250,21 @@ class Pipeline final : public x12::EnvelopeObserver {
     } else {
       decisions = soc::decide(request, *config_.mappings, history, context).lines;
     }
-    std::vector<respond::LineAnswer> answers;
-    answers.reserve(decisions.size());
-    for (const auto& d : decisions) {
-      respond::LineAnswer a;
+    // Reused from transaction to transaction: the certification strings keep their buffers.
+    std::vector<respond::LineAnswer>& answers = answers_;
+    answers.resize(decisions.size());
+    for (std::size_t k = 0; k < decisions.size(); ++k) {
+      const soc::LineDecision& d = decisions[k];
+      respond::LineAnswer& a = answers[k];
       a.decision = &d;
+      a.certification.clear();
+      a.tracking.clear();
       if (d.outcome == soc::Outcome::pend) {
-        a.tracking = config_.certifications.tracking(request, d.line_number);
+        config_.certifications.tracking(request, d.line_number, a.tracking);
       } else {
-        a.certification = config_.certifications.for_line(request, d.line_number);
+        config_.certifications.for_line(request, d.line_number, a.certification);
       }
-      answers.push_back(std::move(a));
-      write_decision(record, d, answers.back());
+      write_decision(record, d, a);
       SetRecord& kept = interchange_sets_.back();
       kept.approve += d.outcome == soc::Outcome::approve;
       kept.redirect += d.outcome == soc::Outcome::redirect;
@@ -328,6 +331,7 @@ class Pipeline final : public x12::EnvelopeObserver {
   FileReport& report_;
   core::DiagnosticSink& sink_;
   ig::FileValidator validator_;
+  model::RequestBinder binder_;  // config_.guides outlives the pipeline
   std::optional<respond::Ack999Writer> ack_;
   std::optional<respond::Ta1Writer> ta1_;
   std::optional<respond::Response278Writer> response_;
@@ -336,6 +340,7 @@ class Pipeline final : public x12::EnvelopeObserver {
   std::uint64_t ack_mark_ = 0, response_mark_ = 0, decisions_interchange_mark_ = 0, decisions_group_mark_ = 0;
   std::string isa13_;
   std::string line_;  // the report line being built, reused
+  std::vector<respond::LineAnswer> answers_;  // the open transaction's, reused
 };
 
 // Counts findings by severity on their way to the command's sink.

@@ -56,10 +56,61 @@ Date Date::add_months(int n) const noexcept {
   return Date{static_cast<std::int16_t>(y), static_cast<std::uint8_t>(m), static_cast<std::uint8_t>(d)};
 }
 
-std::string Date::ccyymmdd() const { return fmt::format("{:04}{:02}{:02}", year, month, day); }
-std::string Date::iso() const { return fmt::format("{:04}-{:02}-{:02}", year, month, day); }
-std::string Date::yymmdd() const { return fmt::format("{:02}{:02}{:02}", year % 100, month, day); }
-std::string TimeOfDay::hhmm() const { return fmt::format("{:02}{:02}", hour, minute); }
+// Written digit by digit: these run several times per decided service line, and fmt::format
+// parsed its format string every time. Values no valid date has (a year outside 0..9999, a month or
+// day over 99), which a Date can still hold, keep fmt's spelling.
+namespace {
+
+bool plain(const Date& d) noexcept { return d.year >= 0 && d.year <= 9999 && d.month <= 99 && d.day <= 99; }
+
+char* two(char* p, unsigned v) noexcept {
+  p[0] = static_cast<char>('0' + v / 10 % 10);
+  p[1] = static_cast<char>('0' + v % 10);
+  return p + 2;
+}
+
+char* four(char* p, unsigned v) noexcept {
+  p = two(p, v / 100);
+  return two(p, v % 100);
+}
+
+}  // namespace
+
+std::string Date::ccyymmdd() const {
+  if (!plain(*this)) return fmt::format("{:04}{:02}{:02}", year, month, day);
+  char b[8];
+  char* p = four(b, static_cast<unsigned>(year));
+  p = two(p, month);
+  two(p, day);
+  return std::string(b, 8);
+}
+
+std::string Date::iso() const {
+  if (!plain(*this)) return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+  char b[10];
+  char* p = four(b, static_cast<unsigned>(year));
+  *p++ = '-';
+  p = two(p, month);
+  *p++ = '-';
+  two(p, day);
+  return std::string(b, 10);
+}
+
+std::string Date::yymmdd() const {
+  if (!plain(*this)) return fmt::format("{:02}{:02}{:02}", year % 100, month, day);
+  char b[6];
+  char* p = two(b, static_cast<unsigned>(year % 100));
+  p = two(p, month);
+  two(p, day);
+  return std::string(b, 6);
+}
+
+std::string TimeOfDay::hhmm() const {
+  if (hour > 99 || minute > 99) return fmt::format("{:02}{:02}", hour, minute);
+  char b[4];
+  two(two(b, hour), minute);
+  return std::string(b, 4);
+}
 
 int age_on(const Date& birth, const Date& on) noexcept {
   int age = on.year - birth.year;

@@ -1,5 +1,6 @@
 // The immutable tables of soc278::mapping: constructors that build the lookup indices, and lookups.
 #include <algorithm>
+#include <cstring>
 
 #include "soc278/mapping/administration_codes.hpp"
 #include "soc278/mapping/evidence.hpp"
@@ -21,6 +22,31 @@ std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
+}
+
+// A code of at most 7 characters packed big-endian with its length in the low byte: integer order
+// is the codes' lexicographic order (codes hold no NUL), so sorted tables search by integers, not
+// by string comparisons (these lookups run several times per service line).
+std::uint64_t code_key(std::string_view code) noexcept {
+  unsigned char b[8] = {};
+  std::memcpy(b, code.data(), code.size() < 7 ? code.size() : 7);
+  std::uint64_t k = 0;
+  for (unsigned char c : b) k = (k << 8) | c;  // big-endian; b[7] is 0: the length goes there
+  return k | (code.size() < 0xff ? code.size() : 0xff);
+}
+
+constexpr std::size_t max_key_length = 7;
+
+std::uint64_t hcpcs_key(const model::Hcpcs& code) noexcept {
+  // code_key for at most 5 characters, without the variable-length copy.
+  const std::string_view v = code.view();
+  std::uint64_t k = 0;
+  for (std::size_t i = 0; i < 7; ++i) k = (k << 8) | (i < v.size() ? static_cast<unsigned char>(v[i]) : 0U);
+  return (k << 8) | v.size();
+}
+
+std::size_t key_slot(std::uint64_t key, std::size_t size) noexcept {
+  return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 32) & (size - 1);
 }
 
 std::string route_key(RouteKey k, std::string_view value) {
@@ -109,11 +135,28 @@ EvidenceGroup::EvidenceGroup(std::string id, std::string criterion, std::string 
   sorted_.resize(codes_.size());
   for (std::size_t i = 0; i < codes_.size(); ++i) sorted_[i] = static_cast<std::uint16_t>(i);
   std::sort(sorted_.begin(), sorted_.end(), [&](std::uint16_t a, std::uint16_t b) { return codes_[a].code < codes_[b].code; });
+  // ICD-10-CM codes have at most 7 characters: then the sorted codes search as integers.
+  bool short_codes = true;
+  for (const EvidenceCode& c : codes_) short_codes = short_codes && c.code.size() <= max_key_length;
+  if (short_codes) {
+    keys_.reserve(sorted_.size());
+    for (std::uint16_t i : sorted_) keys_.push_back(code_key(codes_[i].code));
+  }
 }
 
 const EvidenceCode* EvidenceGroup::match(const model::Icd10Code& code) const noexcept {
   const std::string_view v = code.view();
   // Longest first: a more specific row (exact E8770) beats a broader prefix of the same code.
+  if (!keys_.empty() || codes_.empty()) {
+    for (std::size_t len = v.size(); len >= 3; --len) {
+      const std::uint64_t key = code_key(v.substr(0, len));
+      const auto it = std::lower_bound(keys_.begin(), keys_.end(), key);
+      if (it == keys_.end() || *it != key) continue;
+      const EvidenceCode& row = codes_[sorted_[static_cast<std::size_t>(it - keys_.begin())]];
+      if (row.match == MatchKind::prefix || len == v.size()) return &row;
+    }
+    return nullptr;
+  }
   for (std::size_t len = v.size(); len >= 3; --len) {
     const std::string_view head = v.substr(0, len);
     const auto it = std::lower_bound(sorted_.begin(), sorted_.end(), head,
@@ -220,15 +263,27 @@ DrugTable::DrugTable(std::vector<Drug> rows) : rows_(std::move(rows)) {
     if (it != index_.end() && it->code == d.hcpcs) {
       it->flags |= d.flags;
     } else {
-      index_.insert(it, Entry{d.hcpcs, static_cast<std::uint32_t>(i), d.flags});
+      index_.insert(it, Entry{hcpcs_key(d.hcpcs), d.hcpcs, static_cast<std::uint32_t>(i), d.flags});
     }
+  }
+  std::size_t size = 16;
+  while (size < 2 * index_.size()) size *= 2;
+  slots_.assign(size, 0);
+  for (std::size_t i = 0; i < index_.size(); ++i) {
+    std::size_t at = key_slot(index_[i].key, size);
+    while (slots_[at] != 0) at = (at + 1) & (size - 1);
+    slots_[at] = static_cast<std::uint32_t>(i + 1);
   }
 }
 
 const DrugTable::Entry* DrugTable::entry(const model::Hcpcs& code) const noexcept {
-  auto it = std::lower_bound(index_.begin(), index_.end(), code,
-                             [](const Entry& e, const model::Hcpcs& c) { return e.code < c; });
-  return it != index_.end() && it->code == code ? &*it : nullptr;
+  if (slots_.empty()) return nullptr;
+  const std::uint64_t key = hcpcs_key(code);
+  for (std::size_t at = key_slot(key, slots_.size());; at = (at + 1) & (slots_.size() - 1)) {
+    const std::uint32_t slot = slots_[at];
+    if (slot == 0) return nullptr;
+    if (index_[slot - 1].key == key) return &index_[slot - 1];
+  }
 }
 
 const Drug* DrugTable::find(const model::Hcpcs& code) const noexcept {
@@ -296,9 +351,14 @@ std::optional<RouteMatch> RoutingTable::match(std::string_view isa08, std::strin
       {RouteKey::isa08, trim(isa08)}, {RouteKey::gs03, trim(gs03)}, {RouteKey::umo_id, trim(umo_id)}};
   std::optional<RouteMatch> best;
   std::uint32_t best_index = 0;
+  // Every transaction is routed: build the probe keys in one buffer per thread, not three fresh
+  // strings per call (match() is const and may run on several threads at once).
+  thread_local std::string probe;
   for (const auto& [key, value] : probes) {
     if (value.empty()) continue;
-    const auto it = by_key_.find(route_key(key, value));
+    probe.assign(to_string(key)) += '\x1f';
+    probe += value;
+    const auto it = by_key_.find(probe);
     if (it == by_key_.end()) continue;
     // Routes are tried in file order: the earliest route any identifier matches wins.
     if (!best || it->second < best_index) {
@@ -314,12 +374,14 @@ std::optional<RouteMatch> RoutingTable::match(std::string_view isa08, std::strin
 AdministrationCodes::AdministrationCodes(std::vector<AdministrationCode> rows) : rows_(std::move(rows)) {
   std::stable_sort(rows_.begin(), rows_.end(),
                    [](const AdministrationCode& a, const AdministrationCode& b) { return a.code < b.code; });
+  keys_.reserve(rows_.size());
+  for (const AdministrationCode& r : rows_) keys_.push_back(hcpcs_key(r.code));
 }
 
 const AdministrationCode* AdministrationCodes::find(const model::Hcpcs& code) const noexcept {
-  auto it = std::lower_bound(rows_.begin(), rows_.end(), code,
-                             [](const AdministrationCode& r, const model::Hcpcs& c) { return r.code < c; });
-  return it != rows_.end() && it->code == code ? &*it : nullptr;
+  const std::uint64_t key = hcpcs_key(code);
+  const auto it = std::lower_bound(keys_.begin(), keys_.end(), key);
+  return it != keys_.end() && *it == key ? &rows_[static_cast<std::size_t>(it - keys_.begin())] : nullptr;
 }
 
 const Policy* MappingSet::policy(std::string_view id) const noexcept {

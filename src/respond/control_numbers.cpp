@@ -1,6 +1,6 @@
 #include "soc278/respond/control_numbers.hpp"
 
-#include <fmt/core.h>
+#include <charconv>
 
 namespace soc278::respond {
 namespace {
@@ -23,10 +23,24 @@ std::uint32_t ControlNumberSequence::next() noexcept {
   return current;
 }
 
-std::string ControlNumberSequence::isa13(std::uint32_t n) { return fmt::format("{:09}", n % (max_value + 1U)); }
+namespace {
 
-std::string ControlNumberSequence::gs06(std::uint32_t n) { return fmt::format("{}", n); }
+// n in decimal, zero-padded to at least `width` digits (fmt's "{:0width}" for unsigned values).
+std::string padded(std::uint32_t n, std::size_t width) {
+  char digits[10];
+  const auto r = std::to_chars(digits, digits + sizeof digits, n);
+  const auto size = static_cast<std::size_t>(r.ptr - digits);
+  std::string out(size < width ? width - size : 0, '0');
+  out.append(digits, size);
+  return out;
+}
 
-std::string ControlNumberSequence::st02(std::uint32_t n) { return fmt::format("{:04}", n); }
+}  // namespace
+
+std::string ControlNumberSequence::isa13(std::uint32_t n) { return padded(n % (max_value + 1U), 9); }
+
+std::string ControlNumberSequence::gs06(std::uint32_t n) { return padded(n, 0); }
+
+std::string ControlNumberSequence::st02(std::uint32_t n) { return padded(n, 4); }
 
 }  // namespace soc278::respond

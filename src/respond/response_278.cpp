@@ -1,6 +1,13 @@
 #include "soc278/respond/response_278.hpp"
 
-#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <iterator>
 
 #include "respond/reply_envelope.hpp"
 
@@ -26,15 +33,65 @@ std::string_view qualifier_code(model::SiteQualifier q) {
 }
 
 // Free text (MSG01) must not contain a delimiter of the interchange it goes into: X12 has no escape.
-std::string clean_text(std::string_view text, const x12::Delimiters& d) {
-  std::string out(text.substr(0, 264));
-  for (char& c : out) {
-    if (c == d.element || c == d.component || c == d.segment || (d.repetition != '\0' && c == d.repetition) || c == '\r' ||
-        c == '\n')
-      c = ' ';
+// The characters that become spaces, for the delimiters in force.
+std::array<bool, 256> unsafe_chars(const x12::Delimiters& d) {
+  std::array<bool, 256> t{};
+  for (char c : {d.element, d.component, d.segment, '\r', '\n'}) t[static_cast<unsigned char>(c)] = true;
+  if (d.repetition != '\0') t[static_cast<unsigned char>(d.repetition)] = true;
+  return t;
+}
+
+// Cleans `text` in place: at most 264 characters, unsafe characters as spaces, no trailing spaces.
+void clean_text(std::string& text, const std::array<bool, 256>& unsafe) {
+  if (text.size() > 264) text.resize(264);
+  for (char& c : text)
+    if (unsafe[static_cast<unsigned char>(c)]) c = ' ';
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+}
+
+// <prefix><hash>-<line, at least two digits> into `out`: "SOC0ZQI559RXQ-01".
+void numbered(std::string_view prefix, const std::string& hash, std::uint32_t line, std::string& out) {
+  char digits[10];
+  const auto r = std::to_chars(digits, digits + sizeof digits, line);
+  const auto n = static_cast<std::size_t>(r.ptr - digits);
+  out.clear();
+  out.reserve(prefix.size() + hash.size() + 2 + std::max<std::size_t>(n, 2));
+  out.append(prefix).append(hash) += '-';
+  if (n < 2) out += '0';
+  out.append(digits, n);
+}
+
+// CCYYMMDD written at `out` (room for 16 bytes): Date::ccyymmdd without building a string. Values no
+// valid date has fall back to Date::ccyymmdd's own spelling.
+std::string_view ccyymmdd(char* out, const core::Date& d) {
+  if (d.year < 0 || d.year > 9999 || d.month > 99 || d.day > 99) {
+    const std::string s = d.ccyymmdd();
+    const std::size_t n = std::min<std::size_t>(s.size(), 16);
+    std::memcpy(out, s.data(), n);
+    return {out, n};
   }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
+  const auto put2 = [](char* p, unsigned v) {
+    p[0] = static_cast<char>('0' + v / 10 % 10);
+    p[1] = static_cast<char>('0' + v % 10);
+  };
+  const auto y = static_cast<unsigned>(d.year);
+  put2(out, y / 100);
+  put2(out + 2, y % 100);
+  put2(out + 4, d.month);
+  put2(out + 6, d.day);
+  return {out, 8};
+}
+
+// SV102 / SV104 as fmt's "{}" writes a double (shortest round trip). Whole amounts, nearly all of
+// them, are written as integers directly; anything else goes through fmt.
+void append_number(std::string& out, double v) {
+  if (v >= -1e15 && v <= 1e15 && v == static_cast<double>(static_cast<long long>(v)) && !(v == 0 && std::signbit(v))) {
+    char b[24];
+    const auto r = std::to_chars(b, b + sizeof b, static_cast<long long>(v));
+    out.append(b, static_cast<std::size_t>(r.ptr - b));
+    return;
+  }
+  fmt::format_to(std::back_inserter(out), "{}", v);
 }
 
 }  // namespace
@@ -57,17 +114,30 @@ std::string CertificationNumbers::hash36(const model::AuthorizationRequest& r, s
 }
 
 std::string CertificationNumbers::for_line(const model::AuthorizationRequest& r, std::uint32_t line) const {
-  return fmt::format("SOC{}-{:02}", hash36(r, line), line);
+  std::string out;
+  for_line(r, line, out);
+  return out;
+}
+
+void CertificationNumbers::for_line(const model::AuthorizationRequest& r, std::uint32_t line, std::string& out) const {
+  numbered("SOC", hash36(r, line), line, out);
 }
 
 std::string CertificationNumbers::tracking(const model::AuthorizationRequest& r, std::uint32_t line) const {
-  return fmt::format("PND{}-{:02}", hash36(r, line), line);
+  std::string out;
+  tracking(r, line, out);
+  return out;
+}
+
+void CertificationNumbers::tracking(const model::AuthorizationRequest& r, std::uint32_t line, std::string& out) const {
+  numbered("PND", hash36(r, line), line, out);
 }
 
 Response278Writer::Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now,
                                      std::string_view line_break)
     : out_(out), envelope_writer_(out, x12::Delimiters{}, line_break), writer_(group_buffer_, x12::Delimiters{}, line_break),
       numbers_(numbers), now_(now) {
+  unsafe_ = unsafe_chars(writer_.delimiters());
   date8_ = now.date.ccyymmdd();
   date6_ = now.date.yymmdd();
   time4_ = now.time.hhmm();
@@ -83,14 +153,25 @@ void Response278Writer::begin_interchange(const x12::InterchangeInfo& received) 
   if (d.repetition == '\0') d.repetition = '^';
   envelope_writer_.set_delimiters(d);
   writer_.set_delimiters(d);
+  unsafe_ = unsafe_chars(d);
 }
 
 void Response278Writer::begin_group(const x12::GroupInfo& received) {
   received_group_ = received;
   group_open_ = true;
   st_in_group_ = 0;
-  group_buffer_.str(std::string());
+  group_text_.text.clear();
   group_buffer_.clear();
+}
+
+Response278Writer::GroupBuffer::int_type Response278Writer::GroupBuffer::overflow(int_type ch) {
+  if (ch != traits_type::eof()) text.push_back(static_cast<char>(ch));
+  return traits_type::not_eof(ch);
+}
+
+std::streamsize Response278Writer::GroupBuffer::xsputn(const char* s, std::streamsize n) {
+  text.append(s, static_cast<std::size_t>(n));
+  return n;
 }
 
 
@@ -99,7 +180,7 @@ void Response278Writer::end_group(bool keep) {
   group_open_ = false;
   if (!keep || st_in_group_ == 0) {
     transactions_ -= keep ? 0 : st_in_group_;
-    group_buffer_.str(std::string());
+    group_text_.text.clear();
     return;
   }
   if (!isa_written_) {
@@ -116,13 +197,29 @@ void Response278Writer::end_group(bool keep) {
       "005010X217");
   envelope_writer_.end();
   envelope_writer_.flush();
-  const std::string sets = group_buffer_.str();
-  out_.write(sets.data(), static_cast<std::streamsize>(sets.size()));
-  group_buffer_.str(std::string());
+  out_.write(group_text_.text.data(), static_cast<std::streamsize>(group_text_.text.size()));
+  group_text_.text.clear();
   // GE01 counts the sets written into this group (they went through the other writer).
   envelope_writer_.begin("GE").element(static_cast<std::uint64_t>(st_in_group_)).element(gs06_);
   envelope_writer_.end();
   ++groups_written_;
+}
+
+void Response278Writer::write_span(std::string_view qualifier, const core::Date& first, const core::Date& last) {
+  // DTP03 with RD8: CCYYMMDD-CCYYMMDD, built on the stack (17 characters would not fit a short string).
+  char rd8[33];
+  const std::size_t n = ccyymmdd(rd8, first).size();
+  rd8[n] = '-';
+  const std::size_t m = ccyymmdd(rd8 + n + 1, last).size();
+  writer_.begin("DTP").element(qualifier).element("RD8").element(std::string_view(rd8, n + 1 + m));
+  writer_.end();
+}
+
+void Response278Writer::write_msg(std::string_view text) {
+  if (text.data() != message_.data()) message_.assign(text);
+  clean_text(message_, unsafe_);
+  writer_.begin("MSG").element(message_);
+  writer_.end();
 }
 
 void Response278Writer::write_traces(const std::vector<model::Trace>& traces) {
@@ -209,7 +306,7 @@ void Response278Writer::add_rejected(const model::AuthorizationRequest& r, const
   std::uint32_t parent = 0;
   write_parties(r, &rejections, event_level, hl, parent);
   if (event_level) {
-    writer_.begin("HL").element(std::to_string(hl + 1)).element(std::to_string(parent)).element("EV").element("0");
+    writer_.begin("HL").element(std::uint64_t{hl + 1}).element(std::uint64_t{parent}).element("EV").element("0");
     writer_.end();
     write_traces(r.event.traces);
     write_aaa(&rejections, "2000E");
@@ -257,20 +354,21 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
       }
     }
   }
-  std::string hcr01, hcr03, message;
+  std::string_view hcr01, hcr03;
+  message_.clear();
   std::optional<soc::AuthorizedSite> event_site;
   if (pended == lines.size()) {
     hcr01 = first_pend->hcr01;
     hcr03 = first_pend->hcr03;
-    message = "PENDED - SEE SERVICE LINES FOR THE DOCUMENTATION NEEDED";
+    message_ = "PENDED - SEE SERVICE LINES FOR THE DOCUMENTATION NEEDED";
   } else if (pended > 0) {
     hcr01 = "A2";
     hcr03 = first_pend->hcr03;
-    message = fmt::format("CERTIFIED IN PART - {} OF {} SERVICE LINES CERTIFIED, {} PENDED", approved + redirected, lines.size(), pended);
+    message_ = fmt::format("CERTIFIED IN PART - {} OF {} SERVICE LINES CERTIFIED, {} PENDED", approved + redirected, lines.size(), pended);
   } else if (redirected > 0) {
     hcr01 = first_redirect->hcr01;
     hcr03 = first_redirect->hcr03;
-    message = soc::response_message(*first_redirect);
+    soc::response_message(*first_redirect, message_);
     // UM04 at 2000E changes only when every line moved to the same site.
     bool same = approved == 0;
     for (const auto& a : lines)
@@ -281,14 +379,14 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
     hcr01 = lines.front().decision->hcr01;
     hcr03 = "";
   }
-  writer_.begin("HL").element(std::to_string(hl + 1)).element(std::to_string(parent)).element("EV").element(lines.empty() ? "0" : "1");
+  writer_.begin("HL").element(std::uint64_t{hl + 1}).element(std::uint64_t{parent}).element("EV").element(lines.empty() ? "0" : "1");
   writer_.end();
   const std::uint32_t event_hl = hl + 1;
   write_traces(r.event.traces);
   write_um(r.event.review, event_site);
   // The event's certification number: the first certified line's (providers quote one number per event).
-  std::string event_certification;
-  std::string event_tracking;
+  std::string_view event_certification;
+  std::string_view event_tracking;
   for (const auto& a : lines) {
     if (event_certification.empty() && !a.certification.empty()) event_certification = a.certification;
     if (event_tracking.empty() && !a.tracking.empty()) event_tracking = a.tracking;
@@ -303,14 +401,8 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
     writer_.begin("REF").element("BB").element(r.event.previous_authorization);
     writer_.end();
   }
-  if (span) {
-    writer_.begin("DTP").element("AAH").element("RD8").element(span->first.ccyymmdd() + "-" + span->last.ccyymmdd());
-    writer_.end();
-  }
-  if (!message.empty()) {
-    writer_.begin("MSG").element(clean_text(message, writer_.delimiters()));
-    writer_.end();
-  }
+  if (span) write_span("AAH", span->first, span->last);
+  if (!message_.empty()) write_msg(message_);
 
   std::uint32_t next_hl = event_hl + 1;
   for (const auto& a : lines) {
@@ -319,7 +411,7 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
     for (const auto& l : r.lines)
       if (l.line_number == d.line_number) line = &l;
     if (line == nullptr) continue;
-    writer_.begin("HL").element(std::to_string(next_hl++)).element(std::to_string(event_hl)).element("SS").element("0");
+    writer_.begin("HL").element(std::uint64_t{next_hl++}).element(std::uint64_t{event_hl}).element("SS").element("0");
     writer_.end();
     write_traces(line->traces);
     // UM is echoed from the line (or, when the line had none, from the event), with UM04 set to
@@ -340,19 +432,15 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
     }
     if (line->service_dates) {
       const auto& sd = *line->service_dates;
-      writer_.begin("DTP").element("472");
       if (sd.first == sd.last) {
-        writer_.element("D8").element(sd.first.ccyymmdd());
+        char d8[16];
+        writer_.begin("DTP").element("472").element("D8").element(ccyymmdd(d8, sd.first));
+        writer_.end();
       } else {
-        writer_.element("RD8").element(sd.first.ccyymmdd() + "-" + sd.last.ccyymmdd());
+        write_span("472", sd.first, sd.last);
       }
-      writer_.end();
     }
-    if (d.approved_span) {
-      writer_.begin("DTP").element("AAH").element("RD8").element(d.approved_span->first.ccyymmdd() + "-" +
-                                                                   d.approved_span->last.ccyymmdd());
-      writer_.end();
-    }
+    if (d.approved_span) write_span("AAH", d.approved_span->first, d.approved_span->last);
     // The service the HCR applies to, as requested (reference 3.5).
     if (!line->service_segment.empty()) {
       if (line->service_segment == "SV2") {
@@ -361,12 +449,17 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
         writer_.begin("SV1").element(line->procedure_qualifier).component(line->procedure_text);
       }
       for (const auto& m : line->modifiers) writer_.component(m);
-      writer_.element(line->amount ? fmt::format("{}", *line->amount) : std::string());
-      writer_.element(line->unit_basis).element(line->units ? fmt::format("{}", *line->units) : std::string());
+      message_.clear();  // scratch for the two numbers
+      if (line->amount) append_number(message_, *line->amount);
+      const std::size_t amount_end = message_.size();
+      if (line->units) append_number(message_, *line->units);
+      const std::string_view numbers(message_);
+      writer_.element(numbers.substr(0, amount_end));
+      writer_.element(line->unit_basis).element(numbers.substr(amount_end));
       writer_.end();
     }
-    writer_.begin("MSG").element(clean_text(soc::response_message(d), writer_.delimiters()));
-    writer_.end();
+    soc::response_message(d, message_);
+    write_msg(message_);
   }
   writer_.write_se(st02);
 }

@@ -5,7 +5,7 @@
 // from the MappingSet (STYLE.md section 8).
 #include "soc278/soc/evaluate.hpp"
 
-#include <fmt/core.h>
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <string_view>
@@ -38,7 +38,7 @@ char qualifier_char(model::SiteQualifier q) noexcept {
 
 std::string um04_text(const SiteRequest& s) {
   if (s.qualifier == model::SiteQualifier::none) return s.code;
-  return fmt::format("{}:{}", s.code, qualifier_char(s.qualifier));
+  return core::cat({s.code, ":", qualifier_char(s.qualifier)});
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view sep, std::string_view last_sep) {
@@ -110,7 +110,7 @@ class Evaluator {
   Evaluator(const model::AuthorizationRequest& request, const mapping::Policy& policy, const mapping::MappingSet& mappings,
             const History& history, const EvaluationContext& context)
       : req_(request), policy_(policy), maps_(mappings), history_(history), ctx_(context),
-        codes_(mappings.decision_codes) {}
+        codes_(mappings.decision_codes), notes_(context.notes) {}
 
   std::vector<LineDecision> run() {
     std::vector<LineDecision> out;
@@ -137,6 +137,7 @@ class Evaluator {
   const History& history_;
   const EvaluationContext& ctx_;
   const mapping::DecisionCodes& codes_;
+  const bool notes_;  // fill CriterionCheck::note (EvaluationContext::notes)
 
   [[nodiscard]] bool is_administration(const model::ServiceLine& line) const {
     return line.procedure && !policy_.drugs().contains(line.procedure->value) &&
@@ -180,18 +181,20 @@ class Evaluator {
       std::string meaning;
       switch (st) {
         case mapping::PwkStatus::submitted: meaning = "documentation submitted"; break;
-        case mapping::PwkStatus::not_submitted: meaning = fmt::format("not submitted (PWK02 {} means nothing was sent)", a.transmission); break;
+        case mapping::PwkStatus::not_submitted:
+          meaning = core::cat({"not submitted (PWK02 ", a.transmission, " means nothing was sent)"});
+          break;
         case mapping::PwkStatus::not_counted:
-          meaning = fmt::format("sent, but report type {} is not clinical documentation under the policy", a.report_type);
+          meaning = core::cat({"sent, but report type ", a.report_type, " is not clinical documentation under the policy"});
           break;
         case mapping::PwkStatus::unknown_transmission:
-          meaning = fmt::format("PWK02 '{}' is not a known transmission code; treated as not submitted", a.transmission);
+          meaning = core::cat({"PWK02 '", a.transmission, "' is not a known transmission code; treated as not submitted"});
           break;
       }
-      d.items.push_back({"PWK", std::string(loop), fmt::format("PWK*{}*{}: {}", a.report_type, a.transmission, meaning), a.at});
+      d.items.push_back({"PWK", std::string(loop), core::cat({"PWK*", a.report_type, "*", a.transmission, ": ", meaning}), a.at});
       if (st == mapping::PwkStatus::submitted) {
         d.any_submitted = true;
-        d.submitted.push_back(fmt::format("PWK {} by {}", a.report_type, a.transmission));
+        d.submitted.push_back(core::cat({"PWK ", a.report_type, " by ", a.transmission}));
       }
     };
     for (const auto& a : req_.event.attachments) read(a, "2000E");
@@ -213,8 +216,8 @@ class Evaluator {
       c.start = from->first;
       if (from->last > from->first) c.requested_end = from->last;
       c.date_facts.push_back({"DTP", loop,
-                              fmt::format("DTP*{} {}{}", from->qualifier, from->first.iso(),
-                                          from->last > from->first ? " to " + from->last.iso() : std::string()),
+                              core::cat({"DTP*", from->qualifier, " ", from->first.iso(),
+                                         from->last > from->first ? " to " + from->last.iso() : std::string()}),
                               from->at});
     }
     return c;
@@ -233,25 +236,38 @@ class Evaluator {
 
   // ---- building decisions --------------------------------------------------------------------
 
-  [[nodiscard]] LineDecision base(const LineContext& c, std::size_t index) const {
+  // The decision every rule starts from. Takes the context's date facts (nothing reads them later);
+  // the PWK items stay, R3 cites them again.
+  [[nodiscard]] LineDecision base(LineContext& c, std::size_t index) const {
     LineDecision d;
     d.line_number = c.line.line_number ? c.line.line_number : static_cast<std::uint32_t>(index + 1);
     d.hcpcs = line_code(c.line);
     d.requested_site = c.site;
     d.policy_id = policy_.id();
     d.explanation.policy = policy_.id();
+    // UM, SV1/SV2, dates, PWKs, and the HL an administration line adds: one allocation.
+    d.explanation.facts.reserve(3 + c.date_facts.size() + c.docs.items.size());
     if (!c.site.code.empty() || c.site.qualifier != model::SiteQualifier::none) {
-      std::string meaning = c.site.site_class ? fmt::format("{} ({})", c.site.name, mapping::to_string(*c.site.site_class))
-                                              : std::string("not a listed code");
-      d.explanation.facts.push_back({"UM", c.site.loop, fmt::format("UM04 {} = {}", um04_text(c.site), meaning), c.site.at});
+      EvidenceItem& um = d.explanation.facts.emplace_back(EvidenceItem{"UM", c.site.loop, {}, c.site.at});
+      const std::string um04 = um04_text(c.site);
+      if (c.site.site_class) {
+        um.text = core::cat({"UM04 ", um04, " = ", c.site.name, " (", mapping::to_string(*c.site.site_class), ")"});
+      } else {
+        um.text = core::cat({"UM04 ", um04, " = not a listed code"});
+      }
     }
     if (c.line.procedure) {
-      std::string text = fmt::format("{} {}", c.line.service_segment.empty() ? "SV1" : c.line.service_segment, c.line.procedure->value.view());
-      if (const mapping::Drug* drug = policy_.drugs().find(c.line.procedure->value))
-        text += fmt::format(" = {} ({}), {} drug row line {}", drug->generic, drug->brand, policy_.id(), drug->line);
-      d.explanation.facts.push_back({c.line.service_segment.empty() ? "SV1" : c.line.service_segment, "2000F", text, c.line.procedure->at});
+      const std::string_view segment = c.line.service_segment.empty() ? std::string_view("SV1") : std::string_view(c.line.service_segment);
+      EvidenceItem& sv = d.explanation.facts.emplace_back(EvidenceItem{std::string(segment), "2000F", {}, c.line.procedure->at});
+      if (const mapping::Drug* drug = policy_.drugs().find(c.line.procedure->value)) {
+        sv.text = core::cat({segment, " ", c.line.procedure->value.view(), " = ", drug->generic, " (", drug->brand, "), ", policy_.id(),
+                             " drug row line ", drug->line});
+      } else {
+        sv.text = core::cat({segment, " ", c.line.procedure->value.view()});
+      }
     }
-    for (const auto& f : c.date_facts) d.explanation.facts.push_back(f);
+    for (auto& f : c.date_facts) d.explanation.facts.push_back(std::move(f));
+    c.date_facts.clear();
     for (const auto& f : c.docs.items) d.explanation.facts.push_back(f);
     return d;
   }
@@ -304,8 +320,8 @@ class Evaluator {
 
   [[nodiscard]] std::string documents_for(const Criterion& c) const {
     const std::string& what = c.documents.empty() ? c.summary : c.documents;
-    return fmt::format("{}: {} (send as PWK with PWK02 {})", c.section, what,
-                       join(maps_.evidence.documentation().submitted(), ", ", " or "));
+    return core::cat({c.section, ": ", what, " (send as PWK with PWK02 ",
+                      join(maps_.evidence.documentation().submitted(), ", ", " or "), ")"});
   }
 
   // ---- the criteria ------------------------------------------------------------------------------
@@ -337,7 +353,7 @@ class Evaluator {
 
   static EvidenceItem hi_item(const DiagnosisHit& h) {
     return {"HI", "2000E",
-            fmt::format("{}:{} ({}) {}: {}", h.dx->qualifier, h.dx->code_text, h.dx->icd10->dotted(), h.row->reason, h.row->label),
+            core::cat({h.dx->qualifier, ":", h.dx->code_text, " (", h.dx->icd10->dotted(), ") ", h.row->reason, ": ", h.row->label}),
             h.dx->at};
   }
 
@@ -357,7 +373,7 @@ class Evaluator {
     if (!lc.line.procedure) return k;
     const auto prior = history_.prior_administrations(member(), lc.line.procedure->value, lc.start.add_days(-1));
     if (!prior) {
-      k.note = "could not be assessed: no administration history is available to tell an initial dose or a restart";
+      if (notes_) k.note = "could not be assessed: no administration history is available to tell an initial dose or a restart";
       return k;
     }
     std::optional<core::Date> last;
@@ -366,15 +382,15 @@ class Evaluator {
     const int window = policy_.parameters().restart_window_months;
     if (!last) {
       k.outcome = CriterionOutcome::met;
-      k.note = fmt::format("no prior administration of {} on record: initial dose", lc.line.procedure->value.view());
+      k.note = core::cat({"no prior administration of ", lc.line.procedure->value.view(), " on record: initial dose"});
     } else if (*last < lc.start.add_months(-window)) {
       k.outcome = CriterionOutcome::met;
-      k.note = fmt::format("last administered {}, more than {} months before {}: restart after a disruption", last->iso(), window,
-                           lc.start.iso());
+      k.note = core::cat({"last administered ", last->iso(), ", more than ", window, " months before ", lc.start.iso(),
+                          ": restart after a disruption"});
     } else {
       k.outcome = CriterionOutcome::not_met;
-      k.note = fmt::format("last administered {}, within {} months of {}: neither initial dose nor restart", last->iso(), window,
-                           lc.start.iso());
+      k.note = core::cat({"last administered ", last->iso(), ", within ", window, " months of ", lc.start.iso(),
+                          ": neither initial dose nor restart"});
     }
     return k;
   }
@@ -388,13 +404,14 @@ class Evaluator {
     if (age >= policy_.parameters().pediatric_age_under || age < 0) return std::nullopt;
     *age_out = age;
     return EvidenceItem{"DMG", req_.dependent ? "2010D" : "2010C",
-                        fmt::format("DMG birth date {}: age {} on {} (under {})", p.birth_date->value.iso(), age, lc.start.iso(),
-                                    policy_.parameters().pediatric_age_under),
+                        core::cat({"DMG birth date ", p.birth_date->value.iso(), ": age ", age, " on ", lc.start.iso(),
+                                   " (under ", policy_.parameters().pediatric_age_under, ")"}),
                         p.birth_date->at};
   }
 
   [[nodiscard]] Assessment assess(const LineContext& lc, bool initial) const {
     Assessment a;
+    a.checks.reserve(policy_.criteria().size() + 2);  // + the continued-approval row and pediatrics
     const mapping::DrugFlags flags = lc.line.procedure ? policy_.drugs().flags(lc.line.procedure->value) : mapping::DrugFlags{};
     int age = 0;
     const std::optional<EvidenceItem> child = pediatric(lc, &age);
@@ -405,7 +422,7 @@ class Evaluator {
       switch (c.kind) {
         case CriterionKind::exception_group:
           k.outcome = CriterionOutcome::not_assessed;
-          k.note = "no coded evidence in a 278 for the availability of a home infusion provider, infusion center, lower-cost "
+          if (notes_) k.note = "no coded evidence in a 278 for the availability of a home infusion provider, infusion center, lower-cost "
                    "site or specialty pharmacy; only its sub-criteria are assessed";
           break;
         case CriterionKind::exception:
@@ -414,18 +431,18 @@ class Evaluator {
               if (c.flag && flags.has(*c.flag)) {
                 k.outcome = CriterionOutcome::met;
                 k.evidence.push_back({lc.line.service_segment.empty() ? "SV1" : lc.line.service_segment, "2000F",
-                                      fmt::format("{} carries flag {} in {}", lc.line.procedure->value.view(),
-                                                  mapping::to_string(*c.flag), policy_.id()),
+                                      core::cat({lc.line.procedure->value.view(), " carries flag ", mapping::to_string(*c.flag),
+                                                 " in ", policy_.id()}),
                                       lc.line.procedure->at});
-                a.met_evidence.push_back(fmt::format("the {} flag of {}", mapping::to_string(*c.flag), lc.line.procedure->value.view()));
+                a.met_evidence.push_back(core::cat({"the ", mapping::to_string(*c.flag), " flag of ", lc.line.procedure->value.view()}));
               } else {
-                k.note = fmt::format("the drug row has no {} flag", c.flag ? mapping::to_string(*c.flag) : "");
+                if (notes_) k.note = core::cat({"the drug row has no ", c.flag ? mapping::to_string(*c.flag) : "", " flag"});
               }
               break;
             case EvidenceKind::history:
               if (!initial) {
                 k.outcome = CriterionOutcome::not_assessed;
-                k.note = "applies to initial requests only";
+                if (notes_) k.note = "applies to initial requests only";
                 break;
               }
               k = check_history(c, lc);
@@ -435,41 +452,41 @@ class Evaluator {
               const auto hits = diagnoses_in(c.evidence_group);
               for (const auto& h : hits) {
                 k.evidence.push_back(hi_item(h));
-                a.met_evidence.push_back(fmt::format("{} ({})", h.dx->icd10->dotted(), h.row->reason));
+                a.met_evidence.push_back(core::cat({h.dx->icd10->dotted(), " (", h.row->reason, ")"}));
               }
               if (!hits.empty()) k.outcome = CriterionOutcome::met;
-              else k.note = fmt::format("no 2000E HI diagnosis in evidence group {}", c.evidence_group);
+              else if (notes_) k.note = core::cat({"no 2000E HI diagnosis in evidence group ", c.evidence_group});
               break;
             }
             case EvidenceKind::none:
               k.outcome = CriterionOutcome::not_assessed;
-              k.note = "no coded evidence in a 278; documentation and clinical review only";
+              if (notes_) k.note = "no coded evidence in a 278; documentation and clinical review only";
               break;
           }
           if (k.outcome == CriterionOutcome::met) {
             a.met.push_back(&c);
             const char* doc = lc.docs.any_submitted ? "coded evidence present; documentation submitted"
                                                     : "coded evidence present; no documentation submitted";
-            k.note = k.note.empty() ? std::string(doc) : k.note + "; " + doc;
+            if (notes_) k.note = k.note.empty() ? std::string(doc) : k.note + "; " + doc;
           }
           break;
         case CriterionKind::non_qualifying: {
           if (c.evidence == EvidenceKind::diagnosis) {
             for (const auto& h : diagnoses_in(c.evidence_group)) {
               k.evidence.push_back(hi_item(h));
-              a.non_qualifying.push_back(fmt::format("{} ({})", h.row->reason, h.dx->icd10->dotted()));
+              a.non_qualifying.push_back(core::cat({h.row->reason, " (", h.dx->icd10->dotted(), ")"}));
             }
           }
           if (child && !policy_.parameters().pediatric_is_exception && !pediatric_recorded) {
             k.evidence.push_back(*child);
-            a.non_qualifying.push_back(fmt::format("pediatrics (age {})", age));
+            a.non_qualifying.push_back(core::cat({"pediatrics (age ", age, ")"}));
             pediatric_recorded = true;
           }
           if (!k.evidence.empty()) {
             k.outcome = CriterionOutcome::non_qualifying;
-            k.note = "found, but the policy says it does not establish an exception";
+            if (notes_) k.note = "found, but the policy says it does not establish an exception";
           } else {
-            k.note = "none found";
+            if (notes_) k.note = "none found";
           }
           break;
         }
@@ -484,11 +501,11 @@ class Evaluator {
       a.checks.push_back({"pediatrics", std::string(kPediatricSection), CriterionOutcome::met, {*child},
                           "the policy treats a pediatric member as an exception"});
       a.pediatric_exception = true;
-      a.met_evidence.push_back(fmt::format("pediatrics (age {})", age));
+      a.met_evidence.push_back(core::cat({"pediatrics (age ", age, ")"}));
     } else if (child && !pediatric_recorded) {
       a.checks.push_back({"pediatrics", "parameter pediatric_age_under", CriterionOutcome::non_qualifying, {*child},
                           "a pediatric member is not an exception under this policy"});
-      a.non_qualifying.push_back(fmt::format("pediatrics (age {})", age));
+      a.non_qualifying.push_back(core::cat({"pediatrics (age ", age, ")"}));
     }
     return a;
   }
@@ -511,7 +528,7 @@ class Evaluator {
   // ---- one drug (or unknown) line --------------------------------------------------------------
 
   [[nodiscard]] LineDecision decide_line(const model::ServiceLine& line, std::size_t index) const {
-    const LineContext lc = context_for(line);
+    LineContext lc = context_for(line);
     LineDecision d = base(lc, index);
     const std::string& pid = policy_.id();
     const std::string um04 = um04_text(lc.site);
@@ -521,10 +538,10 @@ class Evaluator {
       pend(d, codes_.hcr03_pend_not_listed, "R1.not_listed", "Appendix B");
       d.explanation.sentence =
           line.procedure
-              ? fmt::format("Pended for standard clinical review: {} is not in the {} drug list (Appendix B), so the policy "
-                            "cannot decide its site of care.", line.procedure->value.view(), pid)
-              : fmt::format("Pended for standard clinical review: the service line carries no readable HCPCS/CPT code ('{}'), "
-                            "so {} cannot decide its site of care.", line.procedure_text, pid);
+              ? core::cat({"Pended for standard clinical review: ", line.procedure->value.view(), " is not in the ", pid,
+                           " drug list (Appendix B), so the policy cannot decide its site of care."})
+              : core::cat({"Pended for standard clinical review: the service line carries no readable HCPCS/CPT code ('",
+                           line.procedure_text, "'), so ", pid, " cannot decide its site of care."});
       return d;
     }
     const model::Hcpcs& code = line.procedure->value;
@@ -534,8 +551,8 @@ class Evaluator {
     // R0: appeals, reconsiderations and cancellations go to a person, whatever the site.
     if (review_kind(lc.um02) == ReviewKind::not_automated) {
       pend(d, codes_.hcr03_pend_clinical_review, "R0.review_type", "Policy/Criteria");
-      d.explanation.sentence = fmt::format(
-          "Pended for clinical review: UM02 '{}' ({}) is not decided automatically under {}.", trim(lc.um02), um02_meaning(lc.um02), pid);
+      d.explanation.sentence = core::cat({"Pended for clinical review: UM02 '", trim(lc.um02), "' (", um02_meaning(lc.um02),
+                                          ") is not decided automatically under ", pid, "."});
       return d;
     }
 
@@ -553,10 +570,12 @@ class Evaluator {
       d.documents_needed.push_back("UM04: a listed place of service (qualifier B) or bill type (qualifier A)");
       d.explanation.sentence =
           lc.site.qualifier == model::SiteQualifier::none
-              ? fmt::format("Pended: UM04 '{}' has no UM04-2 qualifier (A bill type, B place of service), so the site of care "
-                            "cannot be assessed.", lc.site.code)
-              : fmt::format("Pended: UM04 {} is not a listed {}, so the site of care cannot be assessed.", um04,
-                            lc.site.qualifier == model::SiteQualifier::bill_type ? "bill type" : "place of service");
+              ? core::cat(
+                    {"Pended: UM04 '", lc.site.code,
+                     "' has no UM04-2 qualifier (A bill type, B place of service), so the site of care cannot be assessed."})
+              : core::cat({"Pended: UM04 ", um04, " is not a listed ",
+                           lc.site.qualifier == model::SiteQualifier::bill_type ? "bill type" : "place of service",
+                           ", so the site of care cannot be assessed."});
       return d;
     }
     const SiteClass site = *lc.site.site_class;
@@ -564,18 +583,17 @@ class Evaluator {
     const bool lower_cost = std::find(preferred.begin(), preferred.end(), site) != preferred.end();
     if (site == SiteClass::out_of_scope || (!lower_cost && site != SiteClass::hospital_outpatient)) {
       pend(d, codes_.hcr03_pend_site, "R2.site_out_of_scope", "Description");
-      d.explanation.sentence = fmt::format(
-          "Pended for clinical review: {} ({}) is not a site {} decides between (hospital outpatient or {}).", lc.site.name, um04,
-          pid, site_phrase(preferred));
+      d.explanation.sentence = core::cat({"Pended for clinical review: ", lc.site.name, " (", um04, ") is not a site ", pid,
+                                          " decides between (hospital outpatient or ", site_phrase(preferred), ")."});
       return d;
     }
     if (lower_cost) {
       if (site == SiteClass::home && flags.has(DrugFlag::certified_facility_required)) {
         // Appendix B note "Facility must be certified" (natalizumab): home is not a facility.
         redirect(d, lc, "R2.certified_facility_required", "Appendix B", {SiteClass::infusion_suite_or_office}, true);
-        d.explanation.sentence = fmt::format(
-            "Redirected from home ({}) to a certified infusion facility: {} ({}) must be given at a certified facility ({} "
-            "Appendix B note: \"{}\").", um04, code.view(), drug->generic, pid, drug->note);
+        d.explanation.sentence =
+            core::cat({"Redirected from home (", um04, ") to a certified infusion facility: ", code.view(), " (", drug->generic,
+                       ") must be given at a certified facility (", pid, " Appendix B note: \"", drug->note, "\")."});
         return d;
       }
       if (site == SiteClass::home && flags.has(DrugFlag::first_visit_at_infusion_suite)) {
@@ -584,22 +602,22 @@ class Evaluator {
         const auto prior = history_.prior_administrations(member(), code, lc.start.add_days(-1));
         if (prior && prior->empty()) {
           k.outcome = CriterionOutcome::met;
-          k.note = fmt::format("no prior administration of {} on record: this is the first visit", code.view());
+          k.note = core::cat({"no prior administration of ", code.view(), " on record: this is the first visit"});
           d.explanation.criteria.push_back(k);
           redirect(d, lc, "R2.first_visit_at_infusion_suite", "Appendix B", {SiteClass::infusion_suite_or_office}, false);
-          d.explanation.sentence = fmt::format(
-              "Redirected from home ({}) to an ambulatory infusion suite: the first visit of {} ({}) belongs at an infusion "
-              "suite ({} Appendix B note: \"{}\").", um04, code.view(), drug->generic, pid, drug->note);
+          d.explanation.sentence = core::cat(
+              {"Redirected from home (", um04, ") to an ambulatory infusion suite: the first visit of ", code.view(), " (",
+               drug->generic, ") belongs at an infusion suite (", pid, " Appendix B note: \"", drug->note, "\")."});
           return d;
         }
-        k.note = prior ? "prior administrations on record: not the first visit"
+        if (notes_) k.note = prior ? "prior administrations on record: not the first visit"
                        : "could not be assessed: no administration history is available to tell the first visit";
         d.explanation.criteria.push_back(k);
       }
       approve(d, lc, "R2.lower_cost_site", "Description");
-      d.explanation.sentence = fmt::format(
-          "Approved at the requested {} site ({}), a lower-cost site of care under {} (Description), from {} to {}.",
-          mapping::describe(site), um04, pid, d.approved_span->first.iso(), d.approved_span->last.iso());
+      d.explanation.sentence = core::cat({"Approved at the requested ", mapping::describe(site), " site (", um04,
+                                          "), a lower-cost site of care under ", pid, " (Description), from ",
+                                          d.approved_span->first.iso(), " to ", d.approved_span->last.iso(), "."});
       if (flags.has(DrugFlag::certified_facility_required))
         d.explanation.sentence += " The facility must be certified for this drug (Appendix B note); a 278 cannot show that.";
       return d;
@@ -619,7 +637,7 @@ class Evaluator {
       CriterionCheck rec{cont ? cont->id : "II.A", cont_section,
                          lc.docs.any_submitted ? CriterionOutcome::met : CriterionOutcome::not_met, {}, {}};
       for (const auto& item : lc.docs.items) rec.evidence.push_back(item);
-      rec.note = lc.docs.any_submitted ? "records submitted" : "no medical or infusion records submitted";
+      if (notes_) rec.note = lc.docs.any_submitted ? "records submitted" : "no medical or infusion records submitted";
       a.checks.insert(a.checks.begin(), std::move(rec));
       d.explanation.criteria = std::move(a.checks);
       d.non_qualifying = a.non_qualifying;
@@ -628,22 +646,22 @@ class Evaluator {
         std::vector<std::string> need;
         if (cont) need.push_back(documents_for(*cont));
         pend(d, codes_.hcr03_pend_documentation, "R3.records_needed", cont_section, std::move(need));
-        d.explanation.sentence = fmt::format(
-            "Pended: a {} at hospital outpatient ({}) needs submitted medical or infusion records to reassess the site of care "
-            "({} {}).", kind, um04, pid, cont_section);
+        d.explanation.sentence = core::cat({"Pended: a ", kind, " at hospital outpatient (", um04,
+                                            ") needs submitted medical or infusion records to reassess the site of care (", pid,
+                                            " ", cont_section, ")."});
         return d;
       }
       if (a.any_met()) {
         approve(d, lc, "R3.continued_with_exception", cont_section);
-        d.explanation.sentence = fmt::format(
-            "Approved continued hospital outpatient infusion ({}) under {} {}: records submitted ({}) and {} evidenced by {}.", um04,
-            pid, cont_section, docs_phrase(lc), a.first_section(), join(a.met_evidence, ", ", " and "));
+        d.explanation.sentence = core::cat({"Approved continued hospital outpatient infusion (", um04, ") under ", pid, " ",
+                                            cont_section, ": records submitted (", docs_phrase(lc), ") and ", a.first_section(),
+                                            " evidenced by ", join(a.met_evidence, ", ", " and "), "."});
         return d;
       }
       pend(d, codes_.hcr03_pend_clinical_review, "R3.records_review", cont_section);
-      d.explanation.sentence = fmt::format(
-          "Pended for clinical review: records were submitted ({}) for {} {} at hospital outpatient ({}), but no coded exception "
-          "supports continuing there ({} {}).", docs_phrase(lc), kind == "extension" ? "an" : "a", kind, um04, pid, cont_section);
+      d.explanation.sentence = core::cat({"Pended for clinical review: records were submitted (", docs_phrase(lc), ") for ",
+                                          kind == "extension" ? "an" : "a", " ", kind, " at hospital outpatient (", um04,
+                                          "), but no coded exception supports continuing there (", pid, " ", cont_section, ")."});
       return d;
     }
 
@@ -651,9 +669,10 @@ class Evaluator {
     Assessment a = assess(lc, true);
     d.explanation.criteria = std::move(a.checks);
     d.non_qualifying = a.non_qualifying;
-    const std::string nonq = a.non_qualifying.empty() ? std::string()
-                                                       : fmt::format(" ({} {} non-qualifying)", join(a.non_qualifying, ", ", " and "),
-                                                                     a.non_qualifying.size() == 1 ? "is" : "are");
+    const std::string nonq = a.non_qualifying.empty()
+                                 ? std::string()
+                                 : core::cat({" (", join(a.non_qualifying, ", ", " and "), " ",
+                                              a.non_qualifying.size() == 1 ? "is" : "are", " non-qualifying)"});
     if (a.any_met()) {
       // The Policy/Criteria preamble ("Provider must submit documentation ... supporting that member has met all
       // approval criteria") applies to every exception, I.A.1.a and I.A.1.b included, not only to the rows marked
@@ -661,42 +680,45 @@ class Evaluator {
       const std::string section = a.first_section();
       if (lc.docs.any_submitted) {
         approve(d, lc, "R4.documented_exception", section);
-        d.explanation.sentence = fmt::format(
-            "Approved at the requested hospital outpatient site ({}) under {} {}: {} with submitted documentation ({}).", um04, pid,
-            section, join(a.met_evidence, ", ", " and "), docs_phrase(lc));
+        d.explanation.sentence =
+            core::cat({"Approved at the requested hospital outpatient site (", um04, ") under ", pid, " ", section, ": ",
+                       join(a.met_evidence, ", ", " and "), " with submitted documentation (", docs_phrase(lc), ")."});
         return d;
       }
       std::vector<std::string> need;
       for (const Criterion* c : a.met) need.push_back(documents_for(*c));
       if (a.pediatric_exception)
-        need.push_back(fmt::format("{}: clinical documentation supporting infusion at the hospital for a pediatric member (send as PWK "
-                                   "with PWK02 {})", kPediatricSection, join(maps_.evidence.documentation().submitted(), ", ", " or ")));
+        need.push_back(core::cat(
+            {kPediatricSection,
+             ": clinical documentation supporting infusion at the hospital for a pediatric member (send as PWK with PWK02 ",
+             join(maps_.evidence.documentation().submitted(), ", ", " or "), ")"}));
       pend(d, codes_.hcr03_pend_documentation, "R4.exception_needs_documentation", section, std::move(need));
-      d.explanation.sentence = fmt::format(
-          "Pended: {} {} is evidenced by {}, but no documentation was submitted (no PWK, or PWK02 {}); send the documents listed.",
-          pid, section, join(a.met_evidence, ", ", " and "), join(maps_.evidence.documentation().not_submitted(), ", ", " or "));
+      d.explanation.sentence =
+          core::cat({"Pended: ", pid, " ", section, " is evidenced by ", join(a.met_evidence, ", ", " and "),
+                     ", but no documentation was submitted (no PWK, or PWK02 ",
+                     join(maps_.evidence.documentation().not_submitted(), ", ", " or "), "); send the documents listed."});
       return d;
     }
     if (lc.docs.any_submitted) {
       // R5: documentation announced but nothing coded shows an exception.
       if (policy_.parameters().documentation_without_evidence == mapping::DocumentationWithoutEvidence::redirect) {
         redirect(d, lc, "R5.documentation_redirect", redirect_section, to, certified);
-        d.explanation.sentence = fmt::format(
-            "Redirected from hospital outpatient ({}) to {} under {} {}: documentation was submitted ({}) but no I.A.1 exception "
-            "is evidenced{}.", um04, to_phrase, pid, redirect_section, docs_phrase(lc), nonq);
+        d.explanation.sentence =
+            core::cat({"Redirected from hospital outpatient (", um04, ") to ", to_phrase, " under ", pid, " ", redirect_section,
+                       ": documentation was submitted (", docs_phrase(lc), ") but no I.A.1 exception is evidenced", nonq, "."});
         return d;
       }
       pend(d, codes_.hcr03_pend_clinical_review, "R5.documentation_review", exception_section);
-      d.explanation.sentence = fmt::format(
-          "Pended for clinical review: documentation was submitted ({}) for hospital outpatient ({}), but no coded {} {} exception "
-          "was found{}.", docs_phrase(lc), um04, pid, exception_section, nonq);
+      d.explanation.sentence =
+          core::cat({"Pended for clinical review: documentation was submitted (", docs_phrase(lc), ") for hospital outpatient (",
+                     um04, "), but no coded ", pid, " ", exception_section, " exception was found", nonq, "."});
       return d;
     }
     // R6: no exception and no documentation (or only non-qualifying reasons).
     redirect(d, lc, a.non_qualifying.empty() ? "R6.no_exception" : "R6.non_qualifying", redirect_section, to, certified);
-    d.explanation.sentence = fmt::format(
-        "Redirected from hospital outpatient ({}) to {} under {} {}: no {} exception is evidenced and no documentation was "
-        "submitted{}.", um04, to_phrase, pid, redirect_section, exception_section, nonq);
+    d.explanation.sentence =
+        core::cat({"Redirected from hospital outpatient (", um04, ") to ", to_phrase, " under ", pid, " ", redirect_section,
+                   ": no ", exception_section, " exception is evidenced and no documentation was submitted", nonq, "."});
     return d;
   }
 
@@ -704,14 +726,13 @@ class Evaluator {
 
   [[nodiscard]] LineDecision decide_administration(const model::ServiceLine& line, std::size_t index, const LineDecision* drug,
                                                    const model::ServiceLine* drug_line) const {
-    const LineContext lc = context_for(line);
+    LineContext lc = context_for(line);
     LineDecision d = base(lc, index);
     const std::string_view code = line.procedure->value.view();
     if (!drug) {
       pend(d, codes_.hcr03_pend_not_listed, "R1.administration_without_drug", "Appendix B");
-      d.explanation.sentence = fmt::format(
-          "Pended for standard clinical review: administration code {} has no {} listed drug line in this request to follow.", code,
-          policy_.id());
+      d.explanation.sentence = core::cat({"Pended for standard clinical review: administration code ", code, " has no ",
+                                          policy_.id(), " listed drug line in this request to follow."});
       return d;
     }
     // Follows the drug line's decision in full (outcome, codes, site, span, documents), so the 2000F loops
@@ -727,11 +748,11 @@ class Evaluator {
     d.non_qualifying = drug->non_qualifying;
     d.explanation.criteria = drug->explanation.criteria;
     set_rule(d, "R1.administration_follows_drug", drug->section);
-    d.explanation.facts.push_back({"HL", "2000F", fmt::format("follows line {} ({}): {}", drug->line_number, drug->hcpcs, drug->rule_id),
+    d.explanation.facts.push_back({"HL", "2000F", core::cat({"follows line ", drug->line_number, " (", drug->hcpcs, "): ", drug->rule_id}),
                                    drug_line ? drug_line->at : core::SourcePosition{}});
-    d.explanation.sentence = fmt::format("Administration code {} follows the decision on line {} ({}, {} {} {}): {}", code,
-                                         drug->line_number, drug->hcpcs, to_string(drug->outcome), drug->policy_id, drug->section,
-                                         drug->explanation.sentence);
+    d.explanation.sentence =
+        core::cat({"Administration code ", code, " follows the decision on line ", drug->line_number, " (", drug->hcpcs, ", ",
+                   to_string(drug->outcome), " ", drug->policy_id, " ", drug->section, "): ", drug->explanation.sentence});
     return d;
   }
 };
@@ -756,8 +777,8 @@ RoutingResult route(const model::AuthorizationRequest& request, const mapping::M
   r.default_outcome = Outcome::pend;
   r.hcr01 = mappings.decision_codes.hcr01_pend;
   r.hcr03 = mappings.decision_codes.hcr03_pend_unknown_payer;
-  r.reason = fmt::format("no route in routing.yaml matches ISA08 '{}', GS03 '{}' or 2010A NM109 '{}'; pended for review "
-                         "(routing.yaml default_action)", isa08, gs03, umo);
+  r.reason = core::cat({"no route in routing.yaml matches ISA08 '", isa08, "', GS03 '", gs03, "' or 2010A NM109 '", umo,
+                        "'; pended for review (routing.yaml default_action)"});
   return r;
 }
 

@@ -31,6 +31,7 @@ class AdministrationCodes {
 
  private:
   std::vector<AdministrationCode> rows_;   // sorted by code
+  std::vector<std::uint64_t> keys_;        // rows_[i].code packed (tables.cpp hcpcs_key), same order
 };
 
 }  // namespace soc278::mapping

@@ -54,6 +54,7 @@ class EvidenceGroup {
   std::string id_, criterion_, summary_;
   std::vector<EvidenceCode> codes_;                 // file order
   std::vector<std::uint16_t> sorted_;               // indices into codes_, ordered by code
+  std::vector<std::uint64_t> keys_;                 // codes of sorted_ packed (tables.cpp code_key); empty if any is longer than 7
   std::uint32_t line_ = 0;
 };
 

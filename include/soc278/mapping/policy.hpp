@@ -80,12 +80,16 @@ class DrugTable {
 
  private:
   struct Entry {
+    std::uint64_t key;         // the code packed for integer comparison (tables.cpp hcpcs_key)
     model::Hcpcs code;
     std::uint32_t first_row;   // first row with the code (source order)
     DrugFlags flags;           // union over the code's rows
   };
   std::vector<Drug> rows_;
   std::vector<Entry> index_;   // sorted by code, one entry per distinct code
+  // Open-addressing hash of index_ by Entry::key (slot = index + 1, 0 = empty; power-of-two size,
+  // at most half full): a service line asks for its code several times.
+  std::vector<std::uint32_t> slots_;
   [[nodiscard]] const Entry* entry(const model::Hcpcs& code) const noexcept;
 };
 

@@ -11,13 +11,37 @@
 // request. Values the guide validated but that do not parse as their model type (a procedure code
 // that is not HCPCS/CPT, a diagnosis that is not ICD-10) are kept as text and the typed field is
 // left empty; the evaluator decides what that means.
+//
+// RequestBinder does the same for a stream of transactions: it remembers, per guide segment
+// occurrence, which elements carry a bind and what they name, so each transaction pays only for
+// reading its values. The GuideSet the transactions were validated against must outlive it; one
+// binder per thread (it is not synchronised).
 #pragma once
+
+#include <memory>
 
 #include "soc278/ig/walker.hpp"
 #include "soc278/model/authorization_request.hpp"
 #include "soc278/x12/envelope.hpp"
 
 namespace soc278::model {
+
+class RequestBinder {
+ public:
+  RequestBinder();
+  ~RequestBinder();
+  RequestBinder(RequestBinder&&) noexcept;
+  RequestBinder& operator=(RequestBinder&&) noexcept;
+
+  // As bind_request().
+  [[nodiscard]] AuthorizationRequest bind(const ig::TransactionResult& transaction, const x12::InterchangeInfo& interchange,
+                                          const x12::GroupInfo& group, const x12::TransactionInfo& info);
+
+  struct Plans;  // private to bind.cpp
+
+ private:
+  std::unique_ptr<Plans> plans_;
+};
 
 [[nodiscard]] AuthorizationRequest bind_request(const ig::TransactionResult& transaction, const x12::InterchangeInfo& interchange,
                                                 const x12::GroupInfo& group, const x12::TransactionInfo& info);

@@ -21,9 +21,11 @@
 // interchange with nothing answered produces no response at all.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <iosfwd>
-#include <sstream>
+#include <ostream>
+#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,9 @@ class CertificationNumbers {
   [[nodiscard]] std::string for_line(const model::AuthorizationRequest& r, std::uint32_t line) const;
   // The administrative reference (REF*NT) for a pended request or line: "PND" + the same hash.
   [[nodiscard]] std::string tracking(const model::AuthorizationRequest& r, std::uint32_t line) const;
+  // The same into `out` (replaced), reusing its buffer.
+  void for_line(const model::AuthorizationRequest& r, std::uint32_t line, std::string& out) const;
+  void tracking(const model::AuthorizationRequest& r, std::uint32_t line, std::string& out) const;
 
  private:
   [[nodiscard]] std::string hash36(const model::AuthorizationRequest& r, std::uint32_t line) const;
@@ -85,9 +90,23 @@ class Response278Writer {
   void write_aaa(const std::vector<soc::Rejection>* rejections, std::string_view loop);
   void write_um(const model::Review& review, const std::optional<soc::AuthorizedSite>& site);
   void write_traces(const std::vector<model::Trace>& traces);
+  void write_span(std::string_view qualifier, const core::Date& first, const core::Date& last);
+  void write_msg(std::string_view text);
+
+  // An std::streambuf that appends to a string kept between groups (an ostringstream's str() copies
+  // the group and str("") frees its buffer, so every group grew it again from nothing).
+  class GroupBuffer final : public std::streambuf {
+   public:
+    std::string text;
+
+   protected:
+    int_type overflow(int_type ch) override;
+    std::streamsize xsputn(const char* s, std::streamsize n) override;
+  };
 
   std::ostream& out_;
-  std::ostringstream group_buffer_;   // ST..SE of the open group
+  GroupBuffer group_text_;            // ST..SE of the open group
+  std::ostream group_buffer_{&group_text_};
   x12::SegmentWriter envelope_writer_;  // ISA, GS, GE, IEA to out_
   x12::SegmentWriter writer_;           // the transaction sets, to group_buffer_
   ControlNumberSequence& numbers_;
@@ -102,6 +121,8 @@ class Response278Writer {
   std::uint32_t st_in_group_ = 0;
   std::uint32_t groups_written_ = 0;
   std::uint64_t transactions_ = 0;
+  std::string message_;  // the MSG01 being built, reused
+  std::array<bool, 256> unsafe_{};  // characters MSG01 may not hold under the delimiters in force
 };
 
 }  // namespace soc278::respond

@@ -73,5 +73,7 @@ struct LineDecision {
 // MSG01 text for the response (AN 1-264): upper case, no characters that commonly serve as X12
 // delimiters (* ~ : ^ |), at most 264 characters. Names the outcome, the site classes and the section.
 [[nodiscard]] std::string response_message(const LineDecision& d);
+// The same into `out` (replaced), so a writer can reuse one buffer for every line.
+void response_message(const LineDecision& d, std::string& out);
 
 }  // namespace soc278::soc

@@ -24,6 +24,9 @@ namespace soc278::soc {
 
 struct EvaluationContext {
   core::Date decision_date;   // "today" for this run, injected by the caller (core::Clock), never read here
+  // CriterionCheck::note is written for `soc278 explain`; a caller that shows no notes (the decision
+  // report) turns them off and saves building them. Nothing else in a decision changes.
+  bool notes = true;
 };
 
 struct RoutingResult {

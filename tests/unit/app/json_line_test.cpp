@@ -17,3 +17,29 @@ TEST_CASE("JsonLine writes valid JSON, escaping what RFC 8259 requires", "[app]"
   CHECK(parsed["empty"].is_null());
   CHECK(out.rfind("{\"a\":\"quote \\\" back\\\\slash\\nnew\\ttab\\u0001\",\"n\":42,", 0) == 0);
 }
+
+TEST_CASE("JsonLine escapes at every position of short and long strings", "[app]") {
+  // The writer checks 8 (or 4) bytes at a time and loads the last word overlapping: put each
+  // character that needs an escape at every position of strings around those widths.
+  for (std::size_t length = 0; length <= 40; ++length) {
+    const std::string plain(length, 'a');
+    {
+      std::string out;
+      soc278::app::JsonLine(out).begin_array().string(plain).end_array();
+      CHECK(out == "[\"" + plain + "\"]");
+    }
+    for (std::size_t at = 0; at < length; ++at) {
+      for (char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
+        std::string text = plain;
+        text[at] = special;
+        std::string out;
+        soc278::app::JsonLine(out).begin_array().string(text).end_array();
+        const auto parsed = nlohmann::json::parse(out);
+        REQUIRE(parsed[0] == text);
+      }
+    }
+  }
+  std::string out;
+  soc278::app::JsonLine(out).begin_array().string("\x7f\xc3\xa9 ~").end_array();
+  CHECK(out == "[\"\x7f\xc3\xa9 ~\"]");  // DEL and UTF-8 pass through
+}

@@ -98,3 +98,69 @@ TEST_CASE("bind: every sample binds, with at least one service line", "[model]")
     }
   }
 }
+
+namespace {
+
+// Most of what a request holds, as text, to compare two bindings.
+std::string summary(const model::AuthorizationRequest& r) {
+  std::string s;
+  auto add = [&](std::string_view v) {
+    s += v;
+    s += '|';
+  };
+  auto party = [&](const model::Party& p) {
+    for (std::string_view v : {std::string_view(p.entity_code), std::string_view(p.entity_type), std::string_view(p.last_or_org_name.value),
+                               std::string_view(p.first_name), std::string_view(p.id_qualifier), std::string_view(p.id.value),
+                               std::string_view(p.zip), std::string_view(p.state)})
+      add(v);
+    add(std::to_string(p.at.segment_in_set) + "/" + std::to_string(p.id.at.element));
+  };
+  auto review = [&](const model::Review& v) {
+    add(v.request_category), add(v.certification_type), add(v.service_type);
+    if (v.site) add(v.site->code + ":" + std::to_string(static_cast<int>(v.site->qualifier)) + "@" + std::to_string(v.site->at.element));
+  };
+  add(r.envelope.isa_control), add(r.envelope.gs_control), add(r.envelope.st_control), add(r.bht_reference), add(r.bht_time);
+  party(r.umo), party(r.requester), party(r.subscriber.name);
+  if (r.subscriber.birth_date) add(r.subscriber.birth_date->value.iso());
+  if (r.dependent) party(r.dependent->name), add(r.dependent->gender);
+  review(r.event.review);
+  for (const auto& t : r.event.traces) add(t.type + t.number + t.originator);
+  for (const auto& d : r.event.diagnoses) add(d.qualifier + d.code_text + (d.icd10 ? "+" : "-") + std::to_string(d.at.component));
+  for (const auto& a : r.event.attachments) add(a.report_type + a.transmission + a.control_number);
+  for (const auto& d : r.event.dates) add(d.qualifier + d.first.iso() + d.last.iso());
+  for (const auto& p : r.event.providers) party(p);
+  add(r.event.message), add(r.event.previous_authorization);
+  for (const auto& l : r.lines) {
+    add(std::to_string(l.line_number)), add(l.procedure_qualifier), add(l.procedure_text), add(l.service_segment), add(l.revenue_code);
+    add(l.unit_basis), add(l.message), add(l.previous_authorization);
+    add(l.amount ? std::to_string(*l.amount) : "-"), add(l.units ? std::to_string(*l.units) : "-");
+    for (const auto& m : l.modifiers) add(m);
+    if (l.review) review(*l.review);
+    if (l.service_dates) add(l.service_dates->qualifier + l.service_dates->first.iso() + l.service_dates->last.iso());
+    for (const auto& t : l.traces) add(t.number);
+    for (const auto& a : l.attachments) add(a.report_type + a.transmission);
+    for (const auto& p : l.providers) party(p);
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("bind: one RequestBinder reused over many transactions binds each as bind_request does", "[model]") {
+  model::RequestBinder binder;  // remembers the guide's segment plans across files and transactions
+  std::size_t bound = 0;
+  for (const auto& f : test::sample_files()) {
+    const std::string text = test::read_file(f);
+    x12::MemorySource src(text);
+    core::DiagnosticList diags;
+    ig::validate_stream(src, guides(), {}, diags,
+                        [&](const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t,
+                            ig::TransactionResult& r) {
+                          if (r.rejected) return;
+                          INFO(f.filename().string() << " " << t.control_number);
+                          CHECK(summary(binder.bind(r, i, g, t)) == summary(model::bind_request(r, i, g, t)));
+                          ++bound;
+                        });
+  }
+  CHECK(bound > 10);
+}

@@ -3,8 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <string>
 #include <thread>
 #include <vector>
+
+#include "soc278/respond/response_278.hpp"
 
 using soc278::respond::ControlNumberSequence;
 
@@ -48,4 +51,22 @@ TEST_CASE("control numbers are never handed out twice, whatever the threads", "[
   CHECK(all.size() == static_cast<std::size_t>(threads * per_thread));
   CHECK(all.front() == 1U);
   CHECK(all.back() == ControlNumberSequence::max_value);
+}
+
+TEST_CASE("certification numbers written into a reused string match the returned ones", "[respond]") {
+  soc278::respond::CertificationNumbers numbers(278);
+  soc278::model::AuthorizationRequest r;
+  r.envelope.isa_sender = "SOCPROVIDER01";
+  r.envelope.isa_control = "000000001";
+  r.bht_reference = "REQ1";
+  std::string out = "something longer than the result, to be replaced";
+  for (std::uint32_t line : {1U, 9U, 10U, 123U}) {
+    numbers.for_line(r, line, out);
+    CHECK(out == numbers.for_line(r, line));
+    numbers.tracking(r, line, out);
+    CHECK(out == numbers.tracking(r, line));
+  }
+  CHECK(numbers.for_line(r, 1).rfind("SOC", 0) == 0);
+  CHECK(numbers.for_line(r, 1).substr(13) == "-01");
+  CHECK(numbers.tracking(r, 123).substr(13) == "-123");
 }

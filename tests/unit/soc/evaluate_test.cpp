@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include "request_builder.hpp"
@@ -441,4 +442,64 @@ TEST_CASE("response_message stays within MSG01 and free of delimiters", "[soc]")
   CHECK(soc::response_message(d) ==
         "SITE OF CARE REDIRECT PER GA.PMN.34 III.A. APPROVED AT INFUSION SUITE/OFFICE (CERTIFIED FACILITY ONLY). REQUESTED HOME "
         "NOT APPROVED");
+}
+
+TEST_CASE("notes = false leaves out criterion notes and nothing else", "[soc][explain]") {
+  // The decision report prints no notes and turns them off; `explain` keeps them.
+  RequestBuilder b;
+  b.dx("ABF", "F40231").dx("ABF", "T886XXA").dx("ABF", "I509").pwk("M1", "AA").line("J1745").line("96365");
+  b.line("J2323").line_site("12");
+  soc::EvaluationContext lean = kCtx;
+  lean.notes = false;
+  const auto full = run(b);
+  const auto without = soc::evaluate(b.get(), ga(), maps(), soc::NoHistory{}, lean);
+  REQUIRE(full.size() == without.size());
+  bool some_note = false;
+  for (std::size_t i = 0; i < full.size(); ++i) {
+    const auto& a = full[i];
+    const auto& c = without[i];
+    CHECK(a.rule_id == c.rule_id);
+    CHECK(a.outcome == c.outcome);
+    CHECK(a.hcr01 == c.hcr01);
+    CHECK(a.hcr03 == c.hcr03);
+    CHECK(a.section == c.section);
+    CHECK(a.documents_needed == c.documents_needed);
+    CHECK(a.non_qualifying == c.non_qualifying);
+    CHECK(a.explanation.sentence == c.explanation.sentence);
+    CHECK(soc::response_message(a) == soc::response_message(c));
+    REQUIRE(a.explanation.facts.size() == c.explanation.facts.size());
+    for (std::size_t k = 0; k < a.explanation.facts.size(); ++k) CHECK(a.explanation.facts[k].text == c.explanation.facts[k].text);
+    REQUIRE(a.explanation.criteria.size() == c.explanation.criteria.size());
+    for (std::size_t k = 0; k < a.explanation.criteria.size(); ++k) {
+      CHECK(a.explanation.criteria[k].criterion_id == c.explanation.criteria[k].criterion_id);
+      CHECK(a.explanation.criteria[k].outcome == c.explanation.criteria[k].outcome);
+      CHECK(a.explanation.criteria[k].evidence.size() == c.explanation.criteria[k].evidence.size());
+      CHECK(c.explanation.criteria[k].note.empty());
+      some_note = some_note || !a.explanation.criteria[k].note.empty();
+    }
+  }
+  CHECK(some_note);
+}
+
+TEST_CASE("response_message cuts at a word boundary within 264 characters", "[soc]") {
+  soc::LineDecision d;
+  d.outcome = Outcome::pend;
+  d.policy_id = "GA.PMN.34";
+  d.section = "I.A.1.d";
+  std::string words;
+  for (int i = 0; i < 60; ++i) words += "word" + std::to_string(i) + ",  ";
+  d.documents_needed = {words};
+  const std::string m = soc::response_message(d);
+  CHECK(m.size() <= 264);
+  CHECK(m.size() > 200);
+  CHECK(m.back() != ' ');
+  CHECK(m.back() != ',');
+  CHECK(m.find("  ") == std::string::npos);
+  // The cut falls after a whole word ("WORD41"), not inside one.
+  std::string tail = m.substr(m.rfind(' ') + 1);
+  for (char& ch : tail) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  CHECK(words.find(" " + tail + ",") != std::string::npos);
+  std::string reused = "left over";
+  soc::response_message(d, reused);
+  CHECK(reused == m);
 }
