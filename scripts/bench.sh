@@ -10,13 +10,19 @@ for mb in 20 200; do
   [ -f "$f" ] || ./build-bench/soc278-generate "$f" "$mb" 278
 done
 echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo none), $(g++ --version | head -1), flags -O3 -DNDEBUG, $(nproc) cores"
+# Five runs each; the median (by MB/s) is the figure to record (the first run on a cold core is often slower).
+median() { sort -t= -k2 -n | sed -n 3p | sed 's/^/median of 5: /'; }
 for mb in 20 200; do
   f="bench/data/requests-${mb}mb.x12"
-  cat "$f" > /dev/null  # warm the page cache so both runs read from memory
+  cat "$f" > /dev/null  # warm the page cache so every run reads from memory
   start=$(date +%s.%N); cat "$f" > /dev/null; end=$(date +%s.%N)
   echo "cat $f > /dev/null: $(echo "$end - $start" | bc) s"
-  # Five runs each; the median is the figure to record (the first run on a cold core is often slower).
   for mode in --tokenize-only ""; do
-    for i in 1 2 3 4 5; do ./build-bench/soc278-read-bench "$f" $mode; done | sort -t= -k2 -n | sed -n 3p | sed 's/^/median of 5: /'
+    for i in 1 2 3 4 5; do ./build-bench/soc278-read-bench "$f" $mode; done | median
+  done
+  # Reading + implementation-guide validation: what `soc278 validate` runs (no loop tree), then with
+  # the loop tree `soc278 process` needs (--tree).
+  for mode in "" --tree; do
+    for i in 1 2 3 4 5; do ./build-bench/soc278-validate-bench "$f" $mode; done | median
   done
 done

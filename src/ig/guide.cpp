@@ -8,16 +8,7 @@
 namespace soc278::ig {
 namespace {
 
-// Codes of up to 7 bytes packed with their length in the low byte: exact (a value with the same
-// bytes but another length packs differently) and ordered like the text for equal lengths.
-constexpr std::size_t max_packed = 7;
-
-std::uint64_t pack(std::string_view code) noexcept {
-  std::uint64_t v = 0;
-  for (char c : code) v = (v << 8) | static_cast<unsigned char>(c);
-  v <<= 8 * (max_packed - code.size());
-  return (v << 8) | code.size();
-}
+constexpr std::size_t max_packed = CodeSet::max_packed;
 
 std::string unpack(std::uint64_t v) {
   const std::size_t n = v & 0xff;
@@ -46,7 +37,7 @@ std::string_view to_string(Usage u) noexcept {
 
 void CodeSet::add(std::string_view code) {
   if (code.size() <= max_packed) {
-    packed_.push_back(pack(code));
+    packed_.push_back(CodeSet::pack(code));
   } else {
     long_.emplace_back(code);
   }
@@ -59,14 +50,39 @@ void CodeSet::finish() {
   long_.erase(std::unique(long_.begin(), long_.end()), long_.end());
   packed_.shrink_to_fit();
   long_.shrink_to_fit();
+  small_.fill(no_code);
+  table_.clear();
+  shift_ = 64;
+  if (packed_.size() <= small_size) {
+    std::copy(packed_.begin(), packed_.end(), small_.begin());
+  } else {
+    std::size_t size = 16;
+    unsigned bits = 4;
+    while (size < 2 * packed_.size()) {
+      size *= 2;
+      ++bits;
+    }
+    table_.assign(size, no_code);
+    shift_ = 64 - bits;
+    for (const std::uint64_t k : packed_) {
+      std::size_t h = static_cast<std::size_t>((k * hash_multiplier) >> shift_);
+      while (table_[h] != no_code) h = (h + 1) & (size - 1);
+      table_[h] = k;
+    }
+  }
 }
 
-bool CodeSet::contains(std::string_view value) const noexcept {
-  if (value.size() <= max_packed) {
-    const std::uint64_t k = pack(value);
-    if (packed_.size() <= 8) return std::find(packed_.begin(), packed_.end(), k) != packed_.end();
-    return std::binary_search(packed_.begin(), packed_.end(), k);
+bool CodeSet::contains_packed(std::uint64_t k) const noexcept {
+  if (table_.empty()) return std::binary_search(packed_.begin(), packed_.end(), k);  // not finish()ed
+  const std::size_t mask = table_.size() - 1;
+  for (std::size_t h = static_cast<std::size_t>((k * hash_multiplier) >> shift_);; h = (h + 1) & mask) {
+    const std::uint64_t v = table_[h];
+    if (v == k) return true;
+    if (v == no_code) return false;
   }
+}
+
+bool CodeSet::contains_long(std::string_view value) const noexcept {
   return std::binary_search(long_.begin(), long_.end(), value,
                             [](const auto& a, const auto& b) { return std::string_view(a) < std::string_view(b); });
 }

@@ -740,10 +740,15 @@ void Loader::load_index() {
     return;
   }
   std::set<std::string> ids, keys;
+  std::vector<bool> aliases;  // per entry: reads with an earlier entry's guide (`same_as`), no file of its own
   for (const auto& item : list) {
-    if (!check_map(item, "guide", {"id", "isa12", "gs01", "gs08", "st01", "bht02", "file"},
-                   {"id", "isa12", "gs01", "gs08", "st01", "file"}))
+    if (!check_map(item, "guide", {"id", "isa12", "gs01", "gs08", "st01", "bht02", "file", "same_as"},
+                   {"id", "isa12", "gs01", "gs08", "st01"}))
       continue;
+    if (item["file"].IsDefined() == item["same_as"].IsDefined()) {
+      error(item, "guide: give either file (a guide of its own) or same_as (the id of an earlier entry whose guide it uses)");
+      continue;
+    }
     GuideSelector g;
     g.id = text(item["id"], "guide id");
     for (const auto& v : string_list(item["isa12"], "isa12")) g.isa12.push_back(v.first);
@@ -758,6 +763,26 @@ void Loader::load_index() {
         error(item, fmt::format("guide {}: another entry already selects ISA12 {} GS01 {} GS08 {} ST01 {} BHT02 '{}'", g.id,
                                 v, g.gs01, g.gs08, g.st01, g.bht02));
     }
+    if (item["same_as"].IsDefined()) {
+      // Another GS08 (or ISA12, GS01) read with an earlier entry's guide, e.g. the 999 of 005010X231
+      // with the X231A1 guide: the guide's transaction id must agree, its version need not.
+      const std::string other = text(item["same_as"], "same_as");
+      const auto it = std::find_if(data_->index.begin(), data_->index.end(), [&](const GuideSelector& e) { return e.id == other; });
+      if (it == data_->index.end()) {
+        error(item["same_as"], fmt::format("guide {}: same_as '{}' is not an earlier entry's id", g.id, other));
+        continue;
+      }
+      if (aliases[static_cast<std::size_t>(it - data_->index.begin())]) {
+        error(item["same_as"], fmt::format("guide {}: same_as '{}' is itself a same_as entry", g.id, other));
+        continue;
+      }
+      if (it->st01 != g.st01) error(item["st01"], fmt::format("guide {}: st01 {} differs from {}'s st01 {}", g.id, g.st01, other, it->st01));
+      if (it->bht02 != g.bht02) error(item, fmt::format("guide {}: bht02 '{}' differs from {}'s bht02 '{}'", g.id, g.bht02, other, it->bht02));
+      g.guide = it->guide;
+      data_->index.push_back(std::move(g));
+      aliases.push_back(true);
+      continue;
+    }
     const std::string rel = text(item["file"], "file");
     const std::string index_file = file_;
     auto guide = std::make_unique<Guide>();
@@ -766,9 +791,11 @@ void Loader::load_index() {
     data_->guides.push_back(std::move(guide));
     g.guide = data_->guides.back().get();
     data_->index.push_back(std::move(g));
+    aliases.push_back(false);
     file_ = index_file;
   }
-  for (auto& entry : data_->index) load_guide(entry);
+  for (std::size_t i = 0; i < data_->index.size(); ++i)
+    if (!aliases[i]) load_guide(data_->index[i]);
 }
 
 void Loader::load_guide(GuideSelector& entry) {
@@ -1068,6 +1095,108 @@ void Loader::collect_known_codes() {
   }
 }
 
+// The walker's fast path (guide.hpp FastCheck) and matching tables, compiled once everything is loaded.
+FastCheck compile_value(const ValueRule& v) {
+  FastCheck f;
+  if (v.usage == Usage::not_used || v.element == nullptr) return f;  // a value here is a finding: the full checks
+  switch (v.element->type) {
+    case ValueType::an:
+    case ValueType::id: f.kind = FastCheck::Kind::text; break;
+    case ValueType::numeric: f.kind = FastCheck::Kind::integer; break;
+    case ValueType::decimal: f.kind = FastCheck::Kind::decimal; break;
+    case ValueType::date: f.kind = v.element->max_length == 6 ? FastCheck::Kind::date6 : FastCheck::Kind::date8; break;
+    case ValueType::time: f.kind = FastCheck::Kind::time; break;
+  }
+  f.min_length = v.min_length;
+  f.max_length = v.max_length;
+  f.format_from = v.format_from;
+  if (!v.codes.empty()) {
+    f.codes = &v.codes;
+  } else if (v.codes_from != nullptr) {
+    f.codes = &v.codes_from->codes;
+  }
+  f.codes_inline = f.codes != nullptr && f.codes->packed_block(f.code_block);
+  return f;
+}
+
+void compile_occurrence(SegmentRule& s) {
+  s.positions = static_cast<std::uint16_t>(s.elements.size());
+  s.fast.clear();
+  s.required_elements = 0;
+  for (const ElementRule& e : s.elements) {
+    if (e.usage == Usage::required && e.position < 64) s.required_elements |= std::uint64_t{1} << e.position;
+    s.fast.push_back(e.composite == nullptr ? compile_value(e) : FastCheck{});
+  }
+  for (std::size_t i = 0; i < s.elements.size(); ++i) {
+    const ElementRule& e = s.elements[i];
+    if (e.composite == nullptr || e.usage == Usage::not_used || e.components.empty() || e.components.size() >= 64) continue;
+    FastCheck f;
+    f.kind = FastCheck::Kind::composite;
+    f.first_component = static_cast<std::uint16_t>(s.fast.size());
+    f.component_count = static_cast<std::uint16_t>(e.components.size());
+    for (std::size_t c = 0; c < e.components.size(); ++c) {
+      if (e.components[c].usage == Usage::required) f.required_components |= std::uint64_t{1} << (c + 1);
+      s.fast.push_back(compile_value(e.components[c]));
+    }
+    s.fast[i] = f;
+  }
+  for (SyntaxNote& n : s.syntax) {
+    n.mask = 0;
+    n.first = 0;
+    n.mask_exact = n.count > 0;
+    for (std::size_t i = 0; i < n.count; ++i) {
+      const std::uint8_t p = n.positions[i];
+      if (p >= 64 || (n.mask >> p & 1U) != 0) {
+        n.mask_exact = false;
+        continue;
+      }
+      n.mask |= std::uint64_t{1} << p;
+      if (i == 0) n.first = std::uint64_t{1} << p;
+    }
+  }
+  s.match_codes = nullptr;
+  s.match_component = false;
+  if (!s.elements.empty()) {
+    const ElementRule& el = s.elements[0];
+    s.match_component = el.composite != nullptr && !el.components.empty();
+    const ValueRule& e = s.match_component ? el.components[0] : static_cast<const ValueRule&>(el);
+    if (!e.codes.empty()) {
+      s.match_codes = &e.codes;
+    } else if (e.codes_from != nullptr) {
+      s.match_codes = &e.codes_from->codes;
+    }
+  }
+  s.match_inline = s.match_codes != nullptr && s.match_codes->packed_block(s.match_block);
+}
+
+void compile_occurrences(std::vector<SegmentRule>& segments) {
+  for (SegmentRule& s : segments) compile_occurrence(s);
+}
+
+void compile_loop(LoopDef& l) {
+  compile_occurrences(l.segments);
+  if (l.is_hl() && !l.segments.empty()) l.segments.front().starts_hl = true;
+  l.start_inline = l.start_codes.packed_block(l.start_block);
+  l.hl_parent_mask = 0;
+  l.hl_parents_in_mask = true;
+  for (const LoopDef* p : l.hl_parents) {
+    if (p->index < 64) {
+      l.hl_parent_mask |= std::uint64_t{1} << p->index;
+    } else {
+      l.hl_parents_in_mask = false;
+    }
+  }
+  compile_occurrences(l.trailer);
+  l.segment_keys.clear();
+  l.trailer_keys.clear();
+  l.child_keys.clear();
+  for (const auto& s : l.segments) l.segment_keys.push_back(s.key);
+  for (const auto& s : l.trailer) l.trailer_keys.push_back(s.key);
+  for (const LoopDef* c : l.children) l.child_keys.push_back(c->start_key);
+  // Padded with zeros (no segment has key 0) to a multiple of 4: the walker compares four at a time.
+  for (auto* keys : {&l.segment_keys, &l.trailer_keys, &l.child_keys}) keys->resize((keys->size() + 3) / 4 * 4, 0);
+}
+
 core::Result<GuideSet> Loader::run() {
   try {
     load_elements();
@@ -1088,6 +1217,11 @@ core::Result<GuideSet> Loader::run() {
     for (std::size_t i = 0; i < errors_.size() && i < max_reported; ++i) message += (i == 0 ? "" : "\n") + errors_[i];
     if (errors_.size() > max_reported) message += fmt::format("\n(and {} more)", errors_.size() - max_reported);
     return core::make_diagnostic(core::DiagCode::ig_grammar_invalid, core::SourcePosition{}, "", std::move(message));
+  }
+  for (SegmentRule& s : data_->envelope) compile_occurrence(s);
+  for (const auto& g : data_->guides) {
+    compile_loop(g->root);
+    for (const auto& l : g->loops) compile_loop(*l);
   }
   for (const auto& [id, p] : elements_) data_->element_by_ref.emplace_back(id, p);
   for (const auto& [id, p] : composites_) data_->composite_by_id.emplace_back(id, p);

@@ -13,6 +13,13 @@
 // never uses it) or unexpected (used elsewhere in the guide). Closing a frame reports its
 // required segments and loops that never came ("surely ended": the segment that closed it is
 // outside the loop).
+//
+// Speed (docs/PERFORMANCE.md, bench/validate_bench.cpp): the element checks have two paths. The
+// fast path takes each value against its occurrence's compiled FastCheck (guide.hpp: type, length,
+// up to four codes inline, format qualifier) after one SIMD pass over the segment's bytes, and only
+// ever concludes "no finding". Whatever it cannot clear is checked again by the full checks
+// (check_element, check_value, check_syntax), which alone build findings, so the findings never
+// depend on the fast path. Matching reads packed key tables (LoopDef::segment_keys...) four at a time.
 #include "soc278/ig/walker.hpp"
 
 #include <fmt/core.h>
@@ -20,8 +27,12 @@
 
 #include <algorithm>
 #include <array>
-#include <bitset>
 #include <cstring>
+#include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "soc278/x12/values.hpp"
 
@@ -29,9 +40,11 @@
 #if defined(__GNUC__)
 #define SOC278_COLD __attribute__((noinline, cold))
 #define SOC278_INLINE __attribute__((always_inline)) inline
+#define SOC278_HOT __attribute__((hot))  // the per-segment path: optimized harder, placed together
 #else
 #define SOC278_COLD
 #define SOC278_INLINE inline
+#define SOC278_HOT
 #endif
 
 namespace soc278::ig {
@@ -44,7 +57,13 @@ inline bool is_null(const YAML::Node& n) { return !n.IsDefined() || n.IsNull(); 
 inline bool is_scalar(const YAML::Node& n) { return n.IsDefined() && n.IsScalar(); }
 
 constexpr std::size_t max_loops = 256;  // per guide; the loader's guides have ~30
-using LoopSet = std::bitset<max_loops>;
+// A set of loop indices. Its words are not initialized: push_frame clears the ones the guide uses
+// (Impl::loop_words, 1 for every guide here), so a frame costs two stores, not 64 bytes.
+struct LoopSet {
+  std::array<std::uint64_t, max_loops / 64> w;
+  [[nodiscard]] bool test(std::size_t i) const noexcept { return (w[i >> 6] >> (i & 63) & 1U) != 0; }
+  void set(std::size_t i) noexcept { w[i >> 6] |= std::uint64_t{1} << (i & 63); }
+};
 constexpr std::size_t max_found = 99;   // IK404 is AN 1-99
 // reference 4: the 999 CTX business unit of a 278 is the patient event's TRN02
 constexpr std::string_view trace_loop = "2000E";
@@ -63,6 +82,7 @@ struct Frame {
   std::int32_t hl = -1;         // this loop's HL in Impl::hls
   LoopSet seen;                 // loops opened anywhere below this frame
   LoopSet missing;              // required loops already reported missing below (2000E under 2000D and 2000C: once)
+  Frame() noexcept {}           // seen/missing: see LoopSet
 };
 
 struct HlRecord {
@@ -73,6 +93,12 @@ struct HlRecord {
   bool reported = false;  // an IK3 for this HL is out already (a late HL04 finding needs one)
   core::SourcePosition at;
   [[nodiscard]] std::string_view hl01() const noexcept { return {id.data(), id_length}; }
+  [[nodiscard]] bool is(std::string_view v) const noexcept {  // hl01() == v, without a call to memcmp
+    if (v.size() != id_length) return false;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (id[i] != v[i]) return false;
+    return true;
+  }
 };
 
 enum class MatchKind : std::uint8_t { none, in_loop, child, trailer };
@@ -167,22 +193,31 @@ std::string code_preview(const CodeSet& codes) {
 // Whether the first element's codes accept the segment. Same-id occurrences (qualified) are told
 // apart this way; for a single occurrence the walker's strict pass uses it only to choose between
 // open loops (an empty first element passes: CR1***X, HSD*****29*2), and its lenient pass ignores it.
-bool first_element_matches(const SegmentRule& r, const x12::SegmentView& s) noexcept {
-  if (r.elements.empty()) return true;
-  const ElementRule& el = r.elements[0];
-  const bool composite = el.composite != nullptr && !el.components.empty();
-  const ValueRule& e = composite ? el.components[0] : static_cast<const ValueRule&>(el);
-  const std::string_view v = composite ? s.component(1, 1) : s.element(1);
-  if (v.empty() && !r.qualified) return true;
-  if (!e.codes.empty()) return e.codes.contains(v);
-  if (e.codes_from != nullptr) return e.codes_from->codes.contains(v);
-  return true;
+// Whether `v` is one of up to four packed codes (CodeSet::packed_block), compared all at once.
+SOC278_INLINE bool in_block(const std::array<std::uint64_t, 4>& block, std::string_view v) noexcept {
+  if (v.size() > CodeSet::max_packed) return false;
+  const std::uint64_t k = CodeSet::pack(v);
+  return ((block[0] == k) | (block[1] == k) | (block[2] == k) | (block[3] == k)) != 0;
 }
 
-bool starts_loop(const LoopDef& l, const x12::SegmentView& s) noexcept {
+// The first component of `v` (up to the component separator).
+SOC278_INLINE std::string_view first_piece(std::string_view v, char sep) noexcept {
+  std::size_t i = 0;
+  while (i < v.size() && v[i] != sep) ++i;
+  return v.substr(0, i);
+}
+
+SOC278_INLINE bool first_element_matches(const SegmentRule& r, const x12::SegmentView& s) noexcept {
+  if (r.match_codes == nullptr) return true;  // no codes on the first element (or no elements): the id decides
+  const std::string_view v = r.match_component ? first_piece(s.element(1), s.delimiters().component) : s.element(1);
+  if (v.empty() && !r.qualified) return true;
+  return r.match_inline ? in_block(r.match_block, v) : r.match_codes->contains(v);
+}
+
+SOC278_INLINE bool starts_loop(const LoopDef& l, const x12::SegmentView& s) noexcept {
   if (l.start_element == 0) return true;  // the segment id alone starts it (the 999 loops)
   const std::string_view v = l.start_component != 0 ? s.component(l.start_element, l.start_component) : s.element(l.start_element);
-  return l.start_codes.contains(v);
+  return l.start_inline ? in_block(l.start_block, v) : l.start_codes.contains(v);
 }
 
 // A date or period by its 1250 format qualifier (DTP02 for DTP03, C022-3 for C022-4).
@@ -197,6 +232,240 @@ bool valid_by_format(std::string_view format, std::string_view v) noexcept {
            x12::parse_date(v.substr(13, 8)) && x12::parse_time(v.substr(21, 4));
   }
   return true;  // a format the code list does not know: its own code check reports it
+}
+
+// ---- the fast path ----------------------------------------------------------------------------------
+//
+// Most values are valid. These checks clear a value only when the full checks (check_element,
+// check_value) would surely find nothing; any doubt returns false and the full checks run and
+// report. They never report themselves, so findings cannot depend on them.
+
+// Bit i set where keys[i] == key, for i < n <= 64; `keys` is padded with zeros (no occurrence has
+// key 0) to a multiple of 4, so it is compared four at a time with no data-dependent exit.
+SOC278_INLINE std::uint64_t key_mask(const std::uint32_t* keys, std::size_t n, std::uint32_t key, std::size_t from = 0) noexcept {
+  std::uint64_t m = 0;
+#if defined(__SSE2__)
+  const __m128i k = _mm_set1_epi32(static_cast<int>(key));
+  for (std::size_t i = from & ~std::size_t{3}; i < n; i += 4) {  // bits below `from`'s group are not needed
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(keys + i));
+    m |= static_cast<std::uint64_t>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, k)))) << i;
+  }
+#else
+  for (std::size_t i = from; i < n; ++i) m |= static_cast<std::uint64_t>(keys[i] == key) << i;
+#endif
+  // The zero padding matches key 0 (an id segment_key() cannot pack, e.g. 'ABCD'): keep [0, n) only.
+  return n >= 64 ? m : m & ((std::uint64_t{1} << n) - 1);
+}
+
+// One pass over a segment's bytes: whether any is a repetition separator or outside the X12
+// character set (then every element takes the full checks), and whether any is a component
+// separator (then a simple element must be told free of it). The element and component separators
+// are never "outside the set" here, even when a sender picks control characters for them: values
+// and component pieces exclude them.
+struct SegmentScan {
+  bool rep_or_bad = false;
+  bool component = false;
+};
+enum : std::uint8_t { seg_rep_or_bad = 1, seg_component = 2 };
+static_assert(sizeof(x12::Delimiters) == sizeof(std::uint32_t), "SegmentClasses::prepare compares the delimiters as one word");
+struct SegmentClasses {
+  std::array<std::uint8_t, 256> table{};
+  x12::Delimiters d;
+  std::uint32_t packed = 0;  // d as prepare() compares it
+  bool ready = false;
+#if defined(__SSE2__)
+  __m128i sep_v{}, rep_v{}, comp_v{};  // the delimiters broadcast, set with the table
+#endif
+  void prepare(const x12::Delimiters& delims) noexcept {
+    std::uint32_t now = 0;  // the four delimiters as one word: one compare instead of four
+    std::memcpy(&now, &delims, sizeof now);
+    if (ready && now == packed) [[likely]] return;
+    packed = now;
+    for (int c = 0; c < 256; ++c) table[static_cast<std::size_t>(c)] = (c < 0x20 || c > 0x7e) ? seg_rep_or_bad : 0;
+    table[static_cast<unsigned char>(delims.element)] = 0;  // never inside a value
+    if (delims.repetition != '\0') table[static_cast<unsigned char>(delims.repetition)] |= seg_rep_or_bad;
+    table[static_cast<unsigned char>(delims.component)] = seg_component;  // distinct from the others (the reader checks)
+    d = delims;
+#if defined(__SSE2__)
+    sep_v = _mm_set1_epi8(d.element);
+    rep_v = _mm_set1_epi8(d.repetition);  // '\0' when there is none: NUL is bad anyway
+    comp_v = _mm_set1_epi8(d.component);
+#endif
+    ready = true;
+  }
+  // `t` is the whole segment text: its id is letters and digits, which no class flags. Never reads
+  // outside `t`: short texts are loaded as two overlapping halves.
+  [[nodiscard]] SegmentScan scan(std::string_view t) const noexcept {
+    const char* p = t.data();
+    const std::size_t n = t.size();
+#if defined(__SSE2__)
+    if (n >= 4) {
+      const __m128i sep = sep_v;
+      const __m128i rep = rep_v;
+      const __m128i comp = comp_v;
+      const __m128i low = _mm_set1_epi8(0x20);
+      const __m128i del = _mm_set1_epi8(0x7f);
+      __m128i rb = _mm_setzero_si128();
+      __m128i cp = _mm_setzero_si128();
+      const auto block = [&](__m128i b) {
+        // Signed compare: bytes 0x80-0xff are negative, so "< 0x20" catches them with the controls.
+        const __m128i is_comp = _mm_cmpeq_epi8(b, comp);
+        const __m128i bad = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(b, sep), is_comp),
+                                             _mm_or_si128(_mm_cmplt_epi8(b, low), _mm_cmpeq_epi8(b, del)));
+        rb = _mm_or_si128(rb, _mm_or_si128(bad, _mm_cmpeq_epi8(b, rep)));
+        cp = _mm_or_si128(cp, is_comp);
+      };
+      if (n >= 16) {
+        for (std::size_t i = 0; i + 16 < n; i += 16) block(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)));
+        block(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16)));  // the last 16, overlapping
+      } else if (n >= 8) {
+        std::uint64_t a = 0;
+        std::uint64_t b = 0;
+        std::memcpy(&a, p, 8);
+        std::memcpy(&b, p + n - 8, 8);
+        block(_mm_set_epi64x(static_cast<long long>(b), static_cast<long long>(a)));
+      } else {
+        std::uint32_t a = 0;
+        std::uint32_t b = 0;
+        std::memcpy(&a, p, 4);
+        std::memcpy(&b, p + n - 4, 4);
+        const std::uint64_t lo = a | (std::uint64_t{b} << 32);
+        block(_mm_set_epi64x(0x4141414141414141LL, static_cast<long long>(lo)));  // 'A' fills the upper half
+      }
+      return {_mm_movemask_epi8(rb) != 0, _mm_movemask_epi8(cp) != 0};
+    }
+#endif
+    unsigned acc = 0;
+    for (std::size_t i = 0; i < n; ++i) acc |= table[static_cast<unsigned char>(p[i])];
+    return {(acc & seg_rep_or_bad) != 0, (acc & seg_component) != 0};
+  }
+};
+
+// Whether `v` holds byte `c`; values are short, so a plain loop beats a call to memchr.
+SOC278_INLINE bool has_byte(std::string_view v, char c) noexcept {
+  if (v.size() > 32) return std::memchr(v.data(), c, v.size()) != nullptr;
+  bool found = false;
+  for (char x : v) found |= x == c;
+  return found;
+}
+
+inline bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') < 10U; }
+
+SOC278_INLINE bool all_digits(const char* p, std::size_t n) noexcept {
+  unsigned bad = 0;
+  for (std::size_t i = 0; i < n; ++i) bad |= static_cast<unsigned>(static_cast<unsigned char>(p[i] - '0') > 9U);
+  return bad == 0;
+}
+
+SOC278_INLINE int two_digits(const char* p) noexcept { return (p[0] - '0') * 10 + (p[1] - '0'); }
+
+// Same calendar rule as core::Date::valid (years 1-9999), inline for the per-value path.
+SOC278_INLINE bool valid_day(int y, int m, int d) noexcept {
+  static constexpr std::uint8_t days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+// CCYYMMDD: eight digits naming a calendar day (what x12::parse_date accepts). `ordinal` orders dates.
+SOC278_INLINE bool fast_date8(const char* p, std::uint32_t& ordinal) noexcept {
+  if (!all_digits(p, 8)) return false;
+  const int y = two_digits(p) * 100 + two_digits(p + 2);
+  const int m = two_digits(p + 4);
+  const int d = two_digits(p + 6);
+  ordinal = static_cast<std::uint32_t>(y * 10000 + m * 100 + d);
+  return valid_day(y, m, d);
+}
+
+// YYMMDD, years 00-69 in 20xx (x12::parse_date_yymmdd).
+SOC278_INLINE bool fast_date6(const char* p) noexcept {
+  if (!all_digits(p, 6)) return false;
+  const int yy = two_digits(p);
+  return valid_day(yy < 70 ? 2000 + yy : 1900 + yy, two_digits(p + 2), two_digits(p + 4));
+}
+
+// HHMM[SS[D[D]]] (x12::parse_time): 4, 6, 7 or 8 digits, hour <= 23, minute and second <= 59.
+SOC278_INLINE bool fast_time(const char* p, std::size_t n) noexcept {
+  if ((n != 4 && (n < 6 || n > 8)) || !all_digits(p, n)) return false;
+  if (two_digits(p) > 23 || two_digits(p + 2) > 59) return false;
+  return n == 4 || two_digits(p + 4) <= 59;
+}
+
+// R: digits with at most one '.' and at least one digit (x12::parse_decimal without a sign);
+// `significant` is numeric_length (the point does not count). 18 digits always convert.
+SOC278_INLINE bool fast_decimal(const char* p, std::size_t n, std::size_t& significant) noexcept {
+  std::size_t dots = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p[i] == '.') {
+      ++dots;
+    } else if (!is_digit(p[i])) {
+      return false;
+    }
+  }
+  significant = n - dots;
+  return dots <= 1 && significant != 0 && n <= 18;
+}
+
+// x12::parse_integer with the common case (up to 18 plain digits) inline: HL01/HL02 on every HL.
+SOC278_INLINE std::optional<std::int64_t> to_integer(std::string_view v) noexcept {
+  if (v.empty() || v.size() > 18 || !all_digits(v.data(), v.size())) return x12::parse_integer(v);
+  std::int64_t n = 0;
+  for (char c : v) n = n * 10 + (c - '0');
+  return n;
+}
+
+// Whether the value is in the FastCheck's code list (true when it has none).
+SOC278_INLINE bool has_code(const FastCheck& f, std::string_view v) noexcept {
+  if (f.codes == nullptr) return true;
+  return f.codes_inline ? in_block(f.code_block, v) : f.codes->contains(v);
+}
+
+// A value the full checks (check_value) would find nothing in, format qualifier aside: the
+// caller checks f.format_from (fast_format). The caller has made sure the value holds no
+// separator and no character outside the X12 set.
+SOC278_INLINE bool fast_value(const FastCheck& f, std::string_view v) noexcept {
+  const char* p = v.data();
+  const std::size_t n = v.size();
+  if (p[0] == ' ' || p[n - 1] == ' ') return false;
+  std::size_t len = n;
+  switch (f.kind) {
+    case FastCheck::Kind::text:
+      break;
+    case FastCheck::Kind::integer:
+      // 18 digits always fit parse_integer's int64; a sign or more digits take the full checks.
+      if (n > 18 || !all_digits(p, n)) return false;
+      break;
+    case FastCheck::Kind::decimal:
+      if (!fast_decimal(p, n, len)) return false;
+      break;
+    case FastCheck::Kind::date8: {
+      std::uint32_t ordinal = 0;
+      if (n != 8 || !fast_date8(p, ordinal)) return false;
+      break;
+    }
+    case FastCheck::Kind::date6:
+      if (n != 6 || !fast_date6(p)) return false;
+      break;
+    case FastCheck::Kind::time:
+      if (!fast_time(p, n)) return false;
+      break;
+    case FastCheck::Kind::full:
+    case FastCheck::Kind::composite:
+      return false;
+  }
+  if (len < f.min_length || len > f.max_length) return false;
+  return has_code(f, v);
+}
+
+// DTP03-style values checked by their 1250 format qualifier (valid_by_format): D8 and RD8 here,
+// anything else (or a padded qualifier) by the full checks.
+SOC278_INLINE bool fast_format(std::string_view format, std::string_view v) noexcept {
+  std::uint32_t a = 0;
+  std::uint32_t b = 0;
+  if (format.size() == 3 && format[0] == 'R' && format[1] == 'D' && format[2] == '8')
+    return v.size() == 17 && v[8] == '-' && fast_date8(v.data(), a) && fast_date8(v.data() + 9, b) && a <= b;
+  if (format.size() == 2 && format[0] == 'D' && format[1] == '8') return v.size() == 8 && fast_date8(v.data(), a);
+  return false;
 }
 
 }  // namespace
@@ -215,19 +484,29 @@ struct TransactionValidator::Impl {
   std::string isa12, gs01, gs08;
   std::uint32_t file = 0;
   std::string st_text;
-  x12::Delimiters st_delimiters;
+  x12::SegmentView st_view;  // st_text tokenized
   core::SourcePosition st_at;
+  struct Choice {  // the last guide chosen without a finding, and what chose it
+    const Guide* guide = nullptr;
+    std::string isa12, gs01, gs08, st01, bht02;
+  } last_choice;
+  std::string bht_st01;  // the last ST01 asked about needs_bht02, and the answer
+  bool bht_needed = false;
   const Guide* guide = nullptr;
   TransactionResult result;
   std::size_t text_hint = 4096;
   std::vector<Frame> frames;
-  std::vector<std::uint32_t> counts;
+  std::vector<std::uint32_t> counts;  // per open frame: [segments..., children..., trailer...]; see push_frame
+  std::size_t counts_top = 0;
+  std::size_t loop_words = max_loops / 64;  // LoopSet words the guide's loop indices need (start_walk)
   std::vector<HlRecord> hls;
+  std::int32_t hl_parent = -1;  // the HL being walked: the index in hls its HL02 names, or -1
   core::SourcePosition last_at;
 
   // The segment being checked.
   const x12::SegmentView* seg = nullptr;
-  core::SourcePosition seg_at;
+  const core::SourcePosition* seg_pos = nullptr;  // of the segment being checked (last_at or st_at): not copied
+  [[nodiscard]] const core::SourcePosition& seg_at() const noexcept { return *seg_pos; }
   std::string_view seg_loop;
   bool seg_level_reported = false;
   bool last_segment_reported = false;  // the segment just ended has an IK3 finding
@@ -235,6 +514,33 @@ struct TransactionValidator::Impl {
   core::Severity seg_worst = core::Severity::info;
   std::vector<core::Diagnostic> pending;  // element findings of this segment, emitted after its IK3
   ByteClasses classes;
+  SegmentClasses segment_classes;
+  // Syntax notes depend only on which positions are present: remember (occurrence, presence)
+  // pairs that passed, so the notes of a recurring segment shape are evaluated once.
+  struct SyntaxMemo {
+    const SegmentRule* rule = nullptr;
+    std::uint64_t present = 0;
+  };
+  std::array<SyntaxMemo, 64> syntax_memo{};
+
+  // The result back to empty, field by field (a moved-from result keeps no storage): cheaper than
+  // assigning a fresh TransactionResult, which copies the whole struct through the stack.
+  void reset_result() noexcept {
+    result.guide = nullptr;
+    result.rejected = false;
+    result.errors = 0;
+    result.warnings = 0;
+    result.findings.clear();
+    result.findings_dropped = 0;
+    result.root.def = nullptr;
+    result.root.at = {};
+    result.root.segments.clear();
+    result.root.children.clear();
+    result.text.clear();
+    result.delimiters = {};
+    result.trn02_trace.clear();
+    result.segments = 0;
+  }
 
   // ---- reporting ----------------------------------------------------------------------------------
   [[nodiscard]] bool wanted() const noexcept {
@@ -280,7 +586,7 @@ struct TransactionValidator::Impl {
   template <typename... Args>
   SOC278_COLD void segment_finding(core::DiagCode code, std::string_view loop_id, fmt::format_string<Args...> f, Args&&... args) {
     seg_level_reported = true;
-    report(code, seg_at, seg->id(), loop_id, f, std::forward<Args>(args)...);
+    report(code, seg_at(), seg->id(), loop_id, f, std::forward<Args>(args)...);
   }
 
   [[nodiscard]] bool tolerated(const ValueRule& rule) const noexcept {
@@ -303,7 +609,7 @@ struct TransactionValidator::Impl {
       ++result.findings_dropped;
       return;
     }
-    core::SourcePosition at = seg_at;
+    core::SourcePosition at = seg_at();
     at.element = element;
     at.component = component;
     core::Diagnostic d = make(code, sev, at, seg->id(), seg_loop, fmt::format(f, std::forward<Args>(args)...));
@@ -312,25 +618,29 @@ struct TransactionValidator::Impl {
     pending.push_back(std::move(d));
   }
 
+  // `pending` is empty between segments (end_segment() and begin() empty it).
   void begin_segment(const x12::SegmentView& s, const core::SourcePosition& at, std::string_view loop_id) {
     seg = &s;
-    seg_at = at;
+    seg_pos = &at;
     seg_loop = loop_id;
     seg_level_reported = false;
     seg_element_findings = 0;
     seg_worst = core::Severity::info;
-    pending.clear();
   }
 
-  void end_segment() {
+  SOC278_INLINE void end_segment() {
     last_segment_reported = seg_level_reported || seg_element_findings != 0;
+    if (!last_segment_reported && pending.empty()) return;  // the common case: nothing found
+    flush_segment();
+  }
+  SOC278_COLD void flush_segment() {
     if (seg_element_findings != 0 && !seg_level_reported) {
       // The IK3 that carries the IK4s: as severe as the worst of them.
       const core::Severity sev = seg_worst;
       count(sev);
       if (wanted()) {
-        store(make(core::DiagCode::ig_segment_has_element_errors, sev, seg_at, seg->id(), seg_loop,
-                   fmt::format("{} at set position {} has {} element finding(s)", seg->id(), seg_at.segment_in_set,
+        store(make(core::DiagCode::ig_segment_has_element_errors, sev, seg_at(), seg->id(), seg_loop,
+                   fmt::format("{} at set position {} has {} element finding(s)", seg->id(), seg_at().segment_in_set,
                                seg_element_findings)));
       } else {
         ++result.findings_dropped;
@@ -348,29 +658,45 @@ struct TransactionValidator::Impl {
   [[nodiscard]] std::size_t frame_slots(const LoopDef& l) const noexcept {
     return l.segments.size() + l.children.size() + l.trailer.size();
   }
+  // `counts` is a stack used up to counts_top; it only grows, so pushing a frame zeroes its slots
+  // in place instead of resizing.
   void push_frame(const LoopDef& l, LoopNode* node) {
-    Frame f;
+    const std::size_t base = counts_top;
+    const std::size_t slots = frame_slots(l);
+    if (base + slots > counts.size()) counts.resize(std::max<std::size_t>(2 * counts.size(), base + slots + 64));
+    std::uint32_t* c = counts.data() + base;
+    for (std::size_t i = 0; i < slots; ++i) c[i] = 0;
+    counts_top = base + slots;
+    Frame& f = frames.emplace_back();
+    for (std::size_t k = 0; k < loop_words; ++k) f.seen.w[k] = f.missing.w[k] = 0;
     f.loop = &l;
     f.node = node;
-    f.counts = static_cast<std::uint32_t>(counts.size());
-    counts.resize(counts.size() + frame_slots(l), 0);
-    frames.push_back(f);
+    f.counts = static_cast<std::uint32_t>(base);
   }
   void close_frame(const core::SourcePosition& trigger, std::string_view trigger_id);
   Match forward(std::size_t depth, const x12::SegmentView& s, std::uint32_t key, bool strict) const;
+  Match forward_scan(std::size_t depth, const x12::SegmentView& s, std::uint32_t key, bool strict) const;
   Match backward(std::size_t depth, const x12::SegmentView& s, std::uint32_t key, bool strict) const;
   Match hl_directed(const x12::SegmentView& s) const;
   Match find(const x12::SegmentView& s, std::uint32_t key) const;
   void walk(const x12::SegmentView& s, const core::SourcePosition& at);
   void unmatched(const x12::SegmentView& s, std::uint32_t key);
-  void accept(const x12::SegmentView& s, const SegmentRule& rule, LoopNode* node);
+  SOC278_INLINE void accept(const x12::SegmentView& s, const SegmentRule& rule, LoopNode* node);
   std::int32_t find_hl(std::string_view hl01) const noexcept;
+  [[nodiscard]] static bool hl_parent_allowed(const LoopDef& l, const LoopDef& parent) noexcept;
   void check_hl(const x12::SegmentView& s, const SegmentRule& rule);
   void finish_hl();
   void hl_child_finding(HlRecord& hl, std::string message);
 
   // ---- element checks -----------------------------------------------------------------------------
+  [[nodiscard]] static bool fast_element(const x12::SegmentView& s, const SegmentRule& rule, const FastCheck& f,
+                                         std::string_view v, bool component_in_segment) noexcept;
+  [[nodiscard]] static bool fast_syntax(const SegmentRule& rule, std::uint64_t present) noexcept;
   void check_elements(const x12::SegmentView& s, const SegmentRule& rule);
+  SOC278_COLD void trailing_elements(const x12::SegmentView& s, std::size_t sent, std::size_t last);
+  SOC278_COLD void element_values(const x12::SegmentView& s, const SegmentRule& rule, std::size_t first, std::size_t upto,
+                                  std::uint64_t& present);
+  SOC278_COLD void element_tail(const x12::SegmentView& s, const SegmentRule& rule, std::size_t last);
   void check_element(const x12::SegmentView& s, const ElementRule& rule, std::string_view value);
   SOC278_INLINE void check_value(const x12::SegmentView& s, const ValueRule& rule, std::uint16_t element, std::uint16_t component,
                                  std::string_view value, std::string_view composite_value, bool known_printable);
@@ -380,12 +706,26 @@ struct TransactionValidator::Impl {
 // ---- guide selection ------------------------------------------------------------------------------
 
 void TransactionValidator::Impl::select(std::string_view bht02) {
-  x12::SegmentView st;
-  (void)st.assign(st_text.data(), st_text.size(), st_delimiters, st_at.byte_offset, st_at.segment_in_file);
+  const x12::SegmentView& st = st_view;
   const std::string_view st01 = st.element(1);
   const std::string_view st03 = st.element(3);
-  guide = guides.select(isa12, gs01, gs08, st01, bht02);
   const bool mismatch = !st03.empty() && st03 != gs08;
+  // Most sets of a file choose the same guide: the last clean choice is kept with what chose it.
+  if (!mismatch && last_choice.guide != nullptr && last_choice.st01 == st01 && last_choice.bht02 == bht02 &&
+      last_choice.isa12 == isa12 && last_choice.gs01 == gs01 && last_choice.gs08 == gs08) {
+    guide = last_choice.guide;
+    start_walk();
+    return;
+  }
+  guide = guides.select(isa12, gs01, gs08, st01, bht02);
+  if (guide != nullptr && !mismatch) {
+    last_choice.guide = guide;
+    last_choice.isa12 = isa12;
+    last_choice.gs01 = gs01;
+    last_choice.gs08 = gs08;
+    last_choice.st01 = st01;
+    last_choice.bht02 = bht02;
+  }
   // A GS08 no guide reads but an ST03 one does: walk by ST03 so the body is still checked; the
   // mismatch itself rejects the set (reference 5.13).
   if (guide == nullptr && mismatch) guide = guides.select(isa12, gs01, st03, st01, bht02);
@@ -416,6 +756,7 @@ void TransactionValidator::Impl::select(std::string_view bht02) {
 
 void TransactionValidator::Impl::start_walk() {
   state = State::walking;
+  loop_words = std::min<std::size_t>(max_loops / 64, (guide->loops.size() + 1 + 63) / 64);  // indices 0..loops.size()
   result.guide = guide;
   LoopNode* root = options.build_tree ? &result.root : nullptr;
   if (root != nullptr) {
@@ -423,8 +764,7 @@ void TransactionValidator::Impl::start_walk() {
     root->at = st_at;
   }
   push_frame(guide->root, root);
-  x12::SegmentView st;
-  (void)st.assign(st_text.data(), st_text.size(), st_delimiters, st_at.byte_offset, st_at.segment_in_file);
+  const x12::SegmentView& st = st_view;
   const SegmentRule& rule = guide->root.segments.front();
   counts[frames.back().counts] = 1;
   begin_segment(st, st_at, "");
@@ -437,28 +777,66 @@ void TransactionValidator::Impl::start_walk() {
 Match TransactionValidator::Impl::forward(std::size_t depth, const x12::SegmentView& s, std::uint32_t key, bool strict) const {
   const Frame& f = frames[depth];
   const LoopDef& l = *f.loop;
+  const auto d16 = static_cast<std::uint16_t>(depth);
+  const std::size_t nseg = l.segments.size();
+  const std::size_t nchild = l.children.size();
+  const std::size_t ntrail = l.trailer.size();
+  if (nseg > 64 || nchild > 64 || ntrail > 64) return forward_scan(depth, s, key, strict);
   if (f.region == Region::segments) {
     // Same-id occurrences share one position (README §3), so the run the last match belongs to is still open.
+    const std::size_t from = std::max<std::size_t>(l.segments[f.pos].run_start, 1);
+    for (std::uint64_t m = key_mask(l.segment_keys.data(), nseg, key, from) & (~std::uint64_t{0} << from); m != 0; m &= m - 1) {
+      const auto i = static_cast<std::size_t>(__builtin_ctzll(m));
+      if (!strict || first_element_matches(l.segments[i], s)) return {MatchKind::in_loop, d16, static_cast<std::uint16_t>(i), false};
+    }
+  }
+  if (f.region != Region::trailer && nchild != 0) {
+    // From the current child on, then the earlier ones (out of sequence once the children region began).
+    const std::uint64_t all = key_mask(l.child_keys.data(), nchild, key);
+    const std::uint64_t later = ~std::uint64_t{0} << f.child_pos;
+    for (std::uint64_t m = all & later; m != 0; m &= m - 1) {
+      const auto c = static_cast<std::size_t>(__builtin_ctzll(m));
+      if (!strict || starts_loop(*l.children[c], s)) return {MatchKind::child, d16, static_cast<std::uint16_t>(c), false};
+    }
+    for (std::uint64_t m = all & ~later; m != 0; m &= m - 1) {
+      const auto c = static_cast<std::size_t>(__builtin_ctzll(m));
+      if (!strict || starts_loop(*l.children[c], s))
+        return {MatchKind::child, d16, static_cast<std::uint16_t>(c), f.region == Region::children};
+    }
+  }
+  if (ntrail != 0) {
+    const std::size_t from = f.region == Region::trailer ? l.trailer[f.pos].run_start : 0;
+    for (std::uint64_t m = key_mask(l.trailer_keys.data(), ntrail, key, from) & (~std::uint64_t{0} << from); m != 0; m &= m - 1) {
+      const auto i = static_cast<std::size_t>(__builtin_ctzll(m));
+      if (!strict || first_element_matches(l.trailer[i], s)) return {MatchKind::trailer, d16, static_cast<std::uint16_t>(i), false};
+    }
+  }
+  return {};
+}
+
+// forward() for loops with more than 64 occurrences or children (no guide has one): the same order, one by one.
+Match TransactionValidator::Impl::forward_scan(std::size_t depth, const x12::SegmentView& s, std::uint32_t key, bool strict) const {
+  const Frame& f = frames[depth];
+  const LoopDef& l = *f.loop;
+  const auto d16 = static_cast<std::uint16_t>(depth);
+  if (f.region == Region::segments) {
     for (std::size_t i = std::max<std::size_t>(l.segments[f.pos].run_start, 1); i < l.segments.size(); ++i) {
-      const SegmentRule& r = l.segments[i];
-      if (r.key == key && (!strict || first_element_matches(r, s)))
-        return {MatchKind::in_loop, static_cast<std::uint16_t>(depth), static_cast<std::uint16_t>(i), false};
+      if (l.segments[i].key == key && (!strict || first_element_matches(l.segments[i], s)))
+        return {MatchKind::in_loop, d16, static_cast<std::uint16_t>(i), false};
     }
   }
   if (f.region != Region::trailer) {
     const std::size_t n = l.children.size();
     for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t c = (f.child_pos + k) % n;  // from the current child on, then the earlier ones
-      const LoopDef& child = *l.children[c];
-      if (child.start_key == key && (!strict || starts_loop(child, s)))
-        return {MatchKind::child, static_cast<std::uint16_t>(depth), static_cast<std::uint16_t>(c),
-                f.region == Region::children && c < f.child_pos};
+      std::size_t c = f.child_pos + k;
+      if (c >= n) c -= n;
+      if (l.children[c]->start_key == key && (!strict || starts_loop(*l.children[c], s)))
+        return {MatchKind::child, d16, static_cast<std::uint16_t>(c), f.region == Region::children && c < f.child_pos};
     }
   }
   for (std::size_t i = f.region == Region::trailer ? l.trailer[f.pos].run_start : 0; i < l.trailer.size(); ++i) {
-    const SegmentRule& r = l.trailer[i];
-    if (r.key == key && (!strict || first_element_matches(r, s)))
-      return {MatchKind::trailer, static_cast<std::uint16_t>(depth), static_cast<std::uint16_t>(i), false};
+    if (l.trailer[i].key == key && (!strict || first_element_matches(l.trailer[i], s)))
+      return {MatchKind::trailer, d16, static_cast<std::uint16_t>(i), false};
   }
   return {};
 }
@@ -466,46 +844,52 @@ Match TransactionValidator::Impl::forward(std::size_t depth, const x12::SegmentV
 Match TransactionValidator::Impl::backward(std::size_t depth, const x12::SegmentView& s, std::uint32_t key, bool strict) const {
   const Frame& f = frames[depth];
   const LoopDef& l = *f.loop;
+  const auto d16 = static_cast<std::uint16_t>(depth);
   const std::size_t end = f.region == Region::segments ? l.segments[f.pos].run_start : l.segments.size();
   for (std::size_t i = 1; i < end; ++i) {
-    const SegmentRule& r = l.segments[i];
-    if (r.key == key && (!strict || first_element_matches(r, s)))
-      return {MatchKind::in_loop, static_cast<std::uint16_t>(depth), static_cast<std::uint16_t>(i), true};
+    if (l.segment_keys[i] == key && (!strict || first_element_matches(l.segments[i], s)))
+      return {MatchKind::in_loop, d16, static_cast<std::uint16_t>(i), true};
   }
   if (f.region == Region::trailer) {
     for (std::size_t i = 0; i < l.trailer[f.pos].run_start; ++i) {
-      const SegmentRule& r = l.trailer[i];
-      if (r.key == key && (!strict || first_element_matches(r, s)))
-        return {MatchKind::trailer, static_cast<std::uint16_t>(depth), static_cast<std::uint16_t>(i), true};
+      if (l.trailer_keys[i] == key && (!strict || first_element_matches(l.trailer[i], s)))
+        return {MatchKind::trailer, d16, static_cast<std::uint16_t>(i), true};
     }
   }
   return {};
 }
 
+// Whether an HL of loop `parent` may be the parent of an HL of loop `l` (hl.parents in the guide).
+bool TransactionValidator::Impl::hl_parent_allowed(const LoopDef& l, const LoopDef& parent) noexcept {
+  if (parent.index < 64 && l.hl_parents_in_mask) return (l.hl_parent_mask >> parent.index & 1U) != 0;
+  return std::find(l.hl_parents.begin(), l.hl_parents.end(), &parent) != l.hl_parents.end();
+}
+
 std::int32_t TransactionValidator::Impl::find_hl(std::string_view hl01) const noexcept {
   if (hl01.empty()) return -1;
   // HL01 counts 1, 2, 3 ...: try the direct slot first, then search (only after a numbering error).
-  if (const auto n = x12::parse_integer(hl01); n && *n >= 1 && static_cast<std::size_t>(*n) <= hls.size()) {
-    if (hls[static_cast<std::size_t>(*n - 1)].hl01() == hl01) return static_cast<std::int32_t>(*n - 1);
+  if (const auto n = to_integer(hl01); n && *n >= 1 && static_cast<std::size_t>(*n) <= hls.size()) {
+    if (hls[static_cast<std::size_t>(*n - 1)].is(hl01)) return static_cast<std::int32_t>(*n - 1);
   }
   for (std::size_t i = hls.size(); i-- > 0;) {
-    if (hls[i].hl01() == hl01) return static_cast<std::int32_t>(i);
+    if (hls[i].is(hl01)) return static_cast<std::int32_t>(i);
   }
   return -1;
 }
 
 Match TransactionValidator::Impl::hl_directed(const x12::SegmentView& s) const {
-  const std::int32_t parent = find_hl(s.element(2));
+  const std::int32_t parent = hl_parent;
   if (parent < 0) return {};
   for (std::size_t d = frames.size(); d-- > 0;) {
     if (frames[d].hl != parent) continue;
     const Frame& f = frames[d];
     if (f.region == Region::trailer) return {};
     const LoopDef& l = *f.loop;
-    for (std::size_t k = 0; k < l.children.size(); ++k) {
-      const std::size_t c = (f.child_pos + k) % l.children.size();
-      const LoopDef& child = *l.children[c];
-      if (child.start_key == hl_key && starts_loop(child, s))
+    const std::size_t n = l.children.size();
+    for (std::size_t k = 0; k < n; ++k) {
+      std::size_t c = f.child_pos + k;  // from the current child on, then the earlier ones
+      if (c >= n) c -= n;
+      if (l.child_keys[c] == hl_key && starts_loop(*l.children[c], s))
         return {MatchKind::child, static_cast<std::uint16_t>(d), static_cast<std::uint16_t>(c),
                 f.region == Region::children && c < f.child_pos};
     }
@@ -556,14 +940,15 @@ void TransactionValidator::Impl::close_frame(const core::SourcePosition& trigger
   }
   for (const std::uint16_t i : l.required_trailer)
     if (counts[f.counts + nseg + nchild + i] == 0) missing(l.trailer[i]);
-  counts.resize(f.counts);
-  const LoopSet seen = f.seen;
-  const LoopSet missed = f.missing;
-  frames.pop_back();
-  if (!frames.empty()) {
-    frames.back().seen |= seen;
-    frames.back().missing |= missed;
+  counts_top = f.counts;
+  if (frames.size() > 1) {
+    Frame& parent = frames[frames.size() - 2];
+    for (std::size_t k = 0; k < loop_words; ++k) {
+      parent.seen.w[k] |= f.seen.w[k];
+      parent.missing.w[k] |= f.missing.w[k];
+    }
   }
+  frames.pop_back();
 }
 
 void TransactionValidator::Impl::unmatched(const x12::SegmentView& s, std::uint32_t key) {
@@ -595,8 +980,13 @@ void TransactionValidator::Impl::unmatched(const x12::SegmentView& s, std::uint3
                   expected.empty() ? std::string("the end of the loop") : expected);
 }
 
-void TransactionValidator::Impl::walk(const x12::SegmentView& s, const core::SourcePosition& at) {
-  const std::uint32_t key = segment_key(s.id());
+SOC278_HOT void TransactionValidator::Impl::walk(const x12::SegmentView& s, const core::SourcePosition& at) {
+  const std::string_view id = s.id();
+  const std::uint32_t key = id.size() == 2   ? (static_cast<std::uint32_t>(static_cast<unsigned char>(id[0])) << 8) | static_cast<unsigned char>(id[1])
+                            : id.size() == 3 ? (static_cast<std::uint32_t>(static_cast<unsigned char>(id[0])) << 16) |
+                                                   (static_cast<std::uint32_t>(static_cast<unsigned char>(id[1])) << 8) | static_cast<unsigned char>(id[2])
+                                             : segment_key(id);
+  if (key == hl_key) hl_parent = find_hl(s.element(2));  // for hl_directed() and check_hl()
   const Match m = find(s, key);
   if (m.kind == MatchKind::none) {
     begin_segment(s, at, frames.back().loop->id);
@@ -673,11 +1063,11 @@ void TransactionValidator::Impl::walk(const x12::SegmentView& s, const core::Sou
   }
   accept(s, *rule, node);
   end_segment();
-  if (rule->loop != nullptr && rule->loop->is_hl() && rule->index == 0 && !hls.empty()) hls.back().reported = last_segment_reported;
+  if (rule->starts_hl && !hls.empty()) hls.back().reported = last_segment_reported;
 }
 
 // The segment has its occurrence: record it, check it.
-void TransactionValidator::Impl::accept(const x12::SegmentView& s, const SegmentRule& rule, LoopNode* node) {
+SOC278_INLINE void TransactionValidator::Impl::accept(const x12::SegmentView& s, const SegmentRule& rule, LoopNode* node) {
   const bool used = rule.usage != Usage::not_used;
   if (!used) {
     // One finding for the whole segment (IK304 I4); its elements are not judged against a use it has not.
@@ -687,14 +1077,14 @@ void TransactionValidator::Impl::accept(const x12::SegmentView& s, const Segment
     const std::string_view t = s.text();
     SegmentNode n;
     n.rule = &rule;
-    n.at = seg_at;
+    n.at = seg_at();
     n.text_offset = static_cast<std::uint32_t>(result.text.size());
     n.text_length = static_cast<std::uint32_t>(t.size());
     result.text.append(t);
     node->segments.push_back(n);
   }
   if (used) check_elements(s, rule);
-  if (rule.loop != nullptr && rule.loop->is_hl() && rule.index == 0) check_hl(s, rule);
+  if (rule.starts_hl) check_hl(s, rule);
   if (rule.key == trn_key && result.trn02_trace.empty() && rule.loop != nullptr && rule.loop->id == trace_loop)
     result.trn02_trace = s.element(2);
 }
@@ -706,19 +1096,18 @@ void TransactionValidator::Impl::check_hl(const x12::SegmentView& s, const Segme
   const std::string_view hl01 = s.element(1);
   const std::string_view hl02 = s.element(2);
   const std::string_view hl04 = s.element(4);
-  const ElementRule* r1 = rule.element(1);
-  const ElementRule* r2 = rule.element(2);
   const std::size_t expected = hls.size() + 1;
-  const auto n = x12::parse_integer(hl01);
-  if (!hl01.empty() && (!n || *n != static_cast<std::int64_t>(expected)) && r1 != nullptr) {
-    element_finding(core::DiagCode::ig_hl_sequence, *r1, 1, 0, hl01,
+  const auto n = to_integer(hl01);
+  if (!hl01.empty() && (!n || *n != static_cast<std::int64_t>(expected)) && rule.element(1) != nullptr) {
+    element_finding(core::DiagCode::ig_hl_sequence, *rule.element(1), 1, 0, hl01,
                     "expected HL01 = {} (HLs count 1, 2, 3 ... in order within the set), found '{}'", expected, hl01);
   }
-  const std::int32_t parent = find_hl(hl02);
-  const bool parent_valid = parent >= 0 && std::find(l.hl_parents.begin(), l.hl_parents.end(),
-                                               hls[static_cast<std::size_t>(parent)].loop) != l.hl_parents.end();
-  if (r2 != nullptr) {
-    if (l.hl_parents.empty()) {
+  const std::int32_t parent = hl_parent;  // find_hl(hl02), computed by walk()
+  const bool parent_valid = parent >= 0 && hl_parent_allowed(l, *hls[static_cast<std::size_t>(parent)].loop);
+  const bool top = l.hl_parent_mask == 0 && l.hl_parents.empty();
+  if ((top ? !hl02.empty() : !hl02.empty() && !parent_valid) && rule.element(2) != nullptr) {
+    const ElementRule* r2 = rule.element(2);
+    if (top) {
       // An HL02 the guide does not use at the top level is reported as such (IK403 I10), once.
       if (!hl02.empty() && r2->usage != Usage::not_used)
         element_finding(core::DiagCode::ig_hl_parent_invalid, *r2, 2, 0, hl02,
@@ -739,7 +1128,7 @@ void TransactionValidator::Impl::check_hl(const x12::SegmentView& s, const Segme
   }
   // HL04 of the previous HL: 1 exactly when this HL is its child (depth-first order). An HL02 that
   // names a parent of the wrong level is that HL's error, not the previous HL04's.
-  if (!hls.empty() && (parent_valid || l.hl_parents.empty())) {
+  if (!hls.empty() && (parent_valid || top)) {
     HlRecord& prev = hls.back();
     const bool child_follows = parent_valid && static_cast<std::size_t>(parent) == hls.size() - 1;
     if ((prev.hl04 == '1' && !child_follows) || (prev.hl04 == '0' && child_follows)) {
@@ -750,13 +1139,12 @@ void TransactionValidator::Impl::check_hl(const x12::SegmentView& s, const Segme
                                                prev.hl01(), hl01));
     }
   }
-  HlRecord rec;
+  HlRecord& rec = hls.emplace_back();  // filled in place
   rec.id_length = static_cast<std::uint8_t>(std::min(hl01.size(), rec.id.size()));
-  std::memcpy(rec.id.data(), hl01.data(), rec.id_length);
+  if (rec.id_length != 0) std::memcpy(rec.id.data(), hl01.data(), rec.id_length);  // an absent HL01 has no data pointer
   rec.loop = &l;
   rec.hl04 = hl04.size() == 1 && (hl04[0] == '0' || hl04[0] == '1') ? hl04[0] : 0;
-  rec.at = seg_at;
-  hls.push_back(rec);
+  rec.at = seg_at();
   frames.back().hl = static_cast<std::int32_t>(hls.size() - 1);
 }
 
@@ -796,27 +1184,84 @@ void TransactionValidator::Impl::hl_child_finding(HlRecord& hl, std::string mess
 
 // ---- element checks (reference 5) -----------------------------------------------------------------
 
-void TransactionValidator::Impl::check_elements(const x12::SegmentView& s, const SegmentRule& rule) {
+SOC278_HOT void TransactionValidator::Impl::check_elements(const x12::SegmentView& s, const SegmentRule& rule) {
   const std::size_t sent = s.element_count();
   std::size_t last = sent;
-  while (last > 0 && s.element(last).empty()) --last;
-  if (last < sent) {
-    const core::Severity sev = options.accept_trailing_separators ? core::Severity::warning : core::Severity::error;
-    count(sev);
-    if (wanted()) {
-      core::SourcePosition at = seg_at;
-      at.element = static_cast<std::uint16_t>(last + 1);
-      store(make(core::DiagCode::ig_trailing_separator, sev, at, s.id(), seg_loop,
-                 fmt::format("{} ends with {} empty element(s) after {}{:02} (reference 5.3: omit trailing separators)", s.id(),
-                             sent - last, s.id(), last)));
-    } else {
-      ++result.findings_dropped;
-    }
-  }
-  const std::size_t defined = rule.elements.size();
+  while (last > 0 && s.element_at(last).empty()) --last;
+  if (last < sent) trailing_elements(s, sent, last);
+  const std::size_t defined = rule.positions;  // rule.elements.size(), from the rule's first cache line
   std::uint64_t present = 0;
   const std::size_t upto = std::min(last, defined);
-  for (std::size_t i = 1; i <= upto; ++i) {
+  segment_classes.prepare(s.delimiters());
+  const SegmentScan scan = segment_classes.scan(s.text());
+  if (!scan.rep_or_bad && rule.fast.size() >= defined && upto < 64 && options.fast_path) [[likely]] {
+    // The fast path: each value against its compiled FastCheck; anything it cannot clear goes
+    // through check_element, which reports.
+    const FastCheck* fast = rule.fast.data();
+    const std::uint64_t required = rule.required_elements;
+    const char comp = s.delimiters().component;
+    for (std::size_t i = 1; i <= upto; ++i) {
+      const std::string_view v = s.element_at(i);
+      const std::uint64_t bit = std::uint64_t{1} << i;
+      if (v.empty()) {
+        if ((required & bit) != 0) element_values(s, rule, i, i, present);
+        continue;
+      }
+      present |= bit;
+      const FastCheck& f = fast[i - 1];
+      bool ok = false;
+      if (f.kind == FastCheck::Kind::text) {
+        // AN / ID, the common case, inline: no edge space, length, codes, no component separator.
+        const std::size_t n = v.size();
+        ok = v[0] != ' ' && v[n - 1] != ' ' && n >= f.min_length && n <= f.max_length &&
+             has_code(f, v) && (!scan.component || !has_byte(v, comp)) &&
+             (f.format_from == 0 || fast_format(s.element_at(f.format_from), v));
+      } else {
+        ok = fast_element(s, rule, f, v, scan.component);
+      }
+      if (!ok) element_values(s, rule, i, i, present);
+    }
+    if (last > defined || (last < defined && (rule.required_elements >> (last + 1)) != 0)) element_tail(s, rule, last);
+  } else {
+    element_values(s, rule, 1, upto, present);
+    element_tail(s, rule, last);
+  }
+  if (!rule.syntax.empty() && !options.fast_path) {
+    check_syntax(rule, present);
+  } else if (!rule.syntax.empty()) {
+    const std::size_t h = static_cast<std::size_t>(((reinterpret_cast<std::uintptr_t>(&rule) >> 4) ^ (present * 0x9E3779B97F4A7C15ULL >> 58)) & 63U);
+    SyntaxMemo& memo = syntax_memo[h];
+    if (memo.rule != &rule || memo.present != present) {
+      if (fast_syntax(rule, present)) {
+        memo.rule = &rule;
+        memo.present = present;
+      } else {
+        check_syntax(rule, present);
+      }
+    }
+  }
+}
+
+// Trailing empty elements (reference 5.3): one finding for the run.
+void TransactionValidator::Impl::trailing_elements(const x12::SegmentView& s, std::size_t sent, std::size_t last) {
+  const core::Severity sev = options.accept_trailing_separators ? core::Severity::warning : core::Severity::error;
+  count(sev);
+  if (wanted()) {
+    core::SourcePosition at = seg_at();
+    at.element = static_cast<std::uint16_t>(last + 1);
+    store(make(core::DiagCode::ig_trailing_separator, sev, at, s.id(), seg_loop,
+               fmt::format("{} ends with {} empty element(s) after {}{:02} (reference 5.3: omit trailing separators)", s.id(),
+                           sent - last, s.id(), last)));
+  } else {
+    ++result.findings_dropped;
+  }
+}
+
+// The full checks of elements first..upto (1-based), reporting what they find; `present` gets
+// the non-empty positions.
+void TransactionValidator::Impl::element_values(const x12::SegmentView& s, const SegmentRule& rule, std::size_t first,
+                                                std::size_t upto, std::uint64_t& present) {
+  for (std::size_t i = first; i <= upto; ++i) {
     const ElementRule& er = rule.elements[i - 1];
     const std::string_view v = s.element(i);
     if (v.empty()) {
@@ -833,6 +1278,11 @@ void TransactionValidator::Impl::check_elements(const x12::SegmentView& s, const
     }
     check_element(s, er, v);
   }
+}
+
+// Elements beyond the definition, and required ones after the last element sent.
+void TransactionValidator::Impl::element_tail(const x12::SegmentView& s, const SegmentRule& rule, std::size_t last) {
+  const std::size_t defined = rule.elements.size();
   if (last > defined) {
     const std::string_view v = s.element(defined + 1);
     static const ValueRule none;
@@ -845,7 +1295,62 @@ void TransactionValidator::Impl::check_elements(const x12::SegmentView& s, const
       element_finding(core::DiagCode::ig_element_required_missing, er, static_cast<std::uint16_t>(i), 0, std::string_view{},
                       "{} ({}) is required, found the segment ending before it", er.label, er.name);
   }
-  if (!rule.syntax.empty()) check_syntax(rule, present);
+}
+
+// Whether every syntax note holds (check_syntax would report nothing), from the precomputed masks.
+// A note whose positions are not distinct and below 64 (mask_exact false) takes check_syntax.
+bool TransactionValidator::Impl::fast_syntax(const SegmentRule& rule, std::uint64_t present) noexcept {
+  for (const SyntaxNote& n : rule.syntax) {
+    const std::uint64_t m = present & n.mask;
+    const bool several = (m & (m - 1)) != 0;  // two or more present
+    const bool first = (present & n.first) != 0;
+    bool ok = n.mask_exact;
+    switch (n.kind) {
+      case SyntaxKind::paired: ok = ok && (m == 0 || m == n.mask); break;
+      case SyntaxKind::required: ok = ok && m != 0; break;
+      case SyntaxKind::conditional: ok = ok && (!first || m == n.mask); break;
+      case SyntaxKind::exclusion: ok = ok && !several; break;
+      case SyntaxKind::list_conditional: ok = ok && (!first || several); break;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The fast path for one element (see fast_value): true when the full checks would find nothing.
+SOC278_INLINE bool TransactionValidator::Impl::fast_element(const x12::SegmentView& s, const SegmentRule& rule, const FastCheck& f,
+                                                            std::string_view v, bool component_in_segment) noexcept {
+  const char comp = s.delimiters().component;
+  if (f.kind != FastCheck::Kind::composite) {
+    if (component_in_segment && has_byte(v, comp)) return false;
+    return fast_value(f, v) && (f.format_from == 0 || fast_format(s.element(f.format_from), v));
+  }
+  const FastCheck* components = rule.fast.data() + f.first_component;
+  const std::size_t defined = f.component_count;
+  if (!component_in_segment || !has_byte(v, comp)) {
+    // One component: the common case (HI01 'ABK' alone would be caught by a required component 2).
+    return (f.required_components >> 2) == 0 && fast_value(components[0], v) && components[0].format_from == 0;
+  }
+  std::size_t index = 0;  // pieces seen
+  std::size_t last = 0;   // last non-empty piece
+  std::size_t start = 0;
+  const std::size_t n = v.size();
+  for (std::size_t p = 0; p <= n; ++p) {  // values are short: a byte loop, not a call to memchr per piece
+    if (p < n && v[p] != comp) continue;
+    const std::string_view piece = v.substr(start, p - start);
+    start = p + 1;
+    if (++index > defined) return false;  // more components than defined, or trailing empty ones: findings
+    if (piece.empty()) {
+      if ((f.required_components >> index & 1U) != 0) return false;
+      continue;
+    }
+    last = index;
+    const FastCheck& cf = components[index - 1];
+    if (!fast_value(cf, piece)) return false;
+    if (cf.format_from != 0 && !fast_format(x12::nth_piece(v, comp, cf.format_from), piece)) return false;
+  }
+  // Trailing empty components are a warning; a required component after the last sent is missing.
+  return last == index && (f.required_components >> (last + 1)) == 0;
 }
 
 void TransactionValidator::Impl::check_element(const x12::SegmentView& s, const ElementRule& er, std::string_view value) {
@@ -900,7 +1405,7 @@ void TransactionValidator::Impl::check_element(const x12::SegmentView& s, const 
       const core::Severity sev = options.accept_trailing_separators ? core::Severity::warning : core::Severity::error;
       count(sev);
       if (wanted()) {
-        core::SourcePosition at = seg_at;
+        core::SourcePosition at = seg_at();
         at.element = pos;
         at.component = static_cast<std::uint16_t>(last + 1);
         core::Diagnostic diag = make(core::DiagCode::ig_trailing_separator, sev, at, s.id(), seg_loop,
@@ -1119,10 +1624,10 @@ void TransactionValidator::begin(std::string_view isa12, std::string_view gs01, 
   m.gs08 = gs08;
   m.file = file;
   m.guide = nullptr;
-  m.result = TransactionResult{};
+  m.reset_result();
   if (m.options.build_tree) m.result.text.reserve(m.text_hint);
   m.frames.clear();
-  m.counts.clear();
+  m.counts_top = 0;
   m.hls.clear();
   m.pending.clear();
   m.last_at = {};
@@ -1142,11 +1647,15 @@ void TransactionValidator::segment(const x12::SegmentView& s, std::uint32_t posi
     case Impl::State::idle:
       // ST: held until the guide is known (BHT02 tells the 278 request from the response).
       m.st_text.assign(s.text());
-      m.st_delimiters = s.delimiters();
+      (void)m.st_view.assign(m.st_text.data(), m.st_text.size(), s.delimiters(), at.byte_offset, at.segment_in_file);
       m.st_at = at;
       m.result.delimiters = s.delimiters();
       m.state = Impl::State::awaiting_bht;
-      if (!m.guides.needs_bht02(s.element(1))) m.select({});
+      if (const std::string_view st01 = s.element(1); st01 != m.bht_st01) {
+        m.bht_st01 = st01;
+        m.bht_needed = m.guides.needs_bht02(st01);
+      }
+      if (!m.bht_needed) m.select({});
       return;
     case Impl::State::awaiting_bht:
       m.select(s.is("BHT") ? s.element(2) : std::string_view{});
@@ -1158,6 +1667,27 @@ void TransactionValidator::segment(const x12::SegmentView& s, std::uint32_t posi
       return;
   }
   m.walk(s, at);
+}
+
+std::vector<core::Diagnostic> TransactionValidator::check_segment(const x12::SegmentView& s, const SegmentRule& rule,
+                                                                  const core::SourcePosition& at) {
+  Impl& m = *impl_;
+  // The transaction's state is idle between sets; the checks report into a scratch result.
+  TransactionResult saved = std::move(m.result);
+  m.reset_result();
+  core::DiagnosticSink* sink = std::exchange(m.sink, nullptr);
+  m.begin_segment(s, at, "");
+  if (rule.usage != Usage::not_used) m.check_elements(s, rule);
+  m.end_segment();
+  std::vector<core::Diagnostic> out = std::move(m.result.findings);
+  m.result = std::move(saved);
+  m.sink = sink;
+  return out;
+}
+
+// FileValidator's per-segment call lives here so that segment() above is inlined into it.
+SOC278_HOT void FileValidator::on_transaction_segment(const x12::TransactionInfo&, const x12::SegmentView& s, std::uint32_t position) {
+  validator_.segment(s, position);
 }
 
 TransactionResult TransactionValidator::end() {
@@ -1172,10 +1702,10 @@ TransactionResult TransactionValidator::end() {
   m.result.rejected = m.result.errors != 0;
   m.text_hint = std::max<std::size_t>(m.text_hint, m.result.text.size());
   TransactionResult out = std::move(m.result);
-  m.result = TransactionResult{};
+  m.reset_result();
   m.state = Impl::State::idle;
   m.frames.clear();
-  m.counts.clear();
+  m.counts_top = 0;
   m.hls.clear();
   return out;
 }

@@ -235,6 +235,30 @@ bool ChunkReader::read_isa(SegmentView& out, core::DiagnosticSink& sink) {
 }
 
 ReadStatus ChunkReader::next(SegmentView& out, core::DiagnosticSink& sink) {
+  // Fast path, the state of almost every call: delimiters known, nothing pending, the next segment
+  // (after the line break most files put after a terminator) whole in the buffer and not an ISA.
+  // Anything else falls through to the general loop below, which starts over from pos_.
+  if (started_ && have_delimiters_ && !in_garbage_ && !skipping_long_ && scanned_ == 0) [[likely]] {
+    std::size_t pos = pos_;
+    while (pos < end_ && is_space(buffer_[pos]) && buffer_[pos] != delimiters_.segment && buffer_[pos] != delimiters_.element) ++pos;
+    if (end_ - pos >= 4) {
+      const char* p = buffer_.data() + pos;
+      if (!(p[0] == 'I' && p[1] == 'S' && p[2] == 'A' && !is_alnum(p[3]))) {
+        pos_ = pos;
+        const auto r = out.scan(p, std::min(available(), options_.max_segment_length + 2), delimiters_, offset_here(), ordinal_ + 1);
+        if (r.found && r.length <= options_.max_segment_length) [[likely]] {
+          std::size_t body = r.length;
+          pos_ += r.length + 1;
+          if (delimiters_.segment == '\n' && body > 0 && p[body - 1] == '\r') out.shorten(--body);
+          if (r.fits && !bad_id_run_ && valid_segment_id(out.id())) [[likely]] {
+            ++ordinal_;
+            return ReadStatus::segment;
+          }
+          return finish_segment(out, sink, r.fits);
+        }
+      }
+    }
+  }
   if (!started_) {
     started_ = true;
     ensure(3);

@@ -91,6 +91,17 @@ void EnvelopeReader::report(core::DiagCode code, const SegmentView* at, std::uin
 
 void EnvelopeReader::segment(const SegmentView& s, SegmentRole role) {
   if (every_segment_) observer_.on_segment(s, role);
+  switch (role) {
+    case SegmentRole::interchange_header:
+    case SegmentRole::interchange_trailer:
+    case SegmentRole::group_header:
+    case SegmentRole::group_trailer:
+    case SegmentRole::interchange_segment:
+      observer_.on_envelope_segment(s, role);
+      break;
+    default:
+      break;
+  }
 }
 
 void EnvelopeReader::run() {

@@ -6,7 +6,9 @@
 // request, 278 response, 999). load_guides() is the only place YAML is read; it checks every file
 // (unknown keys, dangling references, duplicate ids, bad usage values) and reports the first
 // problems as one Diagnostic naming file:line. Nothing on the per-segment path looks anything up
-// by string: segments are keyed by a packed uint32 id, code lists are sorted packed integers.
+// by string: segments are keyed by a packed uint32 id, codes are packed integers (compared as a
+// block of up to 8, or hashed), and every occurrence carries its compiled checks (FastCheck) and
+// matching tables, so the walker reads a few cache lines per segment.
 //
 // Who calls it: app start-up (once per run), the TransactionValidator (walker.hpp) for every
 // segment, the model binder (`bind` names) and the explain command (loop/segment/element names).
@@ -16,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -42,20 +45,89 @@ enum class Usage : std::uint8_t { required, situational, not_used };
 // X12 data element types (reference 5.5-5.7). N0..N9 are `numeric` with `decimals` implied places.
 enum class ValueType : std::uint8_t { id, an, date, time, numeric, decimal };
 
-// A set of code values, sorted for binary search. Codes up to 7 bytes are packed with their
-// length into one 64-bit integer, so a lookup is a few integer compares and never allocates.
+// A set of code values. Codes up to 7 bytes are packed with their length into one 64-bit integer,
+// so a lookup is a few integer compares and never allocates. A set of up to 8 packed codes is also
+// kept in a fixed block of 8 (unused slots hold a value no packed code has), compared all at once:
+// no loop whose exit depends on which code was sent; a larger one in a small hash table. Longer
+// codes are kept sorted for binary search.
 class CodeSet {
  public:
   void add(std::string_view code);
   void finish();  // sorts and removes duplicates; call once after the last add()
-  [[nodiscard]] bool contains(std::string_view value) const noexcept;
+  [[nodiscard]] bool contains(std::string_view value) const noexcept {
+    if (value.size() > max_packed) return contains_long(value);
+    const std::uint64_t k = pack(value);
+    if (packed_.size() <= small_size) {
+      const std::uint64_t* p = small_.data();
+      return ((p[0] == k) | (p[1] == k) | (p[2] == k) | (p[3] == k) | (p[4] == k) | (p[5] == k) | (p[6] == k) | (p[7] == k)) != 0;
+    }
+    return contains_packed(k);
+  }
+  // The set as up to N packed codes, unused slots holding a value no code packs to (false when the
+  // set is larger or has codes longer than max_packed): for tables that keep a copy next to other
+  // hot data. A value is in the set when pack(value) equals one of them.
+  template <std::size_t N>
+  [[nodiscard]] bool packed_block(std::array<std::uint64_t, N>& out) const noexcept {
+    out.fill(no_code);
+    if (!long_.empty() || packed_.size() > N) return false;
+    for (std::size_t i = 0; i < packed_.size(); ++i) out[i] = packed_[i];
+    return true;
+  }
   [[nodiscard]] bool empty() const noexcept { return packed_.empty() && long_.empty(); }
   [[nodiscard]] std::size_t size() const noexcept { return packed_.size() + long_.size(); }
   [[nodiscard]] std::vector<std::string> values() const;  // for messages and explain; sorted
 
+  static constexpr std::size_t max_packed = 7;
+  static constexpr std::uint64_t no_code = ~std::uint64_t{0};  // length byte 0xff: never a packed code
+  static constexpr std::uint64_t hash_multiplier = 0x9E3779B97F4A7C15ULL;
+  // Bytes in order, zero-padded to 7, then the length in the low byte: exact (a value with the same
+  // bytes but another length packs differently) and ordered like the text for equal lengths.
+#if defined(__GNUC__)
+  __attribute__((always_inline))  // a handful of instructions on every coded value
+#endif
+  [[nodiscard]] static std::uint64_t pack(std::string_view code) noexcept {
+    const std::size_t n = code.size();
+    const char* p = code.data();
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // Two overlapping big-endian loads instead of a byte loop (values never read past their end).
+    std::uint64_t v = 0;
+    if (n >= 4) {
+      std::uint32_t a = 0;
+      std::uint32_t b = 0;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      const unsigned extra = static_cast<unsigned>(8 * (n - 4));  // bits of b after p[0..3]: 0, 8, 16 or 24
+      const std::uint64_t tail = __builtin_bswap32(b) & ((std::uint64_t{1} << extra) - 1);
+      v = (std::uint64_t{__builtin_bswap32(a)} << 32) | (tail << (32 - extra));
+    } else if (n >= 2) {
+      std::uint16_t a = 0;
+      std::memcpy(&a, p, 2);
+      v = std::uint64_t{__builtin_bswap16(a)} << 48;
+      if (n == 3) v |= std::uint64_t{static_cast<unsigned char>(p[2])} << 40;
+    } else if (n == 1) {
+      v = std::uint64_t{static_cast<unsigned char>(p[0])} << 56;
+    }
+    return v | n;
+#else
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+    v <<= 8 * (max_packed - n);
+    return (v << 8) | n;
+#endif
+  }
+
  private:
+  [[nodiscard]] bool contains_packed(std::uint64_t k) const noexcept;
+  [[nodiscard]] bool contains_long(std::string_view value) const noexcept;
+  static constexpr std::size_t small_size = 8;
   std::vector<std::uint64_t> packed_;
   std::vector<std::string> long_;
+  // Larger sets: the packed codes again in an open-addressing table (a power of two, at least twice
+  // the codes, empty slots no_code), so a lookup is usually one multiply and one compare.
+  std::vector<std::uint64_t> table_;
+  unsigned shift_ = 64;
+  alignas(64) std::array<std::uint64_t, small_size> small_{no_code, no_code, no_code, no_code,
+                                                           no_code, no_code, no_code, no_code};
 };
 
 struct ElementDef {          // elements.yaml
@@ -100,6 +172,11 @@ struct SyntaxNote {
   std::uint8_t count = 0;
   std::array<std::uint8_t, 12> positions{};
   std::string text;  // as written, for messages
+  // The walker's fast test: bit p set for each listed position p; `first` has the first one's bit;
+  // mask_exact says the positions are distinct and below 64 (else the walker takes the full check).
+  std::uint64_t mask = 0;
+  std::uint64_t first = 0;
+  bool mask_exact = false;
 };
 
 struct SegmentDef {          // segments.yaml: the base standard segment
@@ -113,6 +190,33 @@ struct SegmentDef {          // segments.yaml: the base standard segment
   };
   std::vector<Slot> elements;                 // positional, [0] = position 01
   std::vector<SyntaxNote> syntax;
+};
+
+// What the validator's fast path needs to clear one value (walker.cpp), compiled by load_guides()
+// from the rule below: the type to test, the length range, the code list. The fast path only ever
+// says "no finding"; a value it cannot clear goes through the full checks, which alone report, so
+// the findings do not depend on it.
+struct FastCheck {
+  enum class Kind : std::uint8_t {
+    full,       // no fast path: always the full checks (an element not used here, no dictionary entry)
+    text,       // AN / ID: printable (the segment scan says so), no edge spaces, length, codes
+    integer,    // N, Nn: digits only
+    decimal,    // R: digits with at most one '.'
+    date8,      // DT CCYYMMDD
+    date6,      // DT YYMMDD
+    time,       // TM HHMM[SS[D[D]]]
+    composite,  // a composite: each component by its own FastCheck (SegmentRule::fast from first_component)
+  };
+  Kind kind = Kind::full;
+  std::uint16_t min_length = 0;
+  std::uint16_t max_length = 0;
+  std::uint16_t format_from = 0;    // as ValueRule::format_from (D8 / RD8 are checked fast, others fully)
+  std::uint16_t first_component = 0;  // composite: index in SegmentRule::fast of its component 1
+  std::uint16_t component_count = 0;  // composite: components defined (fewer than 64)
+  bool codes_inline = false;        // codes fit code_block (CodeSet::packed_block): no visit to the CodeSet
+  std::uint64_t required_components = 0;  // composite: bit c set when component c (1-based) is required
+  std::array<std::uint64_t, 4> code_block{};
+  const CodeSet* codes = nullptr;   // the list the value must be in; nullptr: no list
 };
 
 // How one element (or one component of a composite) is used in one segment occurrence.
@@ -141,19 +245,33 @@ struct ElementRule : ValueRule {
 struct LoopDef;
 
 // One segment occurrence of a loop (or of the heading / trailer): the segment as this guide uses it there.
-struct SegmentRule {
-  std::string id;
+struct alignas(64) SegmentRule {
+  // What the walker reads for every segment comes first, so that it shares a cache line or two.
   std::uint32_t key = 0;
-  std::string name;
-  const SegmentDef* def = nullptr;
   Usage usage = Usage::situational;
-  std::uint32_t max_use = 1;       // 0 = unbounded (">1")
-  std::vector<SyntaxNote> syntax;  // base notes plus the occurrence's own
-  std::vector<ElementRule> elements;  // one per base position, [0] = position 01
-  const LoopDef* loop = nullptr;   // owning loop (the guide's root for heading/trailer segments)
+  bool qualified = false;          // another occurrence in the loop shares the id: element 1 codes tell them apart
+  bool match_component = false;    // (compiled) match_codes apply to element 1's component 1
+  bool starts_hl = false;          // (compiled) the HL that starts an HL loop (loop->is_hl() and index 0)
   std::uint16_t index = 0;         // position within the loop's segment (or trailer) list
   std::uint16_t run_start = 0;     // first index of the run of same-id occurrences it belongs to (one X12 position)
-  bool qualified = false;          // another occurrence in the loop shares the id: element 1 codes tell them apart
+  std::uint32_t max_use = 1;       // 0 = unbounded (">1")
+  // Compiled by load_guides() for the walker: the codes first-element matching tests (element 1,
+  // or its component 1), also as a block of packed codes when they fit; the number of positions
+  // and the required ones; one FastCheck per base position ([0] = position 01), then each
+  // composite's components, packed so that checking a segment reads a few cache lines.
+  // They point into this rule: a copy made after loading still points into the original.
+  bool match_inline = false;       // match_block holds match_codes
+  std::uint16_t positions = 0;     // elements.size()
+  std::uint64_t required_elements = 0;  // bit p set when element p (1-based, < 64) is required
+  std::vector<FastCheck> fast;
+  const CodeSet* match_codes = nullptr;
+  std::array<std::uint64_t, 4> match_block{};
+  std::vector<SyntaxNote> syntax;  // base notes plus the occurrence's own
+  const LoopDef* loop = nullptr;   // owning loop (the guide's root for heading/trailer segments)
+  std::vector<ElementRule> elements;  // one per base position, [0] = position 01
+  std::string id;
+  std::string name;
+  const SegmentDef* def = nullptr;
   std::string note;
   std::string file;                // where it is defined, for messages ("005010X217/278-request.yaml:120")
 
@@ -163,26 +281,35 @@ struct SegmentRule {
 };
 
 struct LoopDef {
+  // What the walker reads for every segment comes first.
   std::string id;                  // "2000E"; "" for the transaction's root (heading, top loops, trailer)
-  std::string name;
-  Usage usage = Usage::situational;
-  std::uint32_t repeat = 1;        // 0 = unbounded (">1")
-  std::uint16_t index = 0;         // within the guide (0 = root)
+  std::vector<SegmentRule> segments;   // [0] is the starting segment (the root: ST, then the heading)
+  std::vector<const LoopDef*> children;
+  std::vector<SegmentRule> trailer;    // after the child loops (the root: 999 AK9, then SE; 999 loop 2000: IK5)
+  // The walker's matching tables, packed so that finding the next occurrence reads a few cache
+  // lines instead of whole SegmentRules: segments[i].key, trailer[i].key, children[i]->start_key,
+  // each padded with zeros to a multiple of 4 entries (compared four at a time).
+  std::vector<std::uint32_t> segment_keys, trailer_keys, child_keys;
   // What starts an instance: the first segment, with one of these codes at element/component.
   std::uint32_t start_key = 0;
   std::uint16_t start_element = 0;
   std::uint16_t start_component = 0;
+  bool start_inline = false;       // (compiled) start_codes fit start_block
+  std::array<std::uint64_t, 4> start_block{};  // start_codes as CodeSet::packed_block
+  std::uint32_t repeat = 1;        // 0 = unbounded (">1")
+  std::uint16_t index = 0;         // within the guide (0 = root)
+  Usage usage = Usage::situational;
+  bool hl_parents_in_mask = false;  // (compiled) every hl_parents index is below 64: hl_parent_mask is exact
+  std::uint64_t hl_parent_mask = 0;  // (compiled) bit i set for each hl_parents loop of index i
+  // Indices of the required segment occurrences, trailer occurrences and child loops: what a closing
+  // loop checks, without scanning the rest.
+  std::vector<std::uint16_t> required_segments, required_trailer, required_children;
   CodeSet start_codes;
   // HL loops: the level code (HL03) and the loops an HL02 may point to (none: HL02 must be empty).
   std::string hl_level;
   std::vector<const LoopDef*> hl_parents;
-  std::vector<SegmentRule> segments;   // [0] is the starting segment (the root: ST, then the heading)
-  std::vector<const LoopDef*> children;
-  std::vector<SegmentRule> trailer;    // after the child loops (the root: 999 AK9, then SE; 999 loop 2000: IK5)
+  std::string name;
   std::string note;
-  // Indices of the required segment occurrences, trailer occurrences and child loops: what a closing
-  // loop checks, without scanning the rest.
-  std::vector<std::uint16_t> required_segments, required_trailer, required_children;
   [[nodiscard]] bool is_hl() const noexcept { return !hl_level.empty(); }
 };
 

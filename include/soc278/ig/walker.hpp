@@ -11,7 +11,10 @@
 //     element_ref = IK402, found_value = IK404; the X12 codes come from diag_codes.def).
 //   - FileValidator: an x12::EnvelopeObserver that runs a TransactionValidator for every ST..SE of
 //     a file and hands each result, then each group's acknowledgment summary, to callbacks, so that
-//     memory is bounded by one transaction plus one group's findings, never by the file.
+//     memory is bounded by one transaction plus one group's findings, never by the file. It also
+//     checks the envelope segments outside the sets against grammars/envelope.yaml: GS (and
+//     whether index.yaml reads its GS01/GS08: AK905 1/2), GE, IEA and TA1; the reader has already
+//     checked the ISA fields, control numbers and counts, so those are not reported twice.
 //
 // Severity: an error rejects the transaction (999 IK501 R); warnings accept it with errors noted
 // (IK501 E). ValidationOptions are the partner quirk switches that lower specific findings to
@@ -71,6 +74,10 @@ struct ValidationOptions {
   std::size_t max_findings = 100;
   // Copy the segments into the loop tree (the model binder needs it; a pure validation run does not).
   bool build_tree = true;
+  // Clear values with the compiled fast checks first (walker.cpp). Off, every value takes the full
+  // checks: the findings are the same either way (tests/unit/ig/fast_path_test.cpp), only slower.
+  // Not a quirk switch: not read from the options YAML.
+  bool fast_path = true;
 };
 
 // Reads the switches from a small YAML mapping with the member names as keys (unknown keys and
@@ -132,6 +139,11 @@ class TransactionValidator {
   void segment(const x12::SegmentView& s, std::uint32_t position_in_set);
   // Closes the open loops (reporting what they miss) and hands over the result.
   [[nodiscard]] TransactionResult end();
+  // The element checks of one segment outside any set (an envelope segment) against `rule`
+  // (GuideSet::envelope_segment), positioned at `at`: the findings, IK3 wrapper included, in report
+  // order. Not forwarded; call between end() and the next begin().
+  [[nodiscard]] std::vector<core::Diagnostic> check_segment(const x12::SegmentView& s, const SegmentRule& rule,
+                                                            const core::SourcePosition& at);
 
   [[nodiscard]] const ValidationOptions& options() const noexcept;
 
@@ -156,6 +168,10 @@ struct GroupResult {
   x12::InterchangeInfo interchange;
   x12::GroupInfo group;
   std::vector<TransactionAck> transactions;
+  // GS and GE against grammars/envelope.yaml (envelope.gs01_unsupported ... envelope.element_invalid):
+  // the group-level ones go to the 999 AK905 (Ack999Writer::end_group's extra findings), the rest are
+  // reported only.
+  std::vector<core::Diagnostic> findings;
   [[nodiscard]] std::size_t accepted() const noexcept;  // AK904
   [[nodiscard]] std::size_t rejected() const noexcept;
 };
@@ -171,8 +187,18 @@ class FileValidator final : public x12::EnvelopeObserver {
   FileValidator(const GuideSet& guides, ValidationOptions options, TransactionHandler on_transaction,
                 GroupHandler on_group = {}, std::uint32_t file = 0);
 
-  // Forward every validator finding to `sink` as well (e.g. the run's printing sink). Not owned.
-  void forward_to(core::DiagnosticSink* sink) noexcept { validator_.forward_to(sink); }
+  // Forward every validator finding to `sink` as well (e.g. the run's printing sink), and report the
+  // envelope-segment findings there (report_envelope_to). Not owned.
+  void forward_to(core::DiagnosticSink* sink) noexcept {
+    validator_.forward_to(sink);
+    envelope_sink_ = sink;
+  }
+  // Where the findings on GS, GE, IEA and TA1 (envelope.yaml) go as they are found; GS/GE ones are
+  // kept in the GroupResult as well. nullptr: kept only. Not owned.
+  void report_envelope_to(core::DiagnosticSink* sink) noexcept { envelope_sink_ = sink; }
+  // The current group's GS/GE findings (GroupResult::findings), e.g. for Ack999Writer::end_group from
+  // an observer's on_group_end, before or after it calls this one's; valid until the next GS.
+  [[nodiscard]] const std::vector<core::Diagnostic>& group_findings() const noexcept { return group_.findings; }
 
   void on_interchange_begin(const x12::InterchangeInfo& i) override;
   void on_group_begin(const x12::InterchangeInfo& i, const x12::GroupInfo& g) override;
@@ -180,12 +206,19 @@ class FileValidator final : public x12::EnvelopeObserver {
   void on_transaction_begin(const x12::GroupInfo& g, const x12::TransactionInfo& t) override;
   void on_transaction_segment(const x12::TransactionInfo& t, const x12::SegmentView& s, std::uint32_t position) override;
   void on_transaction_end(const x12::GroupInfo& g, const x12::TransactionInfo& t) override;
+  // GS, GE, IEA and TA1 against grammars/envelope.yaml (ISA: the reader checks every rule it has).
+  void on_envelope_segment(const x12::SegmentView& s, x12::SegmentRole role) override;
 
   [[nodiscard]] std::size_t transactions() const noexcept { return transactions_; }
   [[nodiscard]] std::size_t rejected() const noexcept { return rejected_; }
+  [[nodiscard]] std::size_t envelope_findings() const noexcept { return envelope_findings_; }  // GS/GE/IEA/TA1
 
  private:
+  void envelope_finding(core::Diagnostic d);
   TransactionValidator validator_;
+  GuideSet guides_;  // shares the tables (GuideSet copies are cheap)
+  core::DiagnosticSink* envelope_sink_ = nullptr;
+  std::size_t envelope_findings_ = 0;
   TransactionHandler on_transaction_;
   GroupHandler on_group_;
   std::uint32_t file_;
@@ -201,8 +234,8 @@ struct FileSummary {
   std::size_t rejected = 0;
 };
 
-// Reads `source` to its end: envelope findings go to `sink`, validator findings to the results
-// (and to `sink` too when `forward_findings`).
+// Reads `source` to its end: envelope findings (the reader's and FileValidator's envelope.yaml
+// checks) go to `sink`, validator findings to the results (and to `sink` too when `forward_findings`).
 FileSummary validate_stream(x12::ByteSource& source, const GuideSet& guides, const ValidationOptions& options,
                             core::DiagnosticSink& sink, FileValidator::TransactionHandler on_transaction,
                             FileValidator::GroupHandler on_group = {}, x12::ReaderOptions reader_options = {},

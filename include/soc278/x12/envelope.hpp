@@ -97,6 +97,11 @@ class EnvelopeObserver {
   // Every segment read, with its role, after the calls above for it. Called only when
   // wants_every_segment() says so (asked once): most consumers need the transaction calls alone.
   virtual void on_segment(const SegmentView&, SegmentRole) {}
+  // The envelope segments outside any set, in place: ISA (after on_interchange_begin), TA1, GS
+  // (after on_group_begin), GE (before on_group_end) and IEA (before on_interchange_end). ST and
+  // SE are the first and last on_transaction_segment. Strays are not passed. Always called: it costs
+  // nothing per body segment (the implementation-guide checks of envelope.yaml use it).
+  virtual void on_envelope_segment(const SegmentView&, SegmentRole) {}
   [[nodiscard]] virtual bool wants_every_segment() const { return false; }
 };
 

@@ -39,6 +39,11 @@ class SegmentView {
     if (i == 0 || i > element_count_) return {};
     return {text_ + bounds_[i - 1] + 1, static_cast<std::size_t>(bounds_[i] - bounds_[i - 1] - 1)};
   }
+  // Element `i` for 1 <= i <= element_count(), without element()'s range check (loops over the
+  // elements already keep to the range).
+  [[nodiscard]] std::string_view element_at(std::size_t i) const noexcept {
+    return {text_ + bounds_[i - 1] + 1, static_cast<std::size_t>(bounds_[i] - bounds_[i - 1] - 1)};
+  }
   // Component `c` (1-based) of element `i`.
   [[nodiscard]] std::string_view component(std::size_t i, std::size_t c) const noexcept {
     return nth_piece(element(i), delimiters_.component, c);

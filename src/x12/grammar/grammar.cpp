@@ -18,6 +18,14 @@ bool whole(std::string_view text, const Parser& p) {
   return x3::parse(first, last, p) && first == last;
 }
 
+// The number, date and time rules accept ASCII digits only, and X3's standard digit test asserts
+// (std::isdigit's domain) on a byte above 0x7f: such a value is simply not of the type.
+bool ascii(std::string_view text) noexcept {
+  for (char c : text)
+    if (static_cast<unsigned char>(c) > 0x7f) return false;
+  return true;
+}
+
 }  // namespace
 
 bool isa_fixed_layout(std::string_view s, char sep) noexcept {
@@ -32,6 +40,7 @@ bool isa_fixed_layout(std::string_view s, char sep) noexcept {
 }
 
 bool date8(std::string_view text, int& year, int& month, int& day) noexcept {
+  if (!ascii(text)) return false;
   unsigned y = 0, m = 0, d = 0;
   const auto rule = four_digits[([&](auto& c) { y = x3::_attr(c); })] >> two_digits[([&](auto& c) { m = x3::_attr(c); })] >>
                     two_digits[([&](auto& c) { d = x3::_attr(c); })];
@@ -43,6 +52,7 @@ bool date8(std::string_view text, int& year, int& month, int& day) noexcept {
 }
 
 bool date6(std::string_view text, int& yy, int& month, int& day) noexcept {
+  if (!ascii(text)) return false;
   unsigned y = 0, m = 0, d = 0;
   const auto rule = two_digits[([&](auto& c) { y = x3::_attr(c); })] >> two_digits[([&](auto& c) { m = x3::_attr(c); })] >>
                     two_digits[([&](auto& c) { d = x3::_attr(c); })];
@@ -54,6 +64,7 @@ bool date6(std::string_view text, int& yy, int& month, int& day) noexcept {
 }
 
 bool time(std::string_view text, int& hour, int& minute, int& second) noexcept {
+  if (!ascii(text)) return false;
   unsigned h = 0, m = 0, s = 0;
   const auto rule = two_digits[([&](auto& c) { h = x3::_attr(c); })] >> two_digits[([&](auto& c) { m = x3::_attr(c); })] >>
                     -(two_digits[([&](auto& c) { s = x3::_attr(c); })] >> x3::omit[x3::repeat(0, 2)[x3::digit]]);
@@ -66,15 +77,18 @@ bool time(std::string_view text, int& hour, int& minute, int& second) noexcept {
 }
 
 bool integer(std::string_view text) noexcept {
+  if (!ascii(text)) return false;
   return whole(text, -x3::lit('-') >> +x3::digit);
 }
 
 bool decimal(std::string_view text) noexcept {
+  if (!ascii(text)) return false;
   const auto number = (+x3::digit >> -(x3::lit('.') >> *x3::digit)) | (x3::lit('.') >> +x3::digit);
   return whole(text, -x3::lit('-') >> number);
 }
 
 bool digits(std::string_view text, std::size_t n) noexcept {
+  if (!ascii(text)) return false;
   return text.size() == n && whole(text, +x3::digit);
 }
 

@@ -16,7 +16,7 @@ TEST_CASE("every grammar file loads and compiles", "[ig][guide]") {
   INFO((r.ok() ? std::string() : r.error().message));
   REQUIRE(r.ok());
   const ig::GuideSet& g = r.value();
-  REQUIRE(g.index().size() == 3);
+  REQUIRE(g.index().size() == 4);  // 278 request, 278 response, 999, and 999-x231 (same_as the 999)
   for (const auto& e : g.index()) {
     REQUIRE(e.guide != nullptr);
     CHECK(!e.guide->loops.empty());
@@ -46,7 +46,7 @@ TEST_CASE("the index picks a guide by ISA12, GS01, GS08, ST01 and BHT02", "[ig][
   CHECK(g.select("00501", "HI", "005010X217", "278", "01") == nullptr);   // cancellation: no guide
   CHECK(g.select("00401", "HI", "005010X217", "278", "13") == nullptr);   // 4010 envelope
   CHECK(g.select("00501", "HS", "005010X217", "278", "13") == nullptr);   // eligibility group
-  CHECK(g.select("00501", "FA", "005010X231", "999", "") == nullptr);     // 999 without A1
+  CHECK(g.select("00501", "FA", "005010X231", "999", "") == ack);         // 999 without A1: read with the A1 guide (same_as)
   CHECK(g.supports_transaction("278"));
   CHECK(!g.supports_transaction("270"));
   CHECK(g.needs_bht02("278"));
@@ -109,6 +109,36 @@ TEST_CASE("CodeSet packs short codes and keeps long ones exact", "[ig][guide]") 
   CHECK(!s.contains(std::string_view("1\0", 2)));
   CHECK(s.size() == 8);
   CHECK(s.values().front() == "0007");
+}
+
+TEST_CASE("CodeSet finds every code of a large set and nothing else", "[ig][guide]") {
+  ig::CodeSet s;
+  std::vector<std::string> in;
+  for (int i = 0; i < 300; ++i) in.push_back(std::to_string(i * 7));
+  in.push_back("LONGER-THAN-SEVEN");
+  for (const auto& c : in) s.add(c);
+  s.finish();
+  CHECK(s.size() == in.size());
+  for (const auto& c : in) CHECK(s.contains(c));
+  for (int i = 0; i < 300; ++i)
+    if (i % 7 != 0) CHECK(!s.contains(std::to_string(i)));
+  CHECK(!s.contains(""));
+  CHECK(!s.contains("LONGER-THAN-SEVEN!"));
+}
+
+TEST_CASE("CodeSet::pack puts the bytes first, zero-padded, and the length last", "[ig][guide]") {
+  // The packed order is the text's order for equal lengths; values() unpacks it for messages.
+  auto reference = [](std::string_view code) {
+    std::uint64_t v = 0;
+    for (char c : code) v = (v << 8) | static_cast<unsigned char>(c);
+    v <<= 8 * (ig::CodeSet::max_packed - code.size());
+    return (v << 8) | code.size();
+  };
+  const std::string text = "AB\xff" "CDE\x01G";
+  for (std::size_t start = 0; start < text.size(); ++start)
+    for (std::size_t n = 0; start + n <= text.size() && n <= ig::CodeSet::max_packed; ++n)
+      CHECK(ig::CodeSet::pack(std::string_view(text).substr(start, n)) == reference(std::string_view(text).substr(start, n)));
+  CHECK(ig::CodeSet::pack("RD8") < ig::CodeSet::pack("RD9"));
 }
 
 // ---- the loader's checks on small inline grammars ------------------------------------------------
@@ -334,4 +364,38 @@ TEST_CASE("the loader names file and line for broken grammar data", "[ig][guide]
   SECTION("missing guide file") {
     expect_error(load_with("index.yaml", "file: t/t.yaml", "file: t/u.yaml"), "grammars/t/u.yaml", "file not found");
   }
+  SECTION("same_as naming no earlier entry") {
+    expect_error(load_with("index.yaml", "file: t/t.yaml }\n",
+                           "file: t/t.yaml }\n  - { id: u, isa12: [\"00501\"], gs01: HI, gs08: \"X2\", st01: \"278\", bht02: \"13\", same_as: v }\n"),
+                 "grammars/index.yaml:", "same_as 'v' is not an earlier entry's id");
+  }
+  SECTION("both file and same_as") {
+    expect_error(load_with("index.yaml", "file: t/t.yaml }\n",
+                           "file: t/t.yaml }\n  - { id: u, isa12: [\"00501\"], gs01: HI, gs08: \"X2\", st01: \"278\", bht02: \"13\", file: t/t.yaml, same_as: t }\n"),
+                 "grammars/index.yaml:", "either file");
+  }
+  SECTION("same_as for another transaction set") {
+    expect_error(load_with("index.yaml", "file: t/t.yaml }\n",
+                           "file: t/t.yaml }\n  - { id: u, isa12: [\"00501\"], gs01: HI, gs08: \"X2\", st01: \"999\", bht02: \"13\", same_as: t }\n"),
+                 "grammars/index.yaml:", "st01 999 differs from t's st01 278");
+  }
+}
+
+TEST_CASE("an index entry with same_as reads another GS08 with an earlier entry's guide", "[ig][guide]") {
+  Files f = fixture();
+  const std::string line = "file: t/t.yaml }\n";
+  const auto at = f["index.yaml"].find(line);
+  REQUIRE(at != std::string::npos);
+  f["index.yaml"].insert(at + line.size(),
+                         "  - { id: u, isa12: [\"00501\"], gs01: HI, gs08: \"X2\", st01: \"278\", bht02: \"13\", same_as: t }\n");
+  const auto dir = write(f);
+  const auto r = ig::load_guides(dir);
+  std::filesystem::remove_all(dir);
+  INFO((r.ok() ? std::string() : r.error().message));
+  REQUIRE(r.ok());
+  const ig::Guide* t = r.value().guide("t");
+  REQUIRE(t != nullptr);
+  CHECK(r.value().select("00501", "HI", "X2", "278", "13") == t);
+  CHECK(r.value().guide("u") == nullptr);  // no guide of its own
+  CHECK(r.value().index().size() == 2);
 }

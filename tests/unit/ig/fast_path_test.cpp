@@ -1,0 +1,104 @@
+// The walker's fast path (compiled FastChecks, the segment byte scan, the syntax memo) only ever
+// concludes "no finding"; anything it cannot clear goes through the full checks. So the findings,
+// their order, positions and messages must be the same with it on and off, whatever the input.
+// Checked on the public corpus and on a few thousand seeded mutations of a sample.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "ig_support.hpp"
+
+using namespace soc278;
+
+namespace {
+
+std::vector<std::string> everything(const test::ValidationRun& run) {
+  std::vector<std::string> out;
+  for (const auto& d : run.envelope) out.push_back(test::brief(d) + " | " + d.message);
+  for (const auto& t : run.transactions) {
+    for (const auto& d : t.result.findings) out.push_back(test::brief(d) + " | " + d.message);
+    out.push_back(fmt::format("set: {} errors, {} warnings, dropped {}, rejected {}", t.result.errors, t.result.warnings,
+                              t.result.findings_dropped, t.result.rejected));
+  }
+  return out;
+}
+
+void same_with_and_without(const std::string& text) {
+  ig::ValidationOptions fast;
+  ig::ValidationOptions full;
+  full.fast_path = false;
+  const auto a = everything(test::validate_text(text, fast));
+  const auto b = everything(test::validate_text(text, full));
+  INFO(text);
+  REQUIRE(a == b);
+}
+
+struct Rng {  // SplitMix64: the same mutations on every run
+  std::uint64_t state;
+  std::uint64_t next() {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+};
+
+}  // namespace
+
+TEST_CASE("the fast path finds the same as the full checks on the corpus", "[ig][fast]") {
+  for (const auto& file : test::corpus_files()) {
+    DYNAMIC_SECTION(file.filename().string()) { same_with_and_without(test::read_file(file)); }
+  }
+}
+
+namespace {
+
+void mutations(const std::string& sample, int rounds, std::uint64_t seed) {
+  // Bytes that stress the value checks: separators, spaces, digits, letters, a control, a high byte.
+  const std::string alphabet = "*:^>|~ 0123456789-.ABCDEFHIJKLMNRSTUXZabz\t\x01\xc3";
+  Rng rng{seed};
+  for (int round = 0; round < rounds; ++round) {
+    std::string text = sample;
+    const std::size_t edits = 1 + rng.below(3);
+    for (std::size_t e = 0; e < edits; ++e) {
+      // Keep the ISA (fixed width, delimiters) intact: mutate after it.
+      const std::size_t at = 107 + rng.below(text.size() - 108);
+      switch (rng.below(3)) {
+        case 0: text[at] = alphabet[rng.below(alphabet.size())]; break;
+        case 1: text.erase(at, 1 + rng.below(3)); break;
+        default: text.insert(at, 1, alphabet[rng.below(alphabet.size())]); break;
+      }
+    }
+    same_with_and_without(text);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the fast path finds the same as the full checks on seeded mutations", "[ig][fast]") {
+  SECTION("a request sample") { mutations(test::infliximab(), 3000, 278); }
+  SECTION("a request sample with control characters as delimiters") {
+    // Element 0x1D, component 0x1F, repetition 0x1C, terminator 0x1E (some senders use them).
+    std::string text = test::infliximab();
+    for (char& c : text) {
+      if (c == '*') c = '\x1d';
+      else if (c == ':') c = '\x1f';
+      else if (c == '^') c = '\x1c';
+      else if (c == '~') c = '\x1e';
+    }
+    same_with_and_without(text);
+    const auto run = test::validate_text(text);
+    REQUIRE(run.transactions.size() == 1);
+    CHECK(run.transactions[0].result.findings.empty());
+    mutations(text, 1000, 281);
+  }
+  const auto corpus = test::shared_dir() / "corpus";
+  SECTION("the guide's response example 3b") {
+    mutations(test::read_file(corpus / "stupidedi__emergency-admission-response-to-request-for-review.edi"), 1000, 279);
+  }
+  SECTION("the X231A1 999 example") {
+    mutations(test::read_file(corpus / "stupidedi__response-to-functional-group-containing-3-837s.edi"), 1000, 280);
+  }
+}
