@@ -24,6 +24,14 @@ bool rejects(const x12::EnvelopeFindings& f, core::AckLevel level) {
   return false;
 }
 
+bool rejects(const std::vector<core::Diagnostic>& findings, core::AckLevel level) {
+  for (const core::Diagnostic& d : findings) {
+    const auto& i = core::info(d.code);
+    if (i.level == level && i.severity == core::Severity::error) return true;
+  }
+  return false;
+}
+
 bool set_level_error(const x12::EnvelopeFindings& f) {
   for (core::DiagCode c : f.codes)
     if (core::info(c).severity == core::Severity::error) return true;
@@ -104,16 +112,22 @@ class Pipeline final : public x12::EnvelopeObserver {
     validator_.on_transaction_segment(t, s, p);
   }
   void on_transaction_end(const x12::GroupInfo& g, const x12::TransactionInfo& t) override { validator_.on_transaction_end(g, t); }
+  // GS, GE, IEA and TA1 against grammars/envelope.yaml; the GS/GE findings reach the 999 at GE.
+  void on_envelope_segment(const x12::SegmentView& s, x12::SegmentRole r) override { validator_.on_envelope_segment(s, r); }
 
   void on_group_end(const x12::InterchangeInfo& i, const x12::GroupInfo& g) override {
     validator_.on_group_end(i, g);
-    if (ack_) (void)ack_->end_group(g);
-    // A group-level error (GE count or control number, duplicate GS06, no GE) rejects the group in
-    // the 999 (AK9 R): none of its sets may be answered, so their responses and decisions go.
-    const bool keep = !rejects(g.findings, core::AckLevel::group);
+    const auto& element_findings = validator_.group_findings();  // GS/GE elements (envelope.yaml)
+    if (ack_) (void)ack_->end_group(g, element_findings);
+    // A group-level error (GE count or control number, duplicate GS06, no GE, an unsupported GS01 or
+    // GS08) rejects the group in the 999 (AK9 R): none of its sets may be answered, so their responses
+    // and decisions go.
+    const bool keep = !rejects(g.findings, core::AckLevel::group) && !rejects(element_findings, core::AckLevel::group);
     if (response_) response_->end_group(keep);
     if (!keep) reject_sets(group_first_set_, "group", fmt::format("functional group {} rejected (AK9): {}", g.control_number,
-                                                                  first_message(g.findings)),
+                                                                  rejects(g.findings, core::AckLevel::group)
+                                                                      ? first_message(g.findings)
+                                                                      : first_message(element_findings)),
                            decisions_group_mark_);
   }
 
@@ -147,6 +161,11 @@ class Pipeline final : public x12::EnvelopeObserver {
   static std::string first_message(const x12::EnvelopeFindings& f) {
     for (core::DiagCode c : f.codes)
       if (core::info(c).severity == core::Severity::error) return std::string(core::name(c));
+    return "";
+  }
+  static std::string first_message(const std::vector<core::Diagnostic>& findings) {
+    for (const core::Diagnostic& d : findings)
+      if (d.severity == core::Severity::error) return std::string(core::name(d.code));
     return "";
   }
 
