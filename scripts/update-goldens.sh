@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 build="${1:-build}"
 bin="$build/soc278"
 [ -x "$bin" ] || { echo "update-goldens: $bin not built (scripts/build.sh $build)"; exit 2; }
-args=(--now 2026-11-20T10:00 --seed 278 --control-start 9001 --quiet --force)
+args=(--now 2026-11-20T10:00 --seed 278 --control-start 9001 --quiet --force --report full)
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 

@@ -22,6 +22,7 @@ struct Options {
   std::uint32_t control_start = 1;
   bool force = false;
   bool quiet = false;
+  std::string report = "standard";
 };
 
 void print_table(const std::vector<FileReport>& reports) {
@@ -95,6 +96,7 @@ int run_process(const Options& o) {
   config.numbers = &numbers;
   config.certifications = respond::CertificationNumbers(o.seed);
   config.print_decisions = !o.quiet;
+  config.full_report = o.report == "full";
 
   int status = exit_clean;
   std::vector<FileReport> reports;
@@ -165,6 +167,8 @@ Verb add_process(CLI::App& app) {
   v.command->add_option("--data", o->data, "folder holding grammars/ and mappings/ (default: $SOC278_DATA_DIR or the source tree)");
   v.command->add_option("--quirks", o->quirks, "partner quirk switches (YAML)");
   v.command->add_flag("--quiet", o->quiet, "print only the summary table");
+  v.command->add_option("--report", o->report, "decision report detail: standard (the decision, its codes and sentence) or full (also the criteria tried and the facts read, with positions)")
+      ->check(CLI::IsMember({"standard", "full"}));
   v.run = [o] { return run_process(*o); };
   return v;
 }

@@ -327,8 +327,14 @@ class Pipeline final : public x12::EnvelopeObserver {
     for (const auto& doc : d.documents_needed) j.string(doc);
     j.end_array();
     j.field("explanation", d.explanation.sentence);
-    // The criteria tried, each with its outcome and the segments it used; the notes that say why
-    // a criterion was not met are in `soc278 explain`, which replays the same decision.
+    if (config_.full_report) full_detail(j, d);
+    j.end_object();
+    write_line();
+  }
+
+  // The criteria tried, each with its outcome and the segments it used, and the facts read; the
+  // notes that say why a criterion was not met are in `soc278 explain`, which replays the decision.
+  static void full_detail(JsonLine& j, const soc::LineDecision& d) {
     j.key("criteria").begin_array();
     for (const auto& c : d.explanation.criteria) {
       j.begin_object().field("criterion", c.criterion_id).field("outcome", soc::to_string(c.outcome));
@@ -341,8 +347,6 @@ class Pipeline final : public x12::EnvelopeObserver {
     j.end_array();
     j.key("facts");
     evidence(j, d.explanation.facts);
-    j.end_object();
-    write_line();
   }
 
   const RunConfig& config_;

@@ -35,6 +35,9 @@ struct RunConfig {
   respond::CertificationNumbers certifications;
   const soc::History* history = nullptr;
   bool print_decisions = false;  // one line per decided service line on standard output
+  // --report full: each decision report line also carries the criteria tried and the facts read,
+  // with their texts and positions (~3x the bytes; `soc278 explain` replays the same detail).
+  bool full_report = false;
 };
 
 struct Outputs {  // each may be null: that output is not written

@@ -1,13 +1,16 @@
 // Golden files: input interchange -> expected 278, 999, TA1 and decision report, byte for byte,
 // with the clock, the seed and the control numbers injected (the same arguments as
-// scripts/update-goldens.sh). Every response and acknowledgment written also validates clean with
+// scripts/update-goldens.sh; the report with --report full, the standard one is checked against it
+// below). Every response and acknowledgment written also validates clean with
 // soc278's own validator (the round trip of the 278 response and 999 grammars).
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "support/test_support.hpp"
 
@@ -44,7 +47,7 @@ TEST_CASE("golden: every sample and case gives its expected outputs byte for byt
       fs::create_directories(tmp);
       const std::string stem = fs::path(c.input).stem().string();
       run_cli("process '" + c.input + "' --out '" + tmp.string() +
-              "' --now 2026-11-20T10:00 --seed 278 --control-start 9001 --quiet");
+              "' --now 2026-11-20T10:00 --seed 278 --control-start 9001 --quiet --report full");
       for (const std::string ext : {"278", "999", "ta1", "decisions.jsonl"}) {
         const fs::path expected = c.expected / ("expected." + ext);
         const fs::path got = tmp / (stem + "." + ext);
@@ -62,6 +65,40 @@ TEST_CASE("golden: every sample and case gives its expected outputs byte for byt
       }
     }
   }
+  fs::remove_all(tmp);
+}
+
+TEST_CASE("golden: the standard decision report is the full one without criteria and facts", "[golden]") {
+  const fs::path tmp = fs::temp_directory_path() / ("soc278-standard-" + std::to_string(::getpid()));
+  std::size_t compared = 0, decided_lines = 0;
+  for (const auto& c : cases()) {
+    const fs::path full_path = c.expected / "expected.decisions.jsonl";
+    if (!fs::exists(full_path)) continue;
+    INFO(c.input);
+    fs::remove_all(tmp);
+    fs::create_directories(tmp);
+    run_cli("process '" + c.input + "' --out '" + tmp.string() + "' --now 2026-11-20T10:00 --seed 278 --control-start 9001 --quiet");
+    const std::string standard = read_file(tmp / (fs::path(c.input).stem().string() + ".decisions.jsonl"));
+    const std::string full = read_file(full_path);
+    std::istringstream s(standard), f(full);
+    std::string sl, fl;
+    while (std::getline(f, fl)) {
+      REQUIRE(std::getline(s, sl));
+      auto expected = nlohmann::ordered_json::parse(fl);
+      const bool decided = expected["line"].get<int>() != 0;
+      CHECK(expected.contains("criteria") == decided);
+      CHECK(expected.contains("facts") == decided);
+      expected.erase("criteria");
+      expected.erase("facts");
+      // Same keys in the same order, same values: the standard line is a prefix-preserving subset.
+      CHECK(nlohmann::ordered_json::parse(sl).dump() == expected.dump());
+      ++compared;
+      decided_lines += decided;
+    }
+    CHECK_FALSE(std::getline(s, sl));
+  }
+  CHECK(compared >= 40);
+  CHECK(decided_lines >= 30);
   fs::remove_all(tmp);
 }
 
