@@ -130,7 +130,7 @@ void FileValidator::on_transaction_begin(const x12::GroupInfo& g, const x12::Tra
 // on_transaction_segment() is in walker.cpp, next to TransactionValidator::segment(), which it inlines.
 
 void FileValidator::on_transaction_end(const x12::GroupInfo& g, const x12::TransactionInfo& t) {
-  TransactionResult r = validator_.end();
+  TransactionResult& r = validator_.end_in_place();  // recycled at the next begin()
   if (envelope_rejects(t)) r.rejected = true;
   ++transactions_;
   if (r.rejected) ++rejected_;

@@ -523,9 +523,48 @@ struct TransactionValidator::Impl {
   };
   std::array<SyntaxMemo, 64> syntax_memo{};
 
+  // Spare vectors of the previous sets' loop nodes, emptied but with their capacity: a set builds
+  // ~10 loop nodes, and taking their vectors from here saves two allocations and two frees each.
+  std::vector<std::vector<SegmentNode>> spare_segments;
+  std::vector<std::vector<LoopNode>> spare_children;
+
+  void recycle(LoopNode& node) noexcept {
+    for (LoopNode& child : node.children) {
+      recycle(child);
+      if (child.segments.capacity() != 0) {
+        child.segments.clear();
+        spare_segments.push_back(std::move(child.segments));
+      }
+      if (child.children.capacity() != 0) spare_children.push_back(std::move(child.children));  // emptied by recycle()
+    }
+    node.children.clear();
+  }
+
+  // A fresh child of `parent`, its vectors taken from the spares when there are any.
+  LoopNode& new_child(LoopNode& parent, std::size_t segment_hint) {
+    if (parent.children.capacity() == 0) {
+      if (!spare_children.empty()) {
+        parent.children = std::move(spare_children.back());
+        spare_children.pop_back();
+      } else {
+        parent.children.reserve(4);
+      }
+    }
+    LoopNode& node = parent.children.emplace_back();
+    if (!spare_segments.empty()) {
+      node.segments = std::move(spare_segments.back());
+      spare_segments.pop_back();
+    } else {
+      node.segments.reserve(segment_hint);
+    }
+    return node;
+  }
+
   // The result back to empty, field by field (a moved-from result keeps no storage): cheaper than
-  // assigning a fresh TransactionResult, which copies the whole struct through the stack.
+  // assigning a fresh TransactionResult, which copies the whole struct through the stack. The loop
+  // tree's vectors go to the spares.
   void reset_result() noexcept {
+    recycle(result.root);
     result.guide = nullptr;
     result.rejected = false;
     result.errors = 0;
@@ -1035,11 +1074,9 @@ SOC278_HOT void TransactionValidator::Impl::walk(const x12::SegmentView& s, cons
     f.seen.set(child.index);
     LoopNode* parent_node = f.node;
     if (parent_node != nullptr) {
-      if (parent_node->children.empty()) parent_node->children.reserve(4);
-      node = &parent_node->children.emplace_back();
+      node = &new_child(*parent_node, std::min<std::size_t>(child.segments.size(), 8));
       node->def = &child;
       node->at = at;
-      node->segments.reserve(std::min<std::size_t>(child.segments.size(), 8));
     } else {
       node = nullptr;
     }
@@ -1690,7 +1727,7 @@ SOC278_HOT void FileValidator::on_transaction_segment(const x12::TransactionInfo
   validator_.segment(s, position);
 }
 
-TransactionResult TransactionValidator::end() {
+TransactionResult& TransactionValidator::end_in_place() {
   Impl& m = *impl_;
   if (m.state == Impl::State::awaiting_bht) m.select({});
   if (m.state == Impl::State::walking) {
@@ -1701,12 +1738,16 @@ TransactionResult TransactionValidator::end() {
   m.result.guide = m.guide;
   m.result.rejected = m.result.errors != 0;
   m.text_hint = std::max<std::size_t>(m.text_hint, m.result.text.size());
-  TransactionResult out = std::move(m.result);
-  m.reset_result();
   m.state = Impl::State::idle;
   m.frames.clear();
   m.counts_top = 0;
   m.hls.clear();
+  return m.result;
+}
+
+TransactionResult TransactionValidator::end() {
+  TransactionResult out = std::move(end_in_place());
+  impl_->reset_result();
   return out;
 }
 

@@ -139,6 +139,10 @@ class TransactionValidator {
   void segment(const x12::SegmentView& s, std::uint32_t position_in_set);
   // Closes the open loops (reporting what they miss) and hands over the result.
   [[nodiscard]] TransactionResult end();
+  // The same, but the result stays in the validator and is valid until the next begin(): its loop
+  // tree's vectors and its text are then recycled for the next set instead of freed and allocated
+  // again (a caller may still move the result away; there is then nothing to recycle).
+  [[nodiscard]] TransactionResult& end_in_place();
   // The element checks of one segment outside any set (an envelope segment) against `rule`
   // (GuideSet::envelope_segment), positioned at `at`: the findings, IK3 wrapper included, in report
   // order. Not forwarded; call between end() and the next begin().
