@@ -1,25 +1,224 @@
 // The site-of-care evaluator: rules R0..R6 of docs/decisions.md applied to each 2000F service line.
 //
 // Pure: reads the request, the policy tables, the History interface and the injected decision date;
-// writes only its return value. Nothing here knows a payer: every code, section and parameter comes
-// from the MappingSet (STYLE.md section 8).
+// writes only its output and the caller's EvaluationBuffers. Nothing here knows a payer: every code,
+// section and parameter comes from the MappingSet (STYLE.md section 8).
+//
+// Every transaction is decided, about two lines each, so the evaluator writes into the caller's
+// LineDecisions in place: their strings and vectors keep the buffers of the previous transaction,
+// and the elements of vectors (evidence items, criteria, texts) go back to pools in the Store and
+// come out again with their buffers. Texts are appended piece by piece into those buffers, never
+// built as temporaries. Once the buffers have grown, deciding a line does not allocate.
 #include "soc278/soc/evaluate.hpp"
 
 #include "core/text.hpp"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
+#include <span>
 #include <string_view>
 
 namespace soc278::soc {
+
+// ---- reusable storage ------------------------------------------------------------------------
+
+struct EvaluationBuffers::Store {
+  // Elements taken back from earlier decisions: emptied, with their buffers.
+  std::vector<LineDecision> lines;
+  std::vector<CriterionCheck> checks;     // each with an empty `evidence` that kept its capacity
+  std::vector<EvidenceItem> items;
+  std::vector<std::string> texts;
+  // The line being decided: the exceptions evidenced by coded data (policy order) and the phrases a
+  // sentence cites for them ("T88.6XXA (anaphylaxis)").
+  std::vector<const mapping::Criterion*> met;
+  std::vector<std::string> met_evidence;   // the first met_evidence_count are this line's
+  std::size_t met_evidence_count = 0;
+  // Per line of the request: an administration code line (decided in the second pass).
+  std::vector<std::uint8_t> administration;
+  // The last routing and what it was made from: the sets of a file mostly share their receiver ids.
+  const mapping::MappingSet* routed_with = nullptr;
+  std::string routed_isa08, routed_gs03, routed_umo;
+  RoutingResult routing;
+};
+
+EvaluationBuffers::EvaluationBuffers() noexcept = default;
+EvaluationBuffers::~EvaluationBuffers() = default;
+EvaluationBuffers::EvaluationBuffers(const EvaluationBuffers&) noexcept {}
+EvaluationBuffers& EvaluationBuffers::operator=(const EvaluationBuffers&) noexcept { return *this; }
+EvaluationBuffers::EvaluationBuffers(EvaluationBuffers&&) noexcept = default;
+EvaluationBuffers& EvaluationBuffers::operator=(EvaluationBuffers&&) noexcept = default;
+
+EvaluationBuffers::Store& EvaluationBuffers::store() {
+  if (!store_) store_ = std::make_unique<Store>();
+  return *store_;
+}
+
 namespace {
 
+using Store = EvaluationBuffers::Store;
 using mapping::Criterion;
 using mapping::CriterionKind;
 using mapping::DrugFlag;
 using mapping::EvidenceKind;
 using mapping::SiteClass;
+using core::append;
+
+// ---- writing a decision over the previous one ----------------------------------------------
+
+// A new last element of `v`, from the pool when it has one. Its fields are stale: the caller sets
+// every one.
+template <typename T>
+T& take(std::vector<T>& v, std::vector<T>& pool) {
+  if (pool.empty()) return v.emplace_back();
+  v.push_back(std::move(pool.back()));
+  pool.pop_back();
+  return v.back();
+}
+
+// Element `n` of `v` (then n + 1): the one the previous decision left there, or a new one.
+template <typename T>
+T& reuse(std::vector<T>& v, std::size_t& n, std::vector<T>& pool) {
+  if (n < v.size()) return v[n++];
+  ++n;
+  return take(v, pool);
+}
+
+// Keeps the first `n` elements of `v`; the others go to the pool with their buffers.
+template <typename T>
+void cut(std::vector<T>& v, std::size_t n, std::vector<T>& pool) {
+  if (v.size() <= n) return;
+  for (std::size_t i = n; i < v.size(); ++i) pool.push_back(std::move(v[i]));
+  v.erase(v.begin() + static_cast<std::ptrdiff_t>(n), v.end());
+}
+
+// `out` with `n` decisions; the ones beyond wait in the pool for a longer transaction.
+void prepare(std::vector<LineDecision>& out, std::size_t n, Store& s) {
+  while (out.size() > n) {
+    s.lines.push_back(std::move(out.back()));
+    out.pop_back();
+  }
+  while (out.size() < n) {
+    if (s.lines.empty()) {
+      out.emplace_back();
+    } else {
+      out.push_back(std::move(s.lines.back()));
+      s.lines.pop_back();
+    }
+  }
+}
+
+// Writes one LineDecision over what an earlier transaction left in it: every scalar and string is
+// reset here, and the vectors are written front to back over their old elements (whose strings keep
+// their buffers) and cut to length by finish(). Until finish() the vectors' sizes mean nothing; the
+// counts below do. A field added to LineDecision must be reset here (reuse_test.cpp compares reused
+// decisions with fresh ones).
+class LineWriter {
+ public:
+  LineWriter(LineDecision& decision, Store& s) : d(decision), s_(s) {
+    d.line_number = 0;
+    d.hcpcs.clear();
+    SiteRequest& site = d.requested_site;
+    site.code.clear();
+    site.qualifier = model::SiteQualifier::none;
+    site.site_class.reset();
+    site.name.clear();
+    site.loop.clear();
+    site.at = {};
+    d.outcome = Outcome::pend;
+    d.hcr01.clear();
+    d.hcr03.clear();
+    d.policy_id.clear();
+    d.section.clear();
+    d.rule_id.clear();
+    d.redirect_to.clear();
+    d.certified_facility = false;
+    d.authorized_site.reset();
+    d.approved_span.reset();
+    Explanation& e = d.explanation;
+    e.rule.clear();
+    e.policy.clear();
+    e.section.clear();
+    e.sentence.clear();
+  }
+  LineWriter(const LineWriter&) = delete;
+  LineWriter& operator=(const LineWriter&) = delete;
+
+  LineDecision& d;
+
+  // A new fact (explanation.facts) with an empty text for the caller to write.
+  EvidenceItem& fact(std::string_view segment, std::string_view loop, const core::SourcePosition& at) {
+    return set(reuse(d.explanation.facts, facts_, s_.items), segment, loop, at);
+  }
+  [[nodiscard]] std::size_t fact_count() const noexcept { return facts_; }
+
+  // A new criterion check with no evidence and no note; evidence() adds to it until the next check().
+  CriterionCheck& check(std::string_view id, std::string_view section, CriterionOutcome outcome) {
+    close_check();
+    CriterionCheck& k = reuse(d.explanation.criteria, checks_, s_.checks);
+    k.criterion_id.assign(id);
+    k.section.assign(section);
+    k.outcome = outcome;
+    k.note.clear();
+    evidence_ = 0;
+    return k;
+  }
+  EvidenceItem& evidence(std::string_view segment, std::string_view loop, const core::SourcePosition& at) {
+    return set(reuse(d.explanation.criteria[checks_ - 1].evidence, evidence_, s_.items), segment, loop, at);
+  }
+  void copy_evidence(const EvidenceItem& from) {
+    EvidenceItem& e = reuse(d.explanation.criteria[checks_ - 1].evidence, evidence_, s_.items);
+    e.segment = from.segment;
+    e.loop = from.loop;
+    e.text = from.text;
+    e.at = from.at;
+  }
+  [[nodiscard]] std::size_t evidence_count() const noexcept { return evidence_; }
+
+  // A new, empty text in documents_needed / non_qualifying.
+  std::string& document() { return cleared(reuse(d.documents_needed, documents_, s_.texts)); }
+  std::string& non_qualifying() { return cleared(reuse(d.non_qualifying, non_qualifying_, s_.texts)); }
+  [[nodiscard]] std::span<const std::string> non_qualifying_so_far() const noexcept {
+    return {d.non_qualifying.data(), non_qualifying_};
+  }
+
+  // Cuts every vector to what this decision wrote.
+  void finish() {
+    close_check();
+    cut(d.explanation.facts, facts_, s_.items);
+    cut(d.explanation.criteria, checks_, s_.checks);
+    cut(d.documents_needed, documents_, s_.texts);
+    cut(d.non_qualifying, non_qualifying_, s_.texts);
+  }
+
+ private:
+  Store& s_;
+  std::size_t facts_ = 0, checks_ = 0, evidence_ = 0, documents_ = 0, non_qualifying_ = 0;
+
+  static EvidenceItem& set(EvidenceItem& e, std::string_view segment, std::string_view loop, const core::SourcePosition& at) {
+    e.segment.assign(segment);
+    e.loop.assign(loop);
+    e.text.clear();
+    e.at = at;
+    return e;
+  }
+  static std::string& cleared(std::string& t) {
+    t.clear();
+    return t;
+  }
+  void close_check() {
+    if (checks_ != 0) cut(d.explanation.criteria[checks_ - 1].evidence, evidence_, s_.items);
+    evidence_ = 0;
+  }
+};
 
 // ---- small helpers ---------------------------------------------------------------------------
+
+// `out` replaced by the pieces, in its own buffer.
+void put(std::string& out, std::initializer_list<core::Piece> pieces) {
+  out.clear();
+  append(out, pieces);
+}
 
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -36,24 +235,43 @@ char qualifier_char(model::SiteQualifier q) noexcept {
   return '?';
 }
 
-std::string um04_text(const SiteRequest& s) {
-  if (s.qualifier == model::SiteQualifier::none) return s.code;
-  return core::cat({s.code, ":", qualifier_char(s.qualifier)});
-}
-
-std::string join(const std::vector<std::string>& items, std::string_view sep, std::string_view last_sep) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += i + 1 == items.size() ? last_sep : sep;
-    out += items[i];
+void um04_text(const SiteRequest& s, std::string& out) {
+  out = s.code;
+  if (s.qualifier != model::SiteQualifier::none) {
+    out += ':';
+    out += qualifier_char(s.qualifier);
   }
-  return out;
 }
 
-std::string site_phrase(const std::vector<SiteClass>& sites) {
-  std::vector<std::string> names;
-  for (SiteClass c : sites) names.emplace_back(mapping::describe(c));
-  return join(names, ", ", " or ");
+// Appends the items separated by `sep`, the last two by `last_sep`: "a, b and c".
+template <typename Items>
+void append_joined(std::string& out, const Items& items, std::string_view sep, std::string_view last_sep) {
+  const std::size_t n = std::size(items);
+  std::size_t i = 0;
+  for (const auto& item : items) {
+    if (i) out += i + 1 == n ? last_sep : sep;
+    out += item;
+    ++i;
+  }
+}
+
+void append_site_phrase(std::string& out, std::span<const SiteClass> sites) {
+  for (std::size_t i = 0; i < sites.size(); ++i) {
+    if (i) out += i + 1 == sites.size() ? " or " : ", ";
+    out += mapping::describe(sites[i]);
+  }
+}
+
+// "T88.6XXA": Icd10Code::dotted() without the temporaries.
+void append_dotted(std::string& out, const model::Icd10Code& code) {
+  const std::string_view v = code.view();
+  if (v.size() <= 3) {
+    out += v;
+    return;
+  }
+  out += v.substr(0, 3);
+  out += '.';
+  out += v.substr(3);
 }
 
 // ICD-10 qualifiers of an HI composite (x12-278-reference.md 2.6); ICD-9 (BK/BF/...) is not evidence.
@@ -82,52 +300,59 @@ std::string_view um02_meaning(std::string_view um02) noexcept {
   return "initial";
 }
 
-// ---- what the request says, read once --------------------------------------------------------
+// Appendix B notes send natalizumab and rituximab to an infusion suite only.
+constexpr std::array<SiteClass, 1> kInfusionSuiteOnly = {SiteClass::infusion_suite_or_office};
+constexpr std::string_view kPediatricSection = "parameter pediatric_is_exception";
 
-struct DiagnosisHit {
-  const model::Diagnosis* dx;
-  const mapping::EvidenceCode* row;
-};
-
-struct Documents {
-  std::vector<EvidenceItem> items;      // every PWK read, with its status
-  std::vector<std::string> submitted;   // "PWK M1 by FX" for sentences
-  bool any_submitted = false;
-};
+// ---- what the request says about one line, read once ----------------------------------------
 
 struct LineContext {
+  explicit LineContext(const model::ServiceLine& l) noexcept : line(l) {}
   const model::ServiceLine& line;
-  SiteRequest site;
-  std::string um02;
+  const mapping::Drug* drug = nullptr;        // the policy's first row for the line's code
+  std::string um04;                           // "22:B", for sentences
+  std::string_view um02;                      // 2000F UM02 when set, else 2000E UM02
   core::Date start;                           // span start: line DTP*472, else 2000E DTP, else decision date
   std::optional<core::Date> requested_end;    // the RD8 end of the DTP the start came from
-  std::vector<EvidenceItem> date_facts;
-  Documents docs;
+  std::size_t first_pwk = 0;                  // the PWK items among the decision's facts
+  std::size_t pwk_count = 0;
+  std::size_t submitted_count = 0;            // PWKs that count as submitted documentation
+  [[nodiscard]] bool any_submitted() const noexcept { return submitted_count != 0; }
 };
 
 class Evaluator {
  public:
   Evaluator(const model::AuthorizationRequest& request, const mapping::Policy& policy, const mapping::MappingSet& mappings,
-            const History& history, const EvaluationContext& context)
+            const History& history, const EvaluationContext& context, Store& store)
       : req_(request), policy_(policy), maps_(mappings), history_(history), ctx_(context),
-        codes_(mappings.decision_codes), notes_(context.notes) {}
+        codes_(mappings.decision_codes), notes_(context.notes), texts_(context.evidence_texts), s_(store) {}
 
-  std::vector<LineDecision> run() {
-    std::vector<LineDecision> out;
-    out.reserve(req_.lines.size());
+  void run(std::vector<LineDecision>& out) {
+    const std::size_t n = req_.lines.size();
+    prepare(out, n, s_);
+    s_.administration.assign(n, 0);
     // Pass 1: every line except administration codes; pass 2: administration codes follow the first
     // listed drug line (x12-278-reference.md 7: keep the 2000F decisions of one event consistent).
     std::optional<std::size_t> first_drug;
-    for (std::size_t i = 0; i < req_.lines.size(); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
       const model::ServiceLine& line = req_.lines[i];
-      if (!first_drug && line.procedure && policy_.drugs().contains(line.procedure->value)) first_drug = i;
-      out.push_back(is_administration(line) ? LineDecision{} : decide_line(line, i));
+      const bool listed = line.procedure && policy_.drugs().contains(line.procedure->value);
+      if (!first_drug && listed) first_drug = i;
+      if (line.procedure && !listed && maps_.administration.contains(line.procedure->value)) {
+        s_.administration[i] = 1;
+      } else {
+        LineWriter w(out[i], s_);
+        decide_line(w, line, i);
+        w.finish();
+      }
     }
-    for (std::size_t i = 0; i < req_.lines.size(); ++i)
-      if (is_administration(req_.lines[i]))
-        out[i] = decide_administration(req_.lines[i], i, first_drug ? &out[*first_drug] : nullptr,
-                                       first_drug ? &req_.lines[*first_drug] : nullptr);
-    return out;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (s_.administration[i] == 0) continue;
+      LineWriter w(out[i], s_);
+      decide_administration(w, req_.lines[i], i, first_drug ? &out[*first_drug] : nullptr,
+                            first_drug ? &req_.lines[*first_drug] : nullptr);
+      w.finish();
+    }
   }
 
  private:
@@ -138,88 +363,132 @@ class Evaluator {
   const EvaluationContext& ctx_;
   const mapping::DecisionCodes& codes_;
   const bool notes_;  // fill CriterionCheck::note (EvaluationContext::notes)
-
-  [[nodiscard]] bool is_administration(const model::ServiceLine& line) const {
-    return line.procedure && !policy_.drugs().contains(line.procedure->value) &&
-           maps_.administration.contains(line.procedure->value);
-  }
-
-  [[nodiscard]] std::string line_code(const model::ServiceLine& line) const {
-    return line.procedure ? line.procedure->value.str() : line.procedure_text;
-  }
+  const bool texts_;  // fill EvidenceItem::text (EvaluationContext::evidence_texts)
+  Store& s_;
 
   // ---- reading the line ----------------------------------------------------------------------
 
-  [[nodiscard]] SiteRequest resolve_site(const model::ServiceLine& line) const {
+  void resolve_site(const model::ServiceLine& line, SiteRequest& s) const {
     // 2000F UM04 when the line has one, else 2000E UM04 (x12-278-reference.md 2.4).
-    SiteRequest s;
     const model::RequestedSite* site = nullptr;
     if (line.review && line.review->site) {
       site = &*line.review->site;
-      s.loop = "2000F";
+      s.loop.assign("2000F");
     } else if (req_.event.review.site) {
       site = &*req_.event.review.site;
-      s.loop = "2000E";
+      s.loop.assign("2000E");
     }
-    if (!site) return s;
-    s.code = std::string(trim(site->code));
+    if (!site) return;
+    s.code.assign(trim(site->code));
     s.qualifier = site->qualifier;
     s.at = site->at;
     if (const mapping::SiteCode* row = maps_.sites.classify(*site)) {
       s.site_class = row->site_class;
       s.name = row->name;
     }
-    return s;
   }
 
-  [[nodiscard]] Documents read_documents(const model::ServiceLine& line) const {
-    // Documentation = PWK at 2000E or on this line (not on other lines).
-    Documents d;
+  // Documentation = PWK at 2000E or on this line (not on other lines): one fact per PWK.
+  void read_documents(LineContext& c, LineWriter& w) const {
     const auto& rules = maps_.evidence.documentation();
+    c.first_pwk = w.fact_count();
     auto read = [&](const model::Attachment& a, std::string_view loop) {
-      const mapping::PwkStatus st = rules.classify(a);
-      std::string meaning;
-      switch (st) {
-        case mapping::PwkStatus::submitted: meaning = "documentation submitted"; break;
+      std::string& text = w.fact("PWK", loop, a.at).text;
+      const mapping::PwkStatus status = rules.classify(a);
+      if (status == mapping::PwkStatus::submitted) ++c.submitted_count;
+      if (!texts_) return;
+      append(text, {"PWK*", a.report_type, "*", a.transmission, ": "});
+      switch (status) {
+        case mapping::PwkStatus::submitted:
+          text += "documentation submitted";
+          break;
         case mapping::PwkStatus::not_submitted:
-          meaning = core::cat({"not submitted (PWK02 ", a.transmission, " means nothing was sent)"});
+          append(text, {"not submitted (PWK02 ", a.transmission, " means nothing was sent)"});
           break;
         case mapping::PwkStatus::not_counted:
-          meaning = core::cat({"sent, but report type ", a.report_type, " is not clinical documentation under the policy"});
+          append(text, {"sent, but report type ", a.report_type, " is not clinical documentation under the policy"});
           break;
         case mapping::PwkStatus::unknown_transmission:
-          meaning = core::cat({"PWK02 '", a.transmission, "' is not a known transmission code; treated as not submitted"});
+          append(text, {"PWK02 '", a.transmission, "' is not a known transmission code; treated as not submitted"});
           break;
-      }
-      d.items.push_back({"PWK", std::string(loop), core::cat({"PWK*", a.report_type, "*", a.transmission, ": ", meaning}), a.at});
-      if (st == mapping::PwkStatus::submitted) {
-        d.any_submitted = true;
-        d.submitted.push_back(core::cat({"PWK ", a.report_type, " by ", a.transmission}));
       }
     };
     for (const auto& a : req_.event.attachments) read(a, "2000E");
-    for (const auto& a : line.attachments) read(a, "2000F");
-    return d;
+    for (const auto& a : c.line.attachments) read(a, "2000F");
+    c.pwk_count = w.fact_count() - c.first_pwk;
   }
 
-  [[nodiscard]] LineContext context_for(const model::ServiceLine& line) const {
-    LineContext c{line, resolve_site(line), {}, ctx_.decision_date, std::nullopt, {}, read_documents(line)};
-    c.um02 = line.review && !trim(line.review->certification_type).empty() ? line.review->certification_type
-                                                                            : req_.event.review.certification_type;
+  // "PWK M1 by FX, PWK 09 by EL and ...": the submitted PWKs, for sentences.
+  void append_docs_phrase(std::string& out, const LineContext& c) const {
+    const auto& rules = maps_.evidence.documentation();
+    std::size_t i = 0;
+    auto add = [&](const model::Attachment& a) {
+      if (rules.classify(a) != mapping::PwkStatus::submitted) return;
+      if (i) out += i + 1 == c.submitted_count ? " and " : ", ";
+      append(out, {"PWK ", a.report_type, " by ", a.transmission});
+      ++i;
+    };
+    for (const auto& a : req_.event.attachments) add(a);
+    for (const auto& a : c.line.attachments) add(a);
+  }
+
+  // Starts decision `d` (already empty) for `line`: line number, code, site, policy and the facts
+  // read (UM, SV1/SV2, the span's DTP, PWKs), and returns what the rules read of the line.
+  [[nodiscard]] LineContext begin(LineWriter& w, const model::ServiceLine& line, std::size_t index) const {
+    LineDecision& d = w.d;
+    LineContext c(line);
+    c.start = ctx_.decision_date;
+    d.line_number = line.line_number ? line.line_number : static_cast<std::uint32_t>(index + 1);
+    if (line.procedure) {
+      d.hcpcs.assign(line.procedure->value.view());
+      c.drug = policy_.drugs().find(line.procedure->value);
+    } else {
+      d.hcpcs = line.procedure_text;
+    }
+    SiteRequest& site = d.requested_site;
+    resolve_site(line, site);
+    um04_text(site, c.um04);
+    d.policy_id = policy_.id();
+    d.explanation.policy = policy_.id();
+    c.um02 = line.review && !trim(line.review->certification_type).empty() ? std::string_view(line.review->certification_type)
+                                                                            : std::string_view(req_.event.review.certification_type);
+
+    if (!site.code.empty() || site.qualifier != model::SiteQualifier::none) {
+      std::string& text = w.fact("UM", site.loop, site.at).text;
+      if (!texts_) {
+      } else if (site.site_class) {
+        append(text, {"UM04 ", c.um04, " = ", site.name, " (", mapping::to_string(*site.site_class), ")"});
+      } else {
+        append(text, {"UM04 ", c.um04, " = not a listed code"});
+      }
+    }
+    if (line.procedure) {
+      const std::string_view segment = line.service_segment.empty() ? std::string_view("SV1") : std::string_view(line.service_segment);
+      std::string& text = w.fact(segment, "2000F", line.procedure->at).text;
+      if (!texts_) {
+      } else if (c.drug) {
+        append(text, {segment, " ", line.procedure->value.view(), " = ", c.drug->generic, " (", c.drug->brand, "), ", policy_.id(),
+                      " drug row line ", c.drug->line});
+      } else {
+        append(text, {segment, " ", line.procedure->value.view()});
+      }
+    }
     // Span start: the line's DTP*472 first date, else the first 2000E DTP, else the decision date.
     // A requested end exists only for a range (RD8 with last > first); a single date (D8) is a start.
     const model::DateSpan* from = nullptr;
-    std::string loop;
+    std::string_view loop;
     if (line.service_dates) from = &*line.service_dates, loop = "2000F";
     else if (!req_.event.dates.empty()) from = &req_.event.dates.front(), loop = "2000E";
     if (from) {
       c.start = from->first;
-      if (from->last > from->first) c.requested_end = from->last;
-      c.date_facts.push_back({"DTP", loop,
-                              core::cat({"DTP*", from->qualifier, " ", from->first.iso(),
-                                         from->last > from->first ? " to " + from->last.iso() : std::string()}),
-                              from->at});
+      std::string& text = w.fact("DTP", loop, from->at).text;
+      if (texts_) append(text, {"DTP*", from->qualifier, " ", from->first.iso()});
+      if (from->last > from->first) {
+        c.requested_end = from->last;
+        if (texts_) append(text, {" to ", from->last.iso()});
+      }
     }
+    read_documents(c, w);
     return c;
   }
 
@@ -236,57 +505,21 @@ class Evaluator {
 
   // ---- building decisions --------------------------------------------------------------------
 
-  // The decision every rule starts from. Takes the context's date facts (nothing reads them later);
-  // the PWK items stay, R3 cites them again.
-  [[nodiscard]] LineDecision base(LineContext& c, std::size_t index) const {
-    LineDecision d;
-    d.line_number = c.line.line_number ? c.line.line_number : static_cast<std::uint32_t>(index + 1);
-    d.hcpcs = line_code(c.line);
-    d.requested_site = c.site;
-    d.policy_id = policy_.id();
-    d.explanation.policy = policy_.id();
-    // UM, SV1/SV2, dates, PWKs, and the HL an administration line adds: one allocation.
-    d.explanation.facts.reserve(3 + c.date_facts.size() + c.docs.items.size());
-    if (!c.site.code.empty() || c.site.qualifier != model::SiteQualifier::none) {
-      EvidenceItem& um = d.explanation.facts.emplace_back(EvidenceItem{"UM", c.site.loop, {}, c.site.at});
-      const std::string um04 = um04_text(c.site);
-      if (c.site.site_class) {
-        um.text = core::cat({"UM04 ", um04, " = ", c.site.name, " (", mapping::to_string(*c.site.site_class), ")"});
-      } else {
-        um.text = core::cat({"UM04 ", um04, " = not a listed code"});
-      }
-    }
-    if (c.line.procedure) {
-      const std::string_view segment = c.line.service_segment.empty() ? std::string_view("SV1") : std::string_view(c.line.service_segment);
-      EvidenceItem& sv = d.explanation.facts.emplace_back(EvidenceItem{std::string(segment), "2000F", {}, c.line.procedure->at});
-      if (const mapping::Drug* drug = policy_.drugs().find(c.line.procedure->value)) {
-        sv.text = core::cat({segment, " ", c.line.procedure->value.view(), " = ", drug->generic, " (", drug->brand, "), ", policy_.id(),
-                             " drug row line ", drug->line});
-      } else {
-        sv.text = core::cat({segment, " ", c.line.procedure->value.view()});
-      }
-    }
-    for (auto& f : c.date_facts) d.explanation.facts.push_back(std::move(f));
-    c.date_facts.clear();
-    for (const auto& f : c.docs.items) d.explanation.facts.push_back(f);
-    return d;
-  }
-
-  void approve(LineDecision& d, const LineContext& c, std::string rule, std::string section) const {
+  void approve(LineDecision& d, const LineContext& c, std::string_view rule, std::string_view section) const {
     d.outcome = Outcome::approve;
     d.hcr01 = codes_.hcr01_approve;
     d.hcr03 = codes_.hcr03_approve;
     d.approved_span = span(c);
-    set_rule(d, std::move(rule), std::move(section));
+    set_rule(d, rule, section);
   }
 
-  void redirect(LineDecision& d, const LineContext& c, std::string rule, std::string section, std::vector<SiteClass> to,
+  void redirect(LineDecision& d, const LineContext& c, std::string_view rule, std::string_view section, std::span<const SiteClass> to,
                 bool certified) const {
     d.outcome = Outcome::redirect;
     // The policy's redirect_hcr01 overrides decision-codes.yaml hcr01.redirect (docs/policies.md 1.2).
     d.hcr01 = policy_.parameters().redirect_hcr01.empty() ? codes_.hcr01_redirect : policy_.parameters().redirect_hcr01;
     d.hcr03 = codes_.hcr03_redirect;
-    d.redirect_to = std::move(to);
+    d.redirect_to.assign(to.begin(), to.end());
     d.certified_facility = certified;
     if (!d.redirect_to.empty()) {
       const std::string_view code = maps_.sites.redirect_code(d.redirect_to.front());
@@ -294,67 +527,89 @@ class Evaluator {
     }
     // The span the lower-cost site is certified for; with redirect_hcr01 = A3 the writer may omit it.
     d.approved_span = span(c);
-    set_rule(d, std::move(rule), std::move(section));
+    set_rule(d, rule, section);
   }
 
-  void pend(LineDecision& d, std::string hcr03, std::string rule, std::string section,
-            std::vector<std::string> documents = {}) const {
+  // What a pend asks for goes into d.documents_needed separately.
+  void pend(LineDecision& d, std::string_view hcr03, std::string_view rule, std::string_view section) const {
     d.outcome = Outcome::pend;
     d.hcr01 = codes_.hcr01_pend;
-    d.hcr03 = std::move(hcr03);
-    d.documents_needed = std::move(documents);
-    set_rule(d, std::move(rule), std::move(section));
+    d.hcr03.assign(hcr03);
+    set_rule(d, rule, section);
   }
 
-  static void set_rule(LineDecision& d, std::string rule, std::string section) {
-    d.rule_id = rule;
-    d.section = section;
-    d.explanation.rule = std::move(rule);
-    d.explanation.section = std::move(section);
+  static void set_rule(LineDecision& d, std::string_view rule, std::string_view section) {
+    d.rule_id.assign(rule);
+    d.section.assign(section);
+    d.explanation.rule.assign(rule);
+    d.explanation.section.assign(section);
   }
 
-  [[nodiscard]] std::string section_of(CriterionKind kind, std::string_view fallback) const {
+  [[nodiscard]] std::string_view section_of(CriterionKind kind, std::string_view fallback) const {
     const Criterion* c = policy_.first_of_kind(kind);
-    return c ? c->section : std::string(fallback);
+    return c ? std::string_view(c->section) : fallback;
   }
 
-  [[nodiscard]] std::string documents_for(const Criterion& c) const {
-    const std::string& what = c.documents.empty() ? c.summary : c.documents;
-    return core::cat({c.section, ": ", what, " (send as PWK with PWK02 ",
-                      join(maps_.evidence.documentation().submitted(), ", ", " or "), ")"});
+  // " (send as PWK with PWK02 BM, EL, EM, FT or FX)": how documentation counts as submitted.
+  void append_send_as_pwk(std::string& out) const {
+    out += " (send as PWK with PWK02 ";
+    append_joined(out, maps_.evidence.documentation().submitted(), ", ", " or ");
+    out += ')';
+  }
+
+  void add_documents_for(LineWriter& w, const Criterion& c) const {
+    std::string& t = w.document();
+    append(t, {c.section, ": ", c.documents.empty() ? c.summary : c.documents});
+    append_send_as_pwk(t);
   }
 
   // ---- the criteria ------------------------------------------------------------------------------
 
-  struct Assessment {
-    std::vector<CriterionCheck> checks;
-    std::vector<const Criterion*> met;             // exceptions evidenced by coded data, policy order
-    std::vector<std::string> met_evidence;         // for sentences: "T88.6XXA (anaphylaxis)"
-    std::vector<std::string> non_qualifying;       // "trypanophobia (F40.231)", "pediatrics (age 9)"
-    bool pediatric_exception = false;              // parameter pediatric_is_exception and a pediatric member
-
-    [[nodiscard]] bool any_met() const noexcept { return !met.empty() || pediatric_exception; }
-    [[nodiscard]] std::string first_section() const {
-      return met.empty() ? std::string(kPediatricSection) : met.front()->section;
-    }
-  };
-  static constexpr std::string_view kPediatricSection = "parameter pediatric_is_exception";
-
-  [[nodiscard]] std::vector<DiagnosisHit> diagnoses_in(const std::string& group_id) const {
-    std::vector<DiagnosisHit> hits;
-    const mapping::EvidenceGroup* g = maps_.evidence.group(group_id);
-    if (!g) return hits;
-    for (const model::Diagnosis& dx : req_.event.diagnoses) {
-      if (!dx.icd10 || !icd10_qualifier(trim(dx.qualifier))) continue;
-      if (const mapping::EvidenceCode* row = g->match(*dx.icd10)) hits.push_back({&dx, row});
-    }
-    return hits;
+  // A new, empty phrase in s_.met_evidence.
+  std::string& met_text() const {
+    std::string& t = reuse(s_.met_evidence, s_.met_evidence_count, s_.texts);
+    t.clear();
+    return t;
+  }
+  [[nodiscard]] std::span<const std::string> met_evidence() const noexcept {
+    return {s_.met_evidence.data(), s_.met_evidence_count};
   }
 
-  static EvidenceItem hi_item(const DiagnosisHit& h) {
-    return {"HI", "2000E",
-            core::cat({h.dx->qualifier, ":", h.dx->code_text, " (", h.dx->icd10->dotted(), ") ", h.row->reason, ": ", h.row->label}),
-            h.dx->at};
+  // The outcome of assess(); the checks themselves are in the decision's explanation, the exceptions
+  // met and their phrases in s_.met and s_.met_evidence, the non-qualifying reasons in d.non_qualifying.
+  struct Assessment {
+    explicit Assessment(const Store& store) noexcept : s(store) {}
+    const Store& s;
+    bool pediatric_exception = false;              // parameter pediatric_is_exception and a pediatric member
+
+    [[nodiscard]] bool any_met() const noexcept { return !s.met.empty() || pediatric_exception; }
+    [[nodiscard]] std::string_view first_section() const noexcept {
+      return s.met.empty() ? kPediatricSection : std::string_view(s.met.front()->section);
+    }
+  };
+
+  // Calls f(diagnosis, row) for each 2000E ICD-10 diagnosis in evidence group `group_id`; returns how many.
+  template <typename F>
+  std::size_t for_each_diagnosis_in(const std::string& group_id, F&& f) const {
+    const mapping::EvidenceGroup* g = maps_.evidence.group(group_id);
+    if (!g) return 0;
+    std::size_t n = 0;
+    for (const model::Diagnosis& dx : req_.event.diagnoses) {
+      if (!dx.icd10 || !icd10_qualifier(trim(dx.qualifier))) continue;
+      if (const mapping::EvidenceCode* row = g->match(*dx.icd10)) {
+        f(dx, *row);
+        ++n;
+      }
+    }
+    return n;
+  }
+
+  void add_hi_item(LineWriter& w, const model::Diagnosis& dx, const mapping::EvidenceCode& row) const {
+    std::string& text = w.evidence("HI", "2000E", dx.at).text;
+    if (!texts_) return;
+    append(text, {dx.qualifier, ":", dx.code_text, " ("});
+    append_dotted(text, *dx.icd10);
+    append(text, {") ", row.reason, ": ", row.label});
   }
 
   [[nodiscard]] MemberRef member() const {
@@ -368,13 +623,13 @@ class Evaluator {
     return m;
   }
 
-  [[nodiscard]] CriterionCheck check_history(const Criterion& c, const LineContext& lc) const {
-    CriterionCheck k{c.id, c.section, CriterionOutcome::not_assessed, {}, {}};
-    if (!lc.line.procedure) return k;
+  void check_history(CriterionCheck& k, const LineContext& lc) const {
+    k.outcome = CriterionOutcome::not_assessed;
+    if (!lc.line.procedure) return;
     const auto prior = history_.prior_administrations(member(), lc.line.procedure->value, lc.start.add_days(-1));
     if (!prior) {
       if (notes_) k.note = "could not be assessed: no administration history is available to tell an initial dose or a restart";
-      return k;
+      return;
     }
     std::optional<core::Date> last;
     for (const auto& p : *prior)
@@ -382,43 +637,48 @@ class Evaluator {
     const int window = policy_.parameters().restart_window_months;
     if (!last) {
       k.outcome = CriterionOutcome::met;
-      k.note = core::cat({"no prior administration of ", lc.line.procedure->value.view(), " on record: initial dose"});
+      put(k.note, {"no prior administration of ", lc.line.procedure->value.view(), " on record: initial dose"});
     } else if (*last < lc.start.add_months(-window)) {
       k.outcome = CriterionOutcome::met;
-      k.note = core::cat({"last administered ", last->iso(), ", more than ", window, " months before ", lc.start.iso(),
-                          ": restart after a disruption"});
+      put(k.note, {"last administered ", last->iso(), ", more than ", window, " months before ", lc.start.iso(),
+                   ": restart after a disruption"});
     } else {
       k.outcome = CriterionOutcome::not_met;
-      k.note = core::cat({"last administered ", last->iso(), ", within ", window, " months of ", lc.start.iso(),
-                          ": neither initial dose nor restart"});
+      put(k.note, {"last administered ", last->iso(), ", within ", window, " months of ", lc.start.iso(),
+                   ": neither initial dose nor restart"});
     }
-    return k;
   }
 
-  [[nodiscard]] std::optional<EvidenceItem> pediatric(const LineContext& lc, int* age_out) const {
-    // Age at the start of the service (the span start), not at the decision date: the policy is about
-    // the member who receives the infusion.
+  // The patient's age at the start of the service (the span start, not the decision date: the policy
+  // is about the member who receives the infusion) when under the policy's pediatric age.
+  [[nodiscard]] std::optional<int> pediatric_age(const LineContext& lc) const {
     const model::Person& p = req_.patient();
     if (!p.birth_date) return std::nullopt;
     const int age = core::age_on(p.birth_date->value, lc.start);
     if (age >= policy_.parameters().pediatric_age_under || age < 0) return std::nullopt;
-    *age_out = age;
-    return EvidenceItem{"DMG", req_.dependent ? "2010D" : "2010C",
-                        core::cat({"DMG birth date ", p.birth_date->value.iso(), ": age ", age, " on ", lc.start.iso(),
-                                   " (under ", policy_.parameters().pediatric_age_under, ")"}),
-                        p.birth_date->at};
+    return age;
   }
 
-  [[nodiscard]] Assessment assess(const LineContext& lc, bool initial) const {
-    Assessment a;
-    a.checks.reserve(policy_.criteria().size() + 2);  // + the continued-approval row and pediatrics
+  void add_pediatric_item(LineWriter& w, const LineContext& lc, int age) const {
+    const model::Person& p = req_.patient();
+    std::string& text = w.evidence("DMG", req_.dependent ? "2010D" : "2010C", p.birth_date->at).text;
+    if (texts_) append(text, {"DMG birth date ", p.birth_date->value.iso(), ": age ", age, " on ", lc.start.iso(), " (under ",
+                  policy_.parameters().pediatric_age_under, ")"});
+  }
+
+  // Appends one check per criterion to d's explanation, in policy order.
+  [[nodiscard]] Assessment assess(LineWriter& w, const LineContext& lc, bool initial) const {
+    Assessment a(s_);
+    s_.met.clear();
+    s_.met_evidence_count = 0;
     const mapping::DrugFlags flags = lc.line.procedure ? policy_.drugs().flags(lc.line.procedure->value) : mapping::DrugFlags{};
-    int age = 0;
-    const std::optional<EvidenceItem> child = pediatric(lc, &age);
+    const std::optional<int> child = pediatric_age(lc);
     bool pediatric_recorded = false;
 
     for (const Criterion& c : policy_.criteria()) {
-      CriterionCheck k{c.id, c.section, CriterionOutcome::not_met, {}, {}};
+      // continued_approval and redirect rows are the consequence of the checks, not a check (cited by R3 / R6).
+      if (c.kind == CriterionKind::continued_approval || c.kind == CriterionKind::redirect) continue;
+      CriterionCheck& k = w.check(c.id, c.section, CriterionOutcome::not_met);
       switch (c.kind) {
         case CriterionKind::exception_group:
           k.outcome = CriterionOutcome::not_assessed;
@@ -430,13 +690,13 @@ class Evaluator {
             case EvidenceKind::drug_flag:
               if (c.flag && flags.has(*c.flag)) {
                 k.outcome = CriterionOutcome::met;
-                k.evidence.push_back({lc.line.service_segment.empty() ? "SV1" : lc.line.service_segment, "2000F",
-                                      core::cat({lc.line.procedure->value.view(), " carries flag ", mapping::to_string(*c.flag),
-                                                 " in ", policy_.id()}),
-                                      lc.line.procedure->at});
-                a.met_evidence.push_back(core::cat({"the ", mapping::to_string(*c.flag), " flag of ", lc.line.procedure->value.view()}));
+                const std::string_view segment =
+                    lc.line.service_segment.empty() ? std::string_view("SV1") : std::string_view(lc.line.service_segment);
+                std::string& text = w.evidence(segment, "2000F", lc.line.procedure->at).text;
+                if (texts_) append(text, {lc.line.procedure->value.view(), " carries flag ", mapping::to_string(*c.flag), " in ", policy_.id()});
+                append(met_text(), {"the ", mapping::to_string(*c.flag), " flag of ", lc.line.procedure->value.view()});
               } else {
-                if (notes_) k.note = core::cat({"the drug row has no ", c.flag ? mapping::to_string(*c.flag) : "", " flag"});
+                if (notes_) put(k.note, {"the drug row has no ", c.flag ? mapping::to_string(*c.flag) : "", " flag"});
               }
               break;
             case EvidenceKind::history:
@@ -445,17 +705,18 @@ class Evaluator {
                 if (notes_) k.note = "applies to initial requests only";
                 break;
               }
-              k = check_history(c, lc);
-              if (k.outcome == CriterionOutcome::met) a.met_evidence.push_back(k.note);
+              check_history(k, lc);
+              if (k.outcome == CriterionOutcome::met) met_text() = k.note;
               break;
             case EvidenceKind::diagnosis: {
-              const auto hits = diagnoses_in(c.evidence_group);
-              for (const auto& h : hits) {
-                k.evidence.push_back(hi_item(h));
-                a.met_evidence.push_back(core::cat({h.dx->icd10->dotted(), " (", h.row->reason, ")"}));
-              }
-              if (!hits.empty()) k.outcome = CriterionOutcome::met;
-              else if (notes_) k.note = core::cat({"no 2000E HI diagnosis in evidence group ", c.evidence_group});
+              const std::size_t hits = for_each_diagnosis_in(c.evidence_group, [&](const model::Diagnosis& dx, const mapping::EvidenceCode& row) {
+                add_hi_item(w, dx, row);
+                std::string& t = met_text();
+                append_dotted(t, *dx.icd10);
+                append(t, {" (", row.reason, ")"});
+              });
+              if (hits != 0) k.outcome = CriterionOutcome::met;
+              else if (notes_) put(k.note, {"no 2000E HI diagnosis in evidence group ", c.evidence_group});
               break;
             }
             case EvidenceKind::none:
@@ -464,25 +725,31 @@ class Evaluator {
               break;
           }
           if (k.outcome == CriterionOutcome::met) {
-            a.met.push_back(&c);
-            const char* doc = lc.docs.any_submitted ? "coded evidence present; documentation submitted"
-                                                    : "coded evidence present; no documentation submitted";
-            if (notes_) k.note = k.note.empty() ? std::string(doc) : k.note + "; " + doc;
+            s_.met.push_back(&c);
+            const std::string_view doc = lc.any_submitted() ? "coded evidence present; documentation submitted"
+                                                            : "coded evidence present; no documentation submitted";
+            if (notes_) {
+              if (!k.note.empty()) k.note += "; ";
+              k.note += doc;
+            }
           }
           break;
         case CriterionKind::non_qualifying: {
           if (c.evidence == EvidenceKind::diagnosis) {
-            for (const auto& h : diagnoses_in(c.evidence_group)) {
-              k.evidence.push_back(hi_item(h));
-              a.non_qualifying.push_back(core::cat({h.row->reason, " (", h.dx->icd10->dotted(), ")"}));
-            }
+            (void)for_each_diagnosis_in(c.evidence_group, [&](const model::Diagnosis& dx, const mapping::EvidenceCode& row) {
+              add_hi_item(w, dx, row);
+              std::string& t = w.non_qualifying();
+              append(t, {row.reason, " ("});
+              append_dotted(t, *dx.icd10);
+              t += ')';
+            });
           }
           if (child && !policy_.parameters().pediatric_is_exception && !pediatric_recorded) {
-            k.evidence.push_back(*child);
-            a.non_qualifying.push_back(core::cat({"pediatrics (age ", age, ")"}));
+            add_pediatric_item(w, lc, *child);
+            append(w.non_qualifying(), {"pediatrics (age ", *child, ")"});
             pediatric_recorded = true;
           }
-          if (!k.evidence.empty()) {
+          if (w.evidence_count() != 0) {
             k.outcome = CriterionOutcome::non_qualifying;
             if (notes_) k.note = "found, but the policy says it does not establish an exception";
           } else {
@@ -492,248 +759,262 @@ class Evaluator {
         }
         case CriterionKind::continued_approval:
         case CriterionKind::redirect:
-          continue;   // the consequence of the checks, not a check (cited by R3 / R6)
+          break;  // skipped above
       }
-      a.checks.push_back(std::move(k));
     }
     if (child && policy_.parameters().pediatric_is_exception) {
       // A payer whose policy treats pediatrics as an exception (parameter, not GA.PMN.34).
-      a.checks.push_back({"pediatrics", std::string(kPediatricSection), CriterionOutcome::met, {*child},
-                          "the policy treats a pediatric member as an exception"});
+      CriterionCheck& k = w.check("pediatrics", kPediatricSection, CriterionOutcome::met);
+      add_pediatric_item(w, lc, *child);
+      k.note = "the policy treats a pediatric member as an exception";
       a.pediatric_exception = true;
-      a.met_evidence.push_back(core::cat({"pediatrics (age ", age, ")"}));
+      append(met_text(), {"pediatrics (age ", *child, ")"});
     } else if (child && !pediatric_recorded) {
-      a.checks.push_back({"pediatrics", "parameter pediatric_age_under", CriterionOutcome::non_qualifying, {*child},
-                          "a pediatric member is not an exception under this policy"});
-      a.non_qualifying.push_back(core::cat({"pediatrics (age ", age, ")"}));
+      CriterionCheck& k = w.check("pediatrics", "parameter pediatric_age_under", CriterionOutcome::non_qualifying);
+      add_pediatric_item(w, lc, *child);
+      k.note = "a pediatric member is not an exception under this policy";
+      append(w.non_qualifying(), {"pediatrics (age ", *child, ")"});
     }
     return a;
   }
 
-  [[nodiscard]] std::string docs_phrase(const LineContext& lc) const { return join(lc.docs.submitted, ", ", " and "); }
-
-  [[nodiscard]] std::vector<SiteClass> redirect_sites(mapping::DrugFlags flags, bool* certified) const {
-    // Appendix B notes narrow where the drug may go; otherwise the policy's preferred order.
+  // Where a hospital outpatient line is redirected: Appendix B notes narrow where the drug may go;
+  // otherwise the policy's preferred order.
+  [[nodiscard]] std::span<const SiteClass> redirect_sites(mapping::DrugFlags flags, bool* certified) const {
     *certified = flags.has(DrugFlag::certified_facility_required);
-    if (*certified || flags.has(DrugFlag::first_visit_at_infusion_suite)) return {SiteClass::infusion_suite_or_office};
+    if (*certified || flags.has(DrugFlag::first_visit_at_infusion_suite)) return kInfusionSuiteOnly;
     return policy_.parameters().preferred_sites;
   }
 
-  [[nodiscard]] std::string redirect_target_phrase(const std::vector<SiteClass>& to, bool certified, mapping::DrugFlags flags) const {
-    if (certified) return "a certified infusion facility (infusion suite/office)";
-    if (flags.has(DrugFlag::first_visit_at_infusion_suite)) return "an ambulatory infusion suite for the first visit";
-    return site_phrase(to);
+  static void append_redirect_target(std::string& out, std::span<const SiteClass> to, bool certified, mapping::DrugFlags flags) {
+    if (certified) {
+      out += "a certified infusion facility (infusion suite/office)";
+    } else if (flags.has(DrugFlag::first_visit_at_infusion_suite)) {
+      out += "an ambulatory infusion suite for the first visit";
+    } else {
+      append_site_phrase(out, to);
+    }
+  }
+
+  // " (trypanophobia (F40.231) is non-qualifying)", or nothing when none was found.
+  static void append_non_qualifying(std::string& out, std::span<const std::string> found) {
+    if (found.empty()) return;
+    out += " (";
+    append_joined(out, found, ", ", " and ");
+    append(out, {" ", found.size() == 1 ? "is" : "are", " non-qualifying)"});
   }
 
   // ---- one drug (or unknown) line --------------------------------------------------------------
 
-  [[nodiscard]] LineDecision decide_line(const model::ServiceLine& line, std::size_t index) const {
-    LineContext lc = context_for(line);
-    LineDecision d = base(lc, index);
+  void decide_line(LineWriter& w, const model::ServiceLine& line, std::size_t index) const {
+    LineDecision& d = w.d;
+    const LineContext lc = begin(w, line, index);
     const std::string& pid = policy_.id();
-    const std::string um04 = um04_text(lc.site);
+    const std::string& um04 = lc.um04;
+    std::string& sentence = d.explanation.sentence;
 
     // R1: the drug must be on the policy's list.
-    if (!line.procedure || !policy_.drugs().contains(line.procedure->value)) {
+    if (!lc.drug) {
       pend(d, codes_.hcr03_pend_not_listed, "R1.not_listed", "Appendix B");
-      d.explanation.sentence =
-          line.procedure
-              ? core::cat({"Pended for standard clinical review: ", line.procedure->value.view(), " is not in the ", pid,
-                           " drug list (Appendix B), so the policy cannot decide its site of care."})
-              : core::cat({"Pended for standard clinical review: the service line carries no readable HCPCS/CPT code ('",
-                           line.procedure_text, "'), so ", pid, " cannot decide its site of care."});
-      return d;
+      if (line.procedure) {
+        append(sentence, {"Pended for standard clinical review: ", line.procedure->value.view(), " is not in the ", pid,
+                          " drug list (Appendix B), so the policy cannot decide its site of care."});
+      } else {
+        append(sentence, {"Pended for standard clinical review: the service line carries no readable HCPCS/CPT code ('",
+                          line.procedure_text, "'), so ", pid, " cannot decide its site of care."});
+      }
+      return;
     }
     const model::Hcpcs& code = line.procedure->value;
     const mapping::DrugFlags flags = policy_.drugs().flags(code);
-    const mapping::Drug* drug = policy_.drugs().find(code);
+    const mapping::Drug* drug = lc.drug;
 
     // R0: appeals, reconsiderations and cancellations go to a person, whatever the site.
     if (review_kind(lc.um02) == ReviewKind::not_automated) {
       pend(d, codes_.hcr03_pend_clinical_review, "R0.review_type", "Policy/Criteria");
-      d.explanation.sentence = core::cat({"Pended for clinical review: UM02 '", trim(lc.um02), "' (", um02_meaning(lc.um02),
-                                          ") is not decided automatically under ", pid, "."});
-      return d;
+      append(sentence, {"Pended for clinical review: UM02 '", trim(lc.um02), "' (", um02_meaning(lc.um02),
+                        ") is not decided automatically under ", pid, "."});
+      return;
     }
 
     // R2: the requested site.
-    const std::string exception_section = section_of(CriterionKind::exception_group, "I.A.1");
-    if (lc.site.loop.empty()) {
+    const SiteRequest& requested = d.requested_site;
+    const std::string_view exception_section = section_of(CriterionKind::exception_group, "I.A.1");
+    if (requested.loop.empty()) {
       pend(d, codes_.hcr03_pend_site, "R2.site_missing", "Description");
-      d.documents_needed.push_back("UM04: the requested place of service (qualifier B) or bill type (qualifier A)");
-      d.explanation.sentence = "Pended: neither the service line nor the event carries a UM04 site, so the site of care cannot "
-                               "be assessed.";
-      return d;
+      w.document() = "UM04: the requested place of service (qualifier B) or bill type (qualifier A)";
+      sentence = "Pended: neither the service line nor the event carries a UM04 site, so the site of care cannot be assessed.";
+      return;
     }
-    if (!lc.site.site_class) {
+    if (!requested.site_class) {
       pend(d, codes_.hcr03_pend_site, "R2.site_unknown", "Description");
-      d.documents_needed.push_back("UM04: a listed place of service (qualifier B) or bill type (qualifier A)");
-      d.explanation.sentence =
-          lc.site.qualifier == model::SiteQualifier::none
-              ? core::cat(
-                    {"Pended: UM04 '", lc.site.code,
-                     "' has no UM04-2 qualifier (A bill type, B place of service), so the site of care cannot be assessed."})
-              : core::cat({"Pended: UM04 ", um04, " is not a listed ",
-                           lc.site.qualifier == model::SiteQualifier::bill_type ? "bill type" : "place of service",
-                           ", so the site of care cannot be assessed."});
-      return d;
+      w.document() = "UM04: a listed place of service (qualifier B) or bill type (qualifier A)";
+      if (requested.qualifier == model::SiteQualifier::none) {
+        append(sentence, {"Pended: UM04 '", requested.code,
+                          "' has no UM04-2 qualifier (A bill type, B place of service), so the site of care cannot be assessed."});
+      } else {
+        append(sentence, {"Pended: UM04 ", um04, " is not a listed ",
+                          requested.qualifier == model::SiteQualifier::bill_type ? "bill type" : "place of service",
+                          ", so the site of care cannot be assessed."});
+      }
+      return;
     }
-    const SiteClass site = *lc.site.site_class;
+    const SiteClass site = *requested.site_class;
     const auto& preferred = policy_.parameters().preferred_sites;
     const bool lower_cost = std::find(preferred.begin(), preferred.end(), site) != preferred.end();
     if (site == SiteClass::out_of_scope || (!lower_cost && site != SiteClass::hospital_outpatient)) {
       pend(d, codes_.hcr03_pend_site, "R2.site_out_of_scope", "Description");
-      d.explanation.sentence = core::cat({"Pended for clinical review: ", lc.site.name, " (", um04, ") is not a site ", pid,
-                                          " decides between (hospital outpatient or ", site_phrase(preferred), ")."});
-      return d;
+      append(sentence, {"Pended for clinical review: ", requested.name, " (", um04, ") is not a site ", pid,
+                        " decides between (hospital outpatient or "});
+      append_site_phrase(sentence, preferred);
+      sentence += ").";
+      return;
     }
     if (lower_cost) {
       if (site == SiteClass::home && flags.has(DrugFlag::certified_facility_required)) {
         // Appendix B note "Facility must be certified" (natalizumab): home is not a facility.
-        redirect(d, lc, "R2.certified_facility_required", "Appendix B", {SiteClass::infusion_suite_or_office}, true);
-        d.explanation.sentence =
-            core::cat({"Redirected from home (", um04, ") to a certified infusion facility: ", code.view(), " (", drug->generic,
-                       ") must be given at a certified facility (", pid, " Appendix B note: \"", drug->note, "\")."});
-        return d;
+        redirect(d, lc, "R2.certified_facility_required", "Appendix B", kInfusionSuiteOnly, true);
+        append(sentence, {"Redirected from home (", um04, ") to a certified infusion facility: ", code.view(), " (", drug->generic,
+                          ") must be given at a certified facility (", pid, " Appendix B note: \"", drug->note, "\")."});
+        return;
       }
       if (site == SiteClass::home && flags.has(DrugFlag::first_visit_at_infusion_suite)) {
         // Appendix B note "1st visit in AIS" (rituximab): only history can tell a first visit.
-        CriterionCheck k{"Appendix B", "Appendix B", CriterionOutcome::not_assessed, {}, {}};
+        CriterionCheck& k = w.check("Appendix B", "Appendix B", CriterionOutcome::not_assessed);
         const auto prior = history_.prior_administrations(member(), code, lc.start.add_days(-1));
         if (prior && prior->empty()) {
           k.outcome = CriterionOutcome::met;
-          k.note = core::cat({"no prior administration of ", code.view(), " on record: this is the first visit"});
-          d.explanation.criteria.push_back(k);
-          redirect(d, lc, "R2.first_visit_at_infusion_suite", "Appendix B", {SiteClass::infusion_suite_or_office}, false);
-          d.explanation.sentence = core::cat(
-              {"Redirected from home (", um04, ") to an ambulatory infusion suite: the first visit of ", code.view(), " (",
-               drug->generic, ") belongs at an infusion suite (", pid, " Appendix B note: \"", drug->note, "\")."});
-          return d;
+          put(k.note, {"no prior administration of ", code.view(), " on record: this is the first visit"});
+          redirect(d, lc, "R2.first_visit_at_infusion_suite", "Appendix B", kInfusionSuiteOnly, false);
+          append(sentence, {"Redirected from home (", um04, ") to an ambulatory infusion suite: the first visit of ", code.view(), " (",
+                            drug->generic, ") belongs at an infusion suite (", pid, " Appendix B note: \"", drug->note, "\")."});
+          return;
         }
         if (notes_) k.note = prior ? "prior administrations on record: not the first visit"
                        : "could not be assessed: no administration history is available to tell the first visit";
-        d.explanation.criteria.push_back(k);
       }
       approve(d, lc, "R2.lower_cost_site", "Description");
-      d.explanation.sentence = core::cat({"Approved at the requested ", mapping::describe(site), " site (", um04,
-                                          "), a lower-cost site of care under ", pid, " (Description), from ",
-                                          d.approved_span->first.iso(), " to ", d.approved_span->last.iso(), "."});
+      append(sentence, {"Approved at the requested ", mapping::describe(site), " site (", um04, "), a lower-cost site of care under ", pid,
+                        " (Description), from ", d.approved_span->first.iso(), " to ", d.approved_span->last.iso(), "."});
       if (flags.has(DrugFlag::certified_facility_required))
-        d.explanation.sentence += " The facility must be certified for this drug (Appendix B note); a 278 cannot show that.";
-      return d;
+        sentence += " The facility must be certified for this drug (Appendix B note); a 278 cannot show that.";
+      return;
     }
 
     // Hospital outpatient from here on.
     bool certified = false;
-    const std::vector<SiteClass> to = redirect_sites(flags, &certified);
-    const std::string to_phrase = redirect_target_phrase(to, certified, flags);
-    const std::string redirect_section = section_of(CriterionKind::redirect, "III.A");
+    const std::span<const SiteClass> to = redirect_sites(flags, &certified);
+    const std::string_view redirect_section = section_of(CriterionKind::redirect, "III.A");
 
     if (review_kind(lc.um02) == ReviewKind::continued) {
       // R3: GA.PMN.34 II.A - continuing at a hospital needs records to reassess the site.
       const Criterion* cont = policy_.first_of_kind(CriterionKind::continued_approval);
-      const std::string cont_section = cont ? cont->section : "II.A";
-      Assessment a = assess(lc, false);
-      CriterionCheck rec{cont ? cont->id : "II.A", cont_section,
-                         lc.docs.any_submitted ? CriterionOutcome::met : CriterionOutcome::not_met, {}, {}};
-      for (const auto& item : lc.docs.items) rec.evidence.push_back(item);
-      if (notes_) rec.note = lc.docs.any_submitted ? "records submitted" : "no medical or infusion records submitted";
-      a.checks.insert(a.checks.begin(), std::move(rec));
-      d.explanation.criteria = std::move(a.checks);
-      d.non_qualifying = a.non_qualifying;
-      const std::string kind = std::string(um02_meaning(lc.um02));
-      if (!lc.docs.any_submitted) {
-        std::vector<std::string> need;
-        if (cont) need.push_back(documents_for(*cont));
-        pend(d, codes_.hcr03_pend_documentation, "R3.records_needed", cont_section, std::move(need));
-        d.explanation.sentence = core::cat({"Pended: a ", kind, " at hospital outpatient (", um04,
-                                            ") needs submitted medical or infusion records to reassess the site of care (", pid,
-                                            " ", cont_section, ")."});
-        return d;
+      const std::string_view cont_section = cont ? std::string_view(cont->section) : "II.A";
+      CriterionCheck& rec = w.check(cont ? std::string_view(cont->id) : "II.A", cont_section,
+                                    lc.any_submitted() ? CriterionOutcome::met : CriterionOutcome::not_met);
+      for (std::size_t i = 0; i < lc.pwk_count; ++i) w.copy_evidence(d.explanation.facts[lc.first_pwk + i]);
+      if (notes_) rec.note = lc.any_submitted() ? "records submitted" : "no medical or infusion records submitted";
+      const Assessment a = assess(w, lc, false);
+      const std::string_view kind = um02_meaning(lc.um02);
+      if (!lc.any_submitted()) {
+        if (cont) add_documents_for(w, *cont);
+        pend(d, codes_.hcr03_pend_documentation, "R3.records_needed", cont_section);
+        append(sentence, {"Pended: a ", kind, " at hospital outpatient (", um04,
+                          ") needs submitted medical or infusion records to reassess the site of care (", pid, " ", cont_section, ")."});
+        return;
       }
       if (a.any_met()) {
         approve(d, lc, "R3.continued_with_exception", cont_section);
-        d.explanation.sentence = core::cat({"Approved continued hospital outpatient infusion (", um04, ") under ", pid, " ",
-                                            cont_section, ": records submitted (", docs_phrase(lc), ") and ", a.first_section(),
-                                            " evidenced by ", join(a.met_evidence, ", ", " and "), "."});
-        return d;
+        append(sentence, {"Approved continued hospital outpatient infusion (", um04, ") under ", pid, " ", cont_section,
+                          ": records submitted ("});
+        append_docs_phrase(sentence, lc);
+        append(sentence, {") and ", a.first_section(), " evidenced by "});
+        append_joined(sentence, met_evidence(), ", ", " and ");
+        sentence += '.';
+        return;
       }
       pend(d, codes_.hcr03_pend_clinical_review, "R3.records_review", cont_section);
-      d.explanation.sentence = core::cat({"Pended for clinical review: records were submitted (", docs_phrase(lc), ") for ",
-                                          kind == "extension" ? "an" : "a", " ", kind, " at hospital outpatient (", um04,
-                                          "), but no coded exception supports continuing there (", pid, " ", cont_section, ")."});
-      return d;
+      sentence += "Pended for clinical review: records were submitted (";
+      append_docs_phrase(sentence, lc);
+      append(sentence, {") for ", kind == "extension" ? "an" : "a", " ", kind, " at hospital outpatient (", um04,
+                        "), but no coded exception supports continuing there (", pid, " ", cont_section, ")."});
+      return;
     }
 
     // R4..R6: initial request at hospital outpatient (GA.PMN.34 I.A.1).
-    Assessment a = assess(lc, true);
-    d.explanation.criteria = std::move(a.checks);
-    d.non_qualifying = a.non_qualifying;
-    const std::string nonq = a.non_qualifying.empty()
-                                 ? std::string()
-                                 : core::cat({" (", join(a.non_qualifying, ", ", " and "), " ",
-                                              a.non_qualifying.size() == 1 ? "is" : "are", " non-qualifying)"});
+    const Assessment a = assess(w, lc, true);
     if (a.any_met()) {
       // The Policy/Criteria preamble ("Provider must submit documentation ... supporting that member has met all
       // approval criteria") applies to every exception, I.A.1.a and I.A.1.b included, not only to the rows marked
       // documentation: required.
-      const std::string section = a.first_section();
-      if (lc.docs.any_submitted) {
+      const std::string_view section = a.first_section();
+      if (lc.any_submitted()) {
         approve(d, lc, "R4.documented_exception", section);
-        d.explanation.sentence =
-            core::cat({"Approved at the requested hospital outpatient site (", um04, ") under ", pid, " ", section, ": ",
-                       join(a.met_evidence, ", ", " and "), " with submitted documentation (", docs_phrase(lc), ")."});
-        return d;
+        append(sentence, {"Approved at the requested hospital outpatient site (", um04, ") under ", pid, " ", section, ": "});
+        append_joined(sentence, met_evidence(), ", ", " and ");
+        sentence += " with submitted documentation (";
+        append_docs_phrase(sentence, lc);
+        sentence += ").";
+        return;
       }
-      std::vector<std::string> need;
-      for (const Criterion* c : a.met) need.push_back(documents_for(*c));
-      if (a.pediatric_exception)
-        need.push_back(core::cat(
-            {kPediatricSection,
-             ": clinical documentation supporting infusion at the hospital for a pediatric member (send as PWK with PWK02 ",
-             join(maps_.evidence.documentation().submitted(), ", ", " or "), ")"}));
-      pend(d, codes_.hcr03_pend_documentation, "R4.exception_needs_documentation", section, std::move(need));
-      d.explanation.sentence =
-          core::cat({"Pended: ", pid, " ", section, " is evidenced by ", join(a.met_evidence, ", ", " and "),
-                     ", but no documentation was submitted (no PWK, or PWK02 ",
-                     join(maps_.evidence.documentation().not_submitted(), ", ", " or "), "); send the documents listed."});
-      return d;
+      for (const Criterion* c : s_.met) add_documents_for(w, *c);
+      if (a.pediatric_exception) {
+        std::string& t = w.document();
+        append(t, {kPediatricSection, ": clinical documentation supporting infusion at the hospital for a pediatric member"});
+        append_send_as_pwk(t);
+      }
+      pend(d, codes_.hcr03_pend_documentation, "R4.exception_needs_documentation", section);
+      append(sentence, {"Pended: ", pid, " ", section, " is evidenced by "});
+      append_joined(sentence, met_evidence(), ", ", " and ");
+      sentence += ", but no documentation was submitted (no PWK, or PWK02 ";
+      append_joined(sentence, maps_.evidence.documentation().not_submitted(), ", ", " or ");
+      sentence += "); send the documents listed.";
+      return;
     }
-    if (lc.docs.any_submitted) {
+    if (lc.any_submitted()) {
       // R5: documentation announced but nothing coded shows an exception.
       if (policy_.parameters().documentation_without_evidence == mapping::DocumentationWithoutEvidence::redirect) {
         redirect(d, lc, "R5.documentation_redirect", redirect_section, to, certified);
-        d.explanation.sentence =
-            core::cat({"Redirected from hospital outpatient (", um04, ") to ", to_phrase, " under ", pid, " ", redirect_section,
-                       ": documentation was submitted (", docs_phrase(lc), ") but no I.A.1 exception is evidenced", nonq, "."});
-        return d;
+        append(sentence, {"Redirected from hospital outpatient (", um04, ") to "});
+        append_redirect_target(sentence, to, certified, flags);
+        append(sentence, {" under ", pid, " ", redirect_section, ": documentation was submitted ("});
+        append_docs_phrase(sentence, lc);
+        sentence += ") but no I.A.1 exception is evidenced";
+        append_non_qualifying(sentence, w.non_qualifying_so_far());
+        sentence += '.';
+        return;
       }
       pend(d, codes_.hcr03_pend_clinical_review, "R5.documentation_review", exception_section);
-      d.explanation.sentence =
-          core::cat({"Pended for clinical review: documentation was submitted (", docs_phrase(lc), ") for hospital outpatient (",
-                     um04, "), but no coded ", pid, " ", exception_section, " exception was found", nonq, "."});
-      return d;
+      sentence += "Pended for clinical review: documentation was submitted (";
+      append_docs_phrase(sentence, lc);
+      append(sentence, {") for hospital outpatient (", um04, "), but no coded ", pid, " ", exception_section, " exception was found"});
+      append_non_qualifying(sentence, w.non_qualifying_so_far());
+      sentence += '.';
+      return;
     }
     // R6: no exception and no documentation (or only non-qualifying reasons).
-    redirect(d, lc, a.non_qualifying.empty() ? "R6.no_exception" : "R6.non_qualifying", redirect_section, to, certified);
-    d.explanation.sentence =
-        core::cat({"Redirected from hospital outpatient (", um04, ") to ", to_phrase, " under ", pid, " ", redirect_section,
-                   ": no ", exception_section, " exception is evidenced and no documentation was submitted", nonq, "."});
-    return d;
+    redirect(d, lc, w.non_qualifying_so_far().empty() ? "R6.no_exception" : "R6.non_qualifying", redirect_section, to, certified);
+    append(sentence, {"Redirected from hospital outpatient (", um04, ") to "});
+    append_redirect_target(sentence, to, certified, flags);
+    append(sentence, {" under ", pid, " ", redirect_section, ": no ", exception_section,
+                      " exception is evidenced and no documentation was submitted"});
+    append_non_qualifying(sentence, w.non_qualifying_so_far());
+    sentence += '.';
   }
 
   // ---- administration code lines -----------------------------------------------------------
 
-  [[nodiscard]] LineDecision decide_administration(const model::ServiceLine& line, std::size_t index, const LineDecision* drug,
-                                                   const model::ServiceLine* drug_line) const {
-    LineContext lc = context_for(line);
-    LineDecision d = base(lc, index);
+  void decide_administration(LineWriter& w, const model::ServiceLine& line, std::size_t index, const LineDecision* drug,
+                             const model::ServiceLine* drug_line) const {
+    LineDecision& d = w.d;
+    (void)begin(w, line, index);
     const std::string_view code = line.procedure->value.view();
+    std::string& sentence = d.explanation.sentence;
     if (!drug) {
       pend(d, codes_.hcr03_pend_not_listed, "R1.administration_without_drug", "Appendix B");
-      d.explanation.sentence = core::cat({"Pended for standard clinical review: administration code ", code, " has no ",
-                                          policy_.id(), " listed drug line in this request to follow."});
-      return d;
+      append(sentence, {"Pended for standard clinical review: administration code ", code, " has no ", policy_.id(),
+                        " listed drug line in this request to follow."});
+      return;
     }
     // Follows the drug line's decision in full (outcome, codes, site, span, documents), so the 2000F loops
     // of one event never disagree.
@@ -744,23 +1025,30 @@ class Evaluator {
     d.certified_facility = drug->certified_facility;
     d.authorized_site = drug->authorized_site;
     d.approved_span = drug->approved_span;
-    d.documents_needed = drug->documents_needed;
-    d.non_qualifying = drug->non_qualifying;
-    d.explanation.criteria = drug->explanation.criteria;
+    for (const std::string& t : drug->documents_needed) w.document() = t;
+    for (const std::string& t : drug->non_qualifying) w.non_qualifying() = t;
+    for (const CriterionCheck& from : drug->explanation.criteria) {
+      CriterionCheck& k = w.check(from.criterion_id, from.section, from.outcome);
+      for (const EvidenceItem& e : from.evidence) w.copy_evidence(e);
+      k.note = from.note;
+    }
     set_rule(d, "R1.administration_follows_drug", drug->section);
-    d.explanation.facts.push_back({"HL", "2000F", core::cat({"follows line ", drug->line_number, " (", drug->hcpcs, "): ", drug->rule_id}),
-                                   drug_line ? drug_line->at : core::SourcePosition{}});
-    d.explanation.sentence =
-        core::cat({"Administration code ", code, " follows the decision on line ", drug->line_number, " (", drug->hcpcs, ", ",
-                   to_string(drug->outcome), " ", drug->policy_id, " ", drug->section, "): ", drug->explanation.sentence});
-    return d;
+    std::string& fact = w.fact("HL", "2000F", drug_line ? drug_line->at : core::SourcePosition{}).text;
+    if (texts_) append(fact, {"follows line ", drug->line_number, " (", drug->hcpcs, "): ", drug->rule_id});
+    append(sentence, {"Administration code ", code, " follows the decision on line ", drug->line_number, " (", drug->hcpcs, ", ",
+                      to_string(drug->outcome), " ", drug->policy_id, " ", drug->section, "): ", drug->explanation.sentence});
   }
 };
 
-}  // namespace
-
-RoutingResult route(const model::AuthorizationRequest& request, const mapping::MappingSet& mappings) {
-  RoutingResult r;
+void route_into(RoutingResult& r, const model::AuthorizationRequest& request, const mapping::MappingSet& mappings) {
+  r.policy = nullptr;
+  r.policy_id.clear();
+  r.matched_by.clear();
+  r.matched_value.clear();
+  r.default_outcome = Outcome::pend;
+  r.hcr01.clear();
+  r.hcr03.clear();
+  r.reason.clear();
   const std::string_view isa08 = trim(request.envelope.isa_receiver);
   const std::string_view gs03 = trim(request.envelope.gs_receiver);
   const std::string_view umo = trim(request.umo.id.value);
@@ -768,42 +1056,38 @@ RoutingResult route(const model::AuthorizationRequest& request, const mapping::M
     r.policy = mappings.policy(m->route->policy);
     if (r.policy) {
       r.policy_id = r.policy->id();
-      r.matched_by = std::string(mapping::to_string(m->key));
+      r.matched_by.assign(mapping::to_string(m->key));
       r.matched_value = m->value;
-      return r;
+      return;
     }
   }
   // routing.yaml default_action: pend (the only action the loader accepts).
-  r.default_outcome = Outcome::pend;
   r.hcr01 = mappings.decision_codes.hcr01_pend;
   r.hcr03 = mappings.decision_codes.hcr03_pend_unknown_payer;
-  r.reason = core::cat({"no route in routing.yaml matches ISA08 '", isa08, "', GS03 '", gs03, "' or 2010A NM109 '", umo,
-                        "'; pended for review (routing.yaml default_action)"});
-  return r;
+  append(r.reason, {"no route in routing.yaml matches ISA08 '", isa08, "', GS03 '", gs03, "' or 2010A NM109 '", umo,
+                    "'; pended for review (routing.yaml default_action)"});
 }
 
-std::vector<LineDecision> evaluate(const model::AuthorizationRequest& request, const mapping::Policy& policy,
-                                   const mapping::MappingSet& mappings, const History& history,
-                                   const EvaluationContext& context) {
-  if (request.lines.empty()) return {};
-  return Evaluator(request, policy, mappings, history, context).run();
-}
-
-std::vector<LineDecision> pend_unrouted(const model::AuthorizationRequest& request, const RoutingResult& routing,
-                                        const mapping::MappingSet& mappings) {
-  std::vector<LineDecision> out;
+void pend_unrouted_into(std::vector<LineDecision>& out, Store& s, const model::AuthorizationRequest& request,
+                        const RoutingResult& routing, const mapping::MappingSet& mappings) {
+  prepare(out, request.lines.size(), s);
   for (std::size_t i = 0; i < request.lines.size(); ++i) {
     const model::ServiceLine& line = request.lines[i];
-    LineDecision d;
+    LineWriter w(out[i], s);
+    LineDecision& d = w.d;
     d.line_number = line.line_number ? line.line_number : static_cast<std::uint32_t>(i + 1);
-    d.hcpcs = line.procedure ? line.procedure->value.str() : line.procedure_text;
+    if (line.procedure) {
+      d.hcpcs.assign(line.procedure->value.view());
+    } else {
+      d.hcpcs = line.procedure_text;
+    }
     const model::RequestedSite* site = line.review && line.review->site ? &*line.review->site
                                        : request.event.review.site   ? &*request.event.review.site
                                                                      : nullptr;
     if (site) {
-      d.requested_site.code = std::string(trim(site->code));
+      d.requested_site.code.assign(trim(site->code));
       d.requested_site.qualifier = site->qualifier;
-      d.requested_site.loop = line.review && line.review->site ? "2000F" : "2000E";
+      d.requested_site.loop.assign(line.review && line.review->site ? "2000F" : "2000E");
       d.requested_site.at = site->at;
       if (const auto* row = mappings.sites.classify(*site)) {
         d.requested_site.site_class = row->site_class;
@@ -813,22 +1097,73 @@ std::vector<LineDecision> pend_unrouted(const model::AuthorizationRequest& reque
     d.outcome = Outcome::pend;
     d.hcr01 = routing.hcr01.empty() ? mappings.decision_codes.hcr01_pend : routing.hcr01;
     d.hcr03 = routing.hcr03.empty() ? mappings.decision_codes.hcr03_pend_unknown_payer : routing.hcr03;
-    d.rule_id = "R0.unknown_payer";
-    d.section = "routing.yaml";
+    d.rule_id.assign("R0.unknown_payer");
+    d.section.assign("routing.yaml");
     d.explanation.rule = d.rule_id;
     d.explanation.section = d.section;
-    d.explanation.sentence = "Pended: " + routing.reason + ".";
-    out.push_back(std::move(d));
+    append(d.explanation.sentence, {"Pended: ", routing.reason, "."});
+    w.finish();
   }
+}
+
+}  // namespace
+
+RoutingResult route(const model::AuthorizationRequest& request, const mapping::MappingSet& mappings) {
+  RoutingResult r;
+  route_into(r, request, mappings);
+  return r;
+}
+
+void evaluate_into(std::vector<LineDecision>& out, EvaluationBuffers& buffers, const model::AuthorizationRequest& request,
+                   const mapping::Policy& policy, const mapping::MappingSet& mappings, const History& history,
+                   const EvaluationContext& context) {
+  Evaluator(request, policy, mappings, history, context, buffers.store()).run(out);
+}
+
+std::vector<LineDecision> evaluate(const model::AuthorizationRequest& request, const mapping::Policy& policy,
+                                   const mapping::MappingSet& mappings, const History& history,
+                                   const EvaluationContext& context) {
+  std::vector<LineDecision> out;
+  if (request.lines.empty()) return out;
+  EvaluationBuffers buffers;
+  evaluate_into(out, buffers, request, policy, mappings, history, context);
   return out;
+}
+
+std::vector<LineDecision> pend_unrouted(const model::AuthorizationRequest& request, const RoutingResult& routing,
+                                        const mapping::MappingSet& mappings) {
+  std::vector<LineDecision> out;
+  EvaluationBuffers buffers;
+  pend_unrouted_into(out, buffers.store(), request, routing, mappings);
+  return out;
+}
+
+void decide_into(Decisions& out, const model::AuthorizationRequest& request, const mapping::MappingSet& mappings,
+                 const History& history, const EvaluationContext& context) {
+  // route() is a function of the three identifiers and the tables alone.
+  Store& s = out.buffers.store();
+  const std::string& isa08 = request.envelope.isa_receiver;
+  const std::string& gs03 = request.envelope.gs_receiver;
+  const std::string& umo = request.umo.id.value;
+  if (s.routed_with != &mappings || s.routed_isa08 != isa08 || s.routed_gs03 != gs03 || s.routed_umo != umo) {
+    route_into(s.routing, request, mappings);
+    s.routed_with = &mappings;
+    s.routed_isa08 = isa08;
+    s.routed_gs03 = gs03;
+    s.routed_umo = umo;
+  }
+  out.routing = s.routing;
+  if (out.routing.routed()) {
+    evaluate_into(out.lines, out.buffers, request, *out.routing.policy, mappings, history, context);
+  } else {
+    pend_unrouted_into(out.lines, out.buffers.store(), request, out.routing, mappings);
+  }
 }
 
 Decisions decide(const model::AuthorizationRequest& request, const mapping::MappingSet& mappings, const History& history,
                  const EvaluationContext& context) {
   Decisions out;
-  out.routing = route(request, mappings);
-  out.lines = out.routing.routed() ? evaluate(request, *out.routing.policy, mappings, history, context)
-                                   : pend_unrouted(request, out.routing, mappings);
+  decide_into(out, request, mappings, history, context);
   return out;
 }
 

@@ -37,11 +37,13 @@ struct SiteRequest {                           // the UM04 the decision read
   std::string name;                            // the table's name for the code ("On campus-outpatient hospital")
   std::string loop;                            // "2000F" or "2000E": where UM04 was found; "" when missing
   core::SourcePosition at;                     // the UM segment
+  friend bool operator==(const SiteRequest&, const SiteRequest&) = default;
 };
 
 struct AuthorizedSite {                        // UM04 for the response when the site changes
   std::string code;                            // "11", "12", "01" (place-of-service.yaml redirect_site_codes)
   model::SiteQualifier qualifier = model::SiteQualifier::place_of_service;   // always B
+  friend bool operator==(const AuthorizedSite&, const AuthorizedSite&) = default;
 };
 
 struct DateRange {
@@ -68,6 +70,7 @@ struct LineDecision {
   std::vector<std::string> non_qualifying;     // reasons found that the policy says do not qualify
                                                // ("trypanophobia (F40.231)", "pediatrics (age 9)")
   Explanation explanation;
+  friend bool operator==(const LineDecision&, const LineDecision&) = default;
 };
 
 // MSG01 text for the response (AN 1-264): upper case, no characters that commonly serve as X12

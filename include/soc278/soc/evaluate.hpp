@@ -10,6 +10,7 @@
 // LineDecision cites its rule id and policy section.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct EvaluationContext {
   // CriterionCheck::note is written for `soc278 explain`; a caller that shows no notes (the decision
   // report) turns them off and saves building them. Nothing else in a decision changes.
   bool notes = true;
+  // EvidenceItem::text of the facts and of the criteria's evidence, likewise (segment, loop and
+  // position are always kept): the standard decision report and the 278 print none of them.
+  bool evidence_texts = true;
 };
 
 struct RoutingResult {
@@ -59,13 +63,44 @@ struct RoutingResult {
                                                       const RoutingResult& routing,
                                                       const mapping::MappingSet& mappings);
 
+// Storage the evaluator reuses from one call to the next: the strings and vectors of the decisions a
+// previous call returned, taken back so that the next call refills them instead of allocating, and
+// its own working lists. It holds no result; what is in it is src/soc/evaluate.cpp's business. A
+// copy starts empty. One per thread: a call writes into it.
+class EvaluationBuffers {
+ public:
+  EvaluationBuffers() noexcept;
+  ~EvaluationBuffers();
+  EvaluationBuffers(const EvaluationBuffers&) noexcept;             // empty: buffers are not values
+  EvaluationBuffers& operator=(const EvaluationBuffers&) noexcept;  // keeps its own buffers
+  EvaluationBuffers(EvaluationBuffers&&) noexcept;
+  EvaluationBuffers& operator=(EvaluationBuffers&&) noexcept;
+
+  struct Store;
+  [[nodiscard]] Store& store();   // created on first use
+
+ private:
+  std::unique_ptr<Store> store_;
+};
+
 struct Decisions {
   RoutingResult routing;
   std::vector<LineDecision> lines;
+  EvaluationBuffers buffers;      // decide_into()'s working storage, not part of the result
 };
 
 // route() then evaluate() (or pend_unrouted() for an unknown payer).
 [[nodiscard]] Decisions decide(const model::AuthorizationRequest& request, const mapping::MappingSet& mappings,
                                const History& history, const EvaluationContext& context);
+
+// The same decisions as decide() and evaluate(), written into storage the caller keeps from one
+// transaction to the next: `out` is replaced (nothing of the previous call remains in it), but its
+// strings and vectors keep their capacity, so a pipeline that decides set after set does not
+// allocate once the buffers have grown. The lines stay valid until the next call with the same `out`.
+void decide_into(Decisions& out, const model::AuthorizationRequest& request, const mapping::MappingSet& mappings,
+                 const History& history, const EvaluationContext& context);
+void evaluate_into(std::vector<LineDecision>& out, EvaluationBuffers& buffers, const model::AuthorizationRequest& request,
+                   const mapping::Policy& policy, const mapping::MappingSet& mappings, const History& history,
+                   const EvaluationContext& context);
 
 }  // namespace soc278::soc

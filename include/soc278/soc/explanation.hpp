@@ -28,6 +28,7 @@ struct EvidenceItem {
   std::string loop;               // "2000E", "2000F", "2010C", "2010D"
   std::string text;               // what was read and what it means: "ABF:T886XXA (T88.6XXA) anaphylaxis"
   core::SourcePosition at;        // the segment (element/component when known)
+  friend bool operator==(const EvidenceItem&, const EvidenceItem&) = default;
 };
 
 struct CriterionCheck {
@@ -36,6 +37,7 @@ struct CriterionCheck {
   CriterionOutcome outcome = CriterionOutcome::not_met;
   std::vector<EvidenceItem> evidence;
   std::string note;               // e.g. "could not be assessed: no administration history available"
+  friend bool operator==(const CriterionCheck&, const CriterionCheck&) = default;
 };
 
 struct Explanation {
@@ -45,6 +47,7 @@ struct Explanation {
   std::vector<CriterionCheck> criteria;   // criteria tried, in policy order
   std::vector<EvidenceItem> facts;        // the site (UM), drug (SV1/SV2), dates and documents (PWK) read
   std::string sentence;           // one sentence an analyst reads
+  friend bool operator==(const Explanation&, const Explanation&) = default;
 };
 
 }  // namespace soc278::soc
