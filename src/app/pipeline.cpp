@@ -248,7 +248,8 @@ class Pipeline final : public x12::EnvelopeObserver {
       ++report_.not_requests;
       return;
     }
-    const model::AuthorizationRequest request = binder_.bind(r, i, g, t);
+    binder_.bind_into(request_, r, i, g, t);
+    const model::AuthorizationRequest& request = request_;
     const auto problems = soc::check_answerable(request, config_.now.date);
     if (!problems.empty()) {
       ++report_.unanswerable;
@@ -259,16 +260,18 @@ class Pipeline final : public x12::EnvelopeObserver {
       write_rejected(record, "aaa", texts);
       return;
     }
-    std::vector<soc::LineDecision> decisions;
-    const soc::EvaluationContext context{config_.now.date, /*notes=*/false};  // the report prints no notes
+    // The report prints no notes, and evidence texts only with --report full.
+    const soc::EvaluationContext context{config_.now.date, /*notes=*/false, /*evidence_texts=*/config_.full_report};
     static const soc::NoHistory no_history;
     const soc::History& history = config_.history != nullptr ? *config_.history : no_history;
+    // Decided into decisions_, reused from transaction to transaction: its strings keep their buffers.
     if (!config_.forced_policy.empty()) {
       const mapping::Policy* policy = config_.mappings->policy(config_.forced_policy);
-      decisions = soc::evaluate(request, *policy, *config_.mappings, history, context);
+      soc::evaluate_into(decisions_.lines, decisions_.buffers, request, *policy, *config_.mappings, history, context);
     } else {
-      decisions = soc::decide(request, *config_.mappings, history, context).lines;
+      soc::decide_into(decisions_, request, *config_.mappings, history, context);
     }
+    const std::vector<soc::LineDecision>& decisions = decisions_.lines;
     // Reused from transaction to transaction: the certification strings keep their buffers.
     std::vector<respond::LineAnswer>& answers = answers_;
     answers.resize(decisions.size());
@@ -355,6 +358,7 @@ class Pipeline final : public x12::EnvelopeObserver {
   core::DiagnosticSink& sink_;
   ig::FileValidator validator_;
   model::RequestBinder binder_;  // config_.guides outlives the pipeline
+  model::AuthorizationRequest request_;  // rebound for every set: bind_into keeps its buffers
   std::optional<respond::Ack999Writer> ack_;
   std::optional<respond::Ta1Writer> ta1_;
   std::optional<respond::Response278Writer> response_;
@@ -364,6 +368,7 @@ class Pipeline final : public x12::EnvelopeObserver {
   std::string isa13_;
   std::string line_;  // the report line being built, reused
   std::vector<respond::LineAnswer> answers_;  // the open transaction's, reused
+  soc::Decisions decisions_;                  // the open transaction's, reused (soc::decide_into)
 };
 
 // Counts findings by severity on their way to the command's sink.

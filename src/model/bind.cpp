@@ -1,22 +1,28 @@
 #include "soc278/model/bind.hpp"
 
+#include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <span>
-#include <vector>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "soc278/x12/values.hpp"
 
 namespace soc278::model {
 namespace {
 
-std::string trimmed(std::string_view s) {
+std::string_view trimmed(std::string_view s) noexcept {
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  return std::string(s);
+  return s;
 }
 
 // The model fields a guide `bind:` can name (grammars/README.md section 4), resolved once per bound
@@ -95,47 +101,6 @@ Scope scope_of(std::string_view name) noexcept {
   return Scope::other;
 }
 
-// One bound value of one segment.
-struct Bound {
-  Scope scope = Scope::other;
-  Field field = Field::other;
-  std::string_view value;
-  core::SourcePosition at;
-  std::uint16_t element = 0;
-};
-
-// The bound values of one segment, in element order, with the first value of each field indexed.
-// Reused from segment to segment: no allocation per segment once warm.
-class BoundValues {
- public:
-  void clear() noexcept {
-    items_.clear();
-    first_.fill(0);
-  }
-  void add(const Bound& b) {
-    items_.push_back(b);
-    std::uint16_t& slot = first_[static_cast<std::size_t>(b.field)];
-    if (slot == 0) slot = static_cast<std::uint16_t>(items_.size());
-  }
-  [[nodiscard]] bool empty() const noexcept { return items_.empty(); }
-  [[nodiscard]] const Bound& front() const noexcept { return items_.front(); }
-  [[nodiscard]] auto begin() const noexcept { return items_.begin(); }
-  [[nodiscard]] auto end() const noexcept { return items_.end(); }
-  [[nodiscard]] const Bound* find(Field f) const noexcept {
-    const std::uint16_t slot = first_[static_cast<std::size_t>(f)];
-    return slot == 0 ? nullptr : &items_[slot - 1U];
-  }
-  [[nodiscard]] bool has(Field f) const noexcept { return first_[static_cast<std::size_t>(f)] != 0; }
-  [[nodiscard]] std::string text(Field f) const {
-    const Bound* x = find(f);
-    return x != nullptr ? std::string(x->value) : std::string();
-  }
-
- private:
-  std::vector<Bound> items_;
-  std::array<std::uint16_t, static_cast<std::size_t>(Field::count)> first_{};  // index + 1 into items_, 0 = none
-};
-
 // One bound element or component of a guide segment occurrence, read from its `bind` once.
 struct Slot {
   std::uint16_t position = 0;   // element, 1-based
@@ -144,7 +109,8 @@ struct Slot {
   Scope scope = Scope::other;
 };
 
-// make_plan appends the slots of one segment occurrence to `slots`.
+// make_plan appends the slots of one segment occurrence to `slots`, in element then component
+// order (Binder::segment reads the components of an element in one pass because of it).
 void make_plan(const ig::SegmentRule& rule, std::vector<Slot>& slots) {
   auto add = [&](std::string_view name, std::uint16_t position, std::uint16_t component) {
     const auto dot = name.find('.');
@@ -158,37 +124,410 @@ void make_plan(const ig::SegmentRule& rule, std::vector<Slot>& slots) {
   }
 }
 
+// Besides the bound values, Binder::apply reads a few elements by position (NM101, NM102, NM103,
+// NM104, NM108, N402, PWK07, SV201, TRN01, DMG01, HI composites): the tokenizer must reach them.
+constexpr std::uint16_t last_element_read_by_position = 8;
+
+// A segment's elements, found by one pass over its text that stops after the last element the
+// binder reads. Same meaning as x12::SegmentView (1-based, empty when absent), without its copy of
+// the delimiters and positions and without scanning the rest of the segment: tokenizing with
+// SegmentView::assign was a tenth of binding.
+class Elements {
+ public:
+  static constexpr std::size_t capacity = x12::SegmentView::max_elements;
+
+  // `text` is one segment of `length` bytes; `readable` (>= length) bytes may be read from it (the
+  // rest of the transaction's text), so that whole 16-byte blocks can be compared near its end.
+  void assign(const char* text, std::size_t length, std::size_t readable, char separator, std::size_t last) noexcept {
+    text_ = text;
+    const std::size_t wanted = (last < capacity ? last : capacity) + 1;  // the separators around elements 1..last
+    std::size_t found = 0;
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i needle = _mm_set1_epi8(separator);
+    // A block adds at most 16 separators, so the bound is checked once per block: elements past
+    // `last` may be recorded too (bounds_ has room), never read.
+    for (; i < length && i + 16 <= readable; i += 16) {
+      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+      auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, needle)));
+      if (length - i < 16) mask &= (1U << (length - i)) - 1U;  // bytes past the segment are not its own
+      for (; mask != 0; mask &= mask - 1) bounds_[found++] = static_cast<std::uint32_t>(i + static_cast<unsigned>(__builtin_ctz(mask)));
+      if (found >= wanted) return finish(wanted - 1, length);
+    }
+#endif
+    for (; i < length; ++i) {
+      if (text[i] != separator) continue;
+      bounds_[found++] = static_cast<std::uint32_t>(i);
+      if (found == wanted) return finish(found - 1, length);
+    }
+    bounds_[found] = static_cast<std::uint32_t>(length);
+    finish(found, length);
+  }
+
+  [[nodiscard]] std::string_view id() const noexcept { return {text_, id_length_}; }
+  [[nodiscard]] std::string_view element(std::size_t i) const noexcept {
+    if (i == 0 || i > elements_) return {};
+    return {text_ + bounds_[i - 1] + 1, static_cast<std::size_t>(bounds_[i] - bounds_[i - 1] - 1)};
+  }
+
+ private:
+  void finish(std::size_t elements, std::size_t length) noexcept {
+    elements_ = elements;
+    id_length_ = elements == 0 ? length : bounds_[0];
+  }
+
+  const char* text_ = "";
+  std::size_t elements_ = 0;
+  std::size_t id_length_ = 0;
+  std::array<std::uint32_t, capacity + 16> bounds_{};  // bounds_[k]: the separator (or end) after element k; 15 spare for a block's overshoot
+};
+
+// Reads the components of one element in order, each scan starting where the previous one ended
+// (x12::nth_piece starts again from the element's first byte for every component).
+class ComponentCursor {
+ public:
+  // Component `c` of element `element` of `elements`; components must be asked for in
+  // increasing order within an element. Empty when absent, as SegmentView::component.
+  std::string_view get(const Elements& elements, std::uint16_t element, std::uint16_t c, char separator) noexcept {
+    if (element != element_ || c <= next_ - 1) {
+      const std::string_view e = elements.element(element);
+      element_ = element;
+      next_ = 1;
+      p_ = e.data();
+      end_ = e.data() + e.size();
+      done_ = e.empty();
+    }
+    std::string_view piece;
+    while (next_ <= c) {
+      if (done_) return {};
+      const char* q = p_;
+      while (q != end_ && *q != separator) ++q;
+      piece = std::string_view(p_, static_cast<std::size_t>(q - p_));
+      if (q == end_) {
+        done_ = true;
+      } else {
+        p_ = q + 1;
+      }
+      ++next_;
+    }
+    return piece;
+  }
+
+ private:
+  std::uint16_t element_ = 0;  // 0: none yet
+  std::uint16_t next_ = 1;     // the component p_ points at
+  const char* p_ = nullptr;
+  const char* end_ = nullptr;
+  bool done_ = true;           // no component after the last one read
+};
+
+// Component 1 of an element (the HI qualifier before its code).
+std::string_view first_component(std::string_view element, char separator) noexcept {
+  std::size_t n = 0;
+  while (n < element.size() && element[n] != separator) ++n;
+  return element.substr(0, n);
+}
+
+// Every field's value is a string the model keeps; bind_into refills the same strings set after set.
+inline void set(std::string& target, std::string_view value) {
+  if (value.empty()) {
+    target.clear();
+  } else {
+    target.assign(value);
+  }
+}
+
+// For fields every transaction writes whatever the previous one held (the envelope): most sets of
+// a file share them, and comparing is cheaper than copying.
+inline void set_changed(std::string& target, std::string_view value) {
+  if (std::string_view(target) != value) target.assign(value);
+}
+
+// `value == literal`, spelled out: g++ kept string_view's compare out of line in apply().
+template <std::size_t N>
+bool is(std::string_view value, const char (&literal)[N]) noexcept {
+  if (value.size() != N - 1) return false;
+  for (std::size_t i = 0; i + 1 < N; ++i)
+    if (value[i] != literal[i]) return false;
+  return true;
+}
+
+// X12 DT (CCYYMMDD) as x12::parse_date reads it: exactly eight ASCII digits making a valid date.
+// Spelled out here because the X3 rule behind parse_date cost ~200 instructions a date, and a set
+// carries several (DTP RD8 ranges are two each).
+std::optional<core::Date> date8(std::string_view t) noexcept {
+  if (t.size() != 8) return std::nullopt;
+  int digits[8];
+  for (std::size_t k = 0; k < 8; ++k) {
+    if (t[k] < '0' || t[k] > '9') return std::nullopt;
+    digits[k] = t[k] - '0';
+  }
+  return core::Date::make(digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3], digits[4] * 10 + digits[5],
+                          digits[6] * 10 + digits[7]);
+}
+
+// RD8 (CCYYMMDD-CCYYMMDD, first <= last) as x12::parse_date_range reads it.
+std::optional<x12::DateRange> date_range(std::string_view t) noexcept {
+  if (t.size() != 17 || t[8] != '-') return std::nullopt;
+  const auto a = date8(t.substr(0, 8));
+  const auto b = date8(t.substr(9));
+  if (!a || !b || *b < *a) return std::nullopt;
+  return x12::DateRange{*a, *b};
+}
+
+// X12 R as x12::parse_decimal reads it. Plain digit strings (most SV1 units and amounts) are exact
+// integers as doubles and skip the X3 rule; anything else takes parse_decimal itself.
+std::optional<double> decimal(std::string_view t) noexcept {
+  if (t.empty() || t.size() > 15) return x12::parse_decimal(t);
+  std::int64_t v = 0;
+  for (char c : t) {
+    if (c < '0' || c > '9') return x12::parse_decimal(t);
+    v = v * 10 + (c - '0');
+  }
+  return static_cast<double>(v);
+}
+
+// Back to a new record's values, keeping the buffers of strings and vectors (bind_into). Every
+// member of the model types is listed: a member left out would carry the previous transaction's
+// value (the reuse test in tests/unit/model/bind_test.cpp compares with fresh binds).
+void reset(Party& p) noexcept {
+  p.entity_code.clear();
+  p.entity_type.clear();
+  p.last_or_org_name.value.clear();
+  p.last_or_org_name.at = {};
+  p.first_name.clear();
+  p.id_qualifier.clear();
+  p.id.value.clear();
+  p.id.at = {};
+  p.zip.clear();
+  p.state.clear();
+  p.at = {};
+}
+
+void reset(Person& p) noexcept {
+  reset(p.name);
+  p.birth_date.reset();
+  p.gender.clear();
+}
+
+void reset(Review& v) noexcept {
+  v.request_category.clear();
+  v.certification_type.clear();
+  v.service_type.clear();
+  v.site.reset();
+  v.at = {};
+}
+
+void reset(ServiceLine& l) noexcept {
+  l.line_number = 0;
+  l.hl_id.clear();
+  l.traces.clear();
+  l.review.reset();
+  l.previous_authorization.clear();
+  l.service_dates.reset();
+  l.procedure_qualifier.clear();
+  l.procedure.reset();
+  l.procedure_text.clear();
+  l.modifiers.clear();
+  l.revenue_code.clear();
+  l.amount.reset();
+  l.unit_basis.clear();
+  l.units.reset();
+  l.service_segment.clear();
+  l.attachments.clear();
+  l.message.clear();
+  l.providers.clear();
+  l.at = {};
+}
+
+// All but the providers, which Binder reuses in place (their names are often longer than a
+// string's inline buffer) and trims when the transaction is bound.
+void reset_but_providers(PatientEvent& e) noexcept {
+  e.hl_id.clear();
+  e.traces.clear();
+  reset(e.review);
+  e.previous_authorization.clear();
+  e.administrative_reference.clear();
+  e.dates.clear();
+  e.diagnoses.clear();
+  e.attachments.clear();
+  e.message.clear();
+  e.at = {};
+}
+
+// All but the envelope (bind_into assigns every field of it) and the service lines and event
+// providers (Binder reuses them in place and trims them at the end).
+void reset_for_bind(AuthorizationRequest& r) noexcept {
+  r.bht_reference.clear();
+  r.bht_date.reset();
+  r.bht_time.clear();
+  r.bht_type.clear();
+  reset(r.umo);
+  reset(r.requester);
+  r.requester_phone.clear();
+  reset(r.subscriber);
+  r.dependent.reset();
+  reset_but_providers(r.event);
+}
+
+// The binder's view of one guide segment occurrence, compiled when it is first met: its slots, the
+// first slot of each field (so apply() finds a value without comparing names), and how far the
+// tokenizer has to go.
+struct Plan {
+  static constexpr std::uint16_t none = 0xFFFF;
+  std::uint32_t first = 0;              // its run in Plans::slots
+  std::uint32_t count = 0;
+  std::uint16_t last = 0;               // the last element the binder reads of such a segment
+  std::uint64_t fields = 0;             // bit f: field f has a slot
+  std::uint64_t repeated = 0;           // bit f: field f has more than one slot (HI diagnoses, SV1 modifiers)
+  std::array<std::uint16_t, static_cast<std::size_t>(Field::count)> first_slot{};  // none: no slot
+};
+static_assert(static_cast<std::size_t>(Field::count) <= 64, "Plan::repeated has a bit per field");
+
+// The values of one segment under its plan: value(k) is slot k's, empty when not sent. A field's
+// value is the first non-empty one of its slots, as a guide that binds a field twice in a segment
+// means "whichever was sent".
+class Values {
+ public:
+  Values(const Plan& plan, const Slot* slots, const std::string_view* values) noexcept
+      : plan_(plan), slots_(slots), values_(values) {}
+
+  [[nodiscard]] std::size_t size() const noexcept { return plan_.count; }
+  [[nodiscard]] const Slot& slot(std::size_t k) const noexcept { return slots_[k]; }
+  [[nodiscard]] std::string_view value(std::size_t k) const noexcept { return values_[k]; }
+  [[nodiscard]] std::string_view value(int k) const noexcept { return values_[static_cast<std::size_t>(k)]; }
+  [[nodiscard]] std::uint64_t fields() const noexcept { return plan_.fields; }
+  // The slot holding `f`'s value, or -1 when the segment has none. Most fields are not in a given
+  // segment's plan at all: apply() asks for a couple of dozen per segment, so that answer is one test.
+  [[nodiscard]] int find(Field f) const noexcept {
+    const std::uint64_t bit = std::uint64_t{1} << static_cast<unsigned>(f);
+    if ((plan_.fields & bit) == 0) return -1;
+    const std::size_t k = plan_.first_slot[static_cast<std::size_t>(f)];
+    if (!values_[k].empty()) return static_cast<int>(k);
+    return (plan_.repeated & bit) == 0 ? -1 : find_later(f, k + 1);
+  }
+  [[nodiscard]] bool has(Field f) const noexcept { return find(f) >= 0; }
+  // `f`'s value, or "" when the segment has none.
+  [[nodiscard]] std::string_view text(Field f) const noexcept {
+    const int k = find(f);
+    return k < 0 ? std::string_view() : values_[k];
+  }
+  // The scope of the first value sent: the record the segment fills.
+  [[nodiscard]] Scope scope() const noexcept {
+    for (std::size_t k = 0; k < plan_.count; ++k)
+      if (!values_[k].empty()) return slots_[k].scope;
+    return Scope::other;
+  }
+
+ private:
+  [[nodiscard]] int find_later(Field f, std::size_t k) const noexcept {
+    for (; k < plan_.count; ++k)
+      if (slots_[k].field == f && !values_[k].empty()) return static_cast<int>(k);
+    return -1;
+  }
+
+  const Plan& plan_;
+  const Slot* slots_;
+  const std::string_view* values_;
+};
+
 }  // namespace
 
-// The plans of the segment occurrences met so far, by occurrence. The guide owns the rules, so
-// their addresses are stable for as long as the guides live (RequestBinder's contract).
+// The plans of the segment occurrences met so far, by occurrence, and the binder's working storage.
+// The guide owns the rules, so their addresses are stable for as long as the guides live
+// (RequestBinder's contract).
 struct RequestBinder::Plans {
   // Open addressing on the rule's address (a node-based map cost a cache miss per segment): a
-  // power-of-two table at most half full, each entry naming its run of slots in `slots`.
+  // power-of-two table at most half full, each entry naming its plan.
   struct Entry {
     const ig::SegmentRule* rule = nullptr;
-    std::uint32_t first = 0, count = 0;
+    std::uint32_t plan = 0;  // index into plans
   };
   std::vector<Entry> table = std::vector<Entry>(256);
   std::size_t used = 0;
+  // Per guide loop, the plan of each of its segment and trailer occurrences (by SegmentRule::index),
+  // so that a segment finds its plan without hashing: one lookup per loop instead.
+  static constexpr std::uint32_t unknown = 0xFFFFFFFF;
+  struct LoopEntry {
+    const ig::LoopDef* def = nullptr;
+    std::uint32_t first = 0;  // into loop_plans: segments, then trailer
+  };
+  std::vector<LoopEntry> loops_by_index;  // by LoopDef::index, for the first guide met with that index
+  std::vector<LoopEntry> other_loops;     // the loops of other guides
+  std::vector<std::uint32_t> loop_plans;  // plan index, or unknown until the occurrence is met
+  std::vector<Plan> plans;
   std::vector<Slot> slots;
-  BoundValues bound;      // reused for every segment
-  x12::SegmentView view;  // likewise
+  std::vector<std::string_view> values;  // one segment's, as many as the largest plan has slots
+  Elements elements;                     // one segment's
+  // Service lines a previous request had beyond the current one's count, kept with their buffers
+  // for the next request that has more.
+  std::vector<ServiceLine> spare_lines;
 
   static std::size_t hash(const ig::SegmentRule* rule, std::size_t size) noexcept {
     return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(rule) >> 4) * 0x9E3779B97F4A7C15ULL) & (size - 1);
   }
 
-  std::span<const Slot> plan(const ig::SegmentRule& rule) {
+  // The first of `def`'s entries in loop_plans.
+  std::uint32_t loop_first(const ig::LoopDef* def) {
+    if (def->index >= loops_by_index.size()) loops_by_index.resize(def->index + 1U);
+    LoopEntry& e = loops_by_index[def->index];
+    if (e.def == def) return e.first;
+    if (e.def == nullptr) return (e = new_loop(def)).first;
+    for (const LoopEntry& other : other_loops)
+      if (other.def == def) return other.first;
+    return other_loops.emplace_back(new_loop(def)).first;
+  }
+
+  LoopEntry new_loop(const ig::LoopDef* def) {
+    const auto first = static_cast<std::uint32_t>(loop_plans.size());
+    loop_plans.resize(loop_plans.size() + def->segments.size() + def->trailer.size(), unknown);
+    return LoopEntry{def, first};
+  }
+
+  // The plan of a segment of a loop whose loop_plans start at `first`.
+  const Plan& plan(const ig::SegmentRule& rule, const ig::LoopDef* def, std::uint32_t first) {
+    std::size_t k = rule.index;
+    if (rule.loop != def) return plans[plan_index(rule)];
+    if (k < def->segments.size() && &def->segments[k] == &rule) {
+      // a segment occurrence
+    } else if (k < def->trailer.size() && &def->trailer[k] == &rule) {
+      k += def->segments.size();
+    } else {
+      return plans[plan_index(rule)];
+    }
+    std::uint32_t& index = loop_plans[first + k];
+    if (index == unknown) index = plan_index(rule);
+    return plans[index];
+  }
+
+  std::uint32_t plan_index(const ig::SegmentRule& rule) {
     for (std::size_t i = hash(&rule, table.size());; i = (i + 1) & (table.size() - 1)) {
       const Entry& e = table[i];
-      if (e.rule == &rule) return {slots.data() + e.first, e.count};
+      if (e.rule == &rule) return e.plan;
       if (e.rule == nullptr) break;
     }
-    const auto first = static_cast<std::uint32_t>(slots.size());
+    Plan p;
+    p.first = static_cast<std::uint32_t>(slots.size());
     make_plan(rule, slots);
-    insert(Entry{&rule, first, static_cast<std::uint32_t>(slots.size() - first)});
-    return {slots.data() + first, slots.size() - first};
+    p.count = static_cast<std::uint32_t>(slots.size() - p.first);
+    p.last = last_element_read_by_position;
+    p.first_slot.fill(Plan::none);
+    for (std::uint32_t k = 0; k < p.count && k < Plan::none; ++k) {
+      const Slot& slot = slots[p.first + k];
+      p.last = std::max(p.last, slot.position);
+      std::uint16_t& first = p.first_slot[static_cast<std::size_t>(slot.field)];
+      p.fields |= std::uint64_t{1} << static_cast<unsigned>(slot.field);
+      if (first == Plan::none) {
+        first = static_cast<std::uint16_t>(k);
+      } else {
+        p.repeated |= std::uint64_t{1} << static_cast<unsigned>(slot.field);
+      }
+    }
+    p.count = std::min<std::uint32_t>(p.count, Plan::none);  // beyond any guide; keeps first_slot exact
+    if (values.size() < p.count) values.resize(p.count);
+    plans.push_back(p);
+    insert(Entry{&rule, static_cast<std::uint32_t>(plans.size() - 1)});
+    return static_cast<std::uint32_t>(plans.size() - 1);
   }
 
   void insert(const Entry& entry) {
@@ -209,14 +548,18 @@ struct RequestBinder::Plans {
 namespace {
 
 struct Binder {
+  Binder(RequestBinder::Plans& p, AuthorizationRequest& request, const ig::TransactionResult& transaction) noexcept
+      : plans(p), r(request), tx(transaction) {}
+
   RequestBinder::Plans& plans;
-  BoundValues& bound;
   AuthorizationRequest& r;
   const ig::TransactionResult& tx;
   PatientEvent* event = nullptr;
   ServiceLine* line = nullptr;
-  Party* provider = nullptr;  // the open 2010EA / 2010F provider, if any
-  std::uint32_t lines = 0;
+  Party* provider = nullptr;        // the open 2010EA / 2010F provider, if any
+  std::uint32_t lines = 0;          // r.lines[0, lines) are this transaction's
+  std::size_t event_providers = 0;  // r.event.providers[0, event_providers) likewise
+  core::SourcePosition seg_at;      // the segment apply() is filing
 
   Person& person(Scope scope) {
     if (scope == Scope::dependent) {
@@ -226,7 +569,13 @@ struct Binder {
     return r.subscriber;
   }
 
-  static std::optional<double> number(std::string_view v) { return x12::parse_decimal(v); }
+  // Where slot k's value is: the segment, at the slot's element and component.
+  [[nodiscard]] core::SourcePosition at(const Values& b, int k) const noexcept {
+    core::SourcePosition p = seg_at;
+    p.element = b.slot(static_cast<std::size_t>(k)).position;
+    p.component = b.slot(static_cast<std::size_t>(k)).component;
+    return p;
+  }
 
   // The loops that open a record, told apart by length first (this runs for every loop of every
   // transaction; comparing against each id in turn showed up as memcmp calls).
@@ -238,6 +587,41 @@ struct Binder {
     if (id == "2010EA") return LoopKind::event_provider;
     if (id == "2010F" || id == "2010FA") return LoopKind::line_provider;
     return LoopKind::other;
+  }
+
+  // The next service line: one this request (or an earlier one, through spare_lines) already had,
+  // cleared, else a new one.
+  ServiceLine& open_line() {
+    const std::size_t k = lines++;
+    if (k < r.lines.size()) {
+      reset(r.lines[k]);
+      return r.lines[k];
+    }
+    if (!plans.spare_lines.empty()) {
+      r.lines.push_back(std::move(plans.spare_lines.back()));
+      plans.spare_lines.pop_back();
+      reset(r.lines.back());
+      return r.lines.back();
+    }
+    return r.lines.emplace_back();
+  }
+
+  Party& open_event_provider() {
+    const std::size_t k = event_providers++;
+    if (k < r.event.providers.size()) {
+      reset(r.event.providers[k]);
+      return r.event.providers[k];
+    }
+    return r.event.providers.emplace_back();
+  }
+
+  // Drops what the previous request had beyond this one's count (its lines kept for later).
+  void trim() {
+    while (r.lines.size() > lines) {
+      plans.spare_lines.push_back(std::move(r.lines.back()));
+      r.lines.pop_back();
+    }
+    if (r.event.providers.size() > event_providers) r.event.providers.resize(event_providers);
   }
 
   void enter(const ig::LoopNode& loop, LoopKind kind) {
@@ -255,19 +639,17 @@ struct Binder {
           lines_here += k == LoopKind::line;
           providers_here += k == LoopKind::event_provider;
         }
-        r.lines.reserve(r.lines.size() + lines_here);
-        r.event.providers.reserve(r.event.providers.size() + providers_here);
+        r.lines.reserve(lines + lines_here);
+        r.event.providers.reserve(event_providers + providers_here);
         break;
       }
       case LoopKind::line:
-        r.lines.emplace_back();
-        line = &r.lines.back();
-        line->line_number = ++lines;
+        line = &open_line();
+        line->line_number = lines;
         line->at = loop.at;
         break;
       case LoopKind::event_provider:
-        r.event.providers.emplace_back();
-        provider = &r.event.providers.back();
+        provider = &open_event_provider();
         provider->at = loop.at;
         break;
       case LoopKind::line_provider:
@@ -289,178 +671,254 @@ struct Binder {
   void walk(const ig::LoopNode& loop) {
     const LoopKind kind = loop_kind(loop.id());
     enter(loop, kind);
-    for (const auto& node : loop.segments) segment(node);
+    if (!loop.segments.empty()) {
+      const std::uint32_t first = loop.def != nullptr ? plans.loop_first(loop.def) : 0;
+      for (const auto& node : loop.segments) segment(node, loop.def, first);
+    }
     for (const auto& child : loop.children) walk(child);
     leave(kind);
   }
 
-  void segment(const ig::SegmentNode& node) {
+  void segment(const ig::SegmentNode& node, const ig::LoopDef* def, std::uint32_t first) {
     if (node.rule == nullptr) return;
-    const std::span<const Slot> plan = plans.plan(*node.rule);
-    if (plan.empty()) return;
-    // Tokenized into the binder's own view: TransactionResult::view() builds and returns a fresh
-    // one (a 300-byte value, zeroed) for every segment.
-    x12::SegmentView& s = plans.view;
-    (void)s.assign(tx.text.data() + node.text_offset, node.text_length, tx.delimiters, node.at.byte_offset,
-                   node.at.segment_in_file);
-    bound.clear();
-    for (const Slot& slot : plan) {
-      const std::string_view v = slot.component == 0 ? s.element(slot.position) : s.component(slot.position, slot.component);
-      if (v.empty()) continue;
-      core::SourcePosition at = node.at;
-      at.element = slot.position;
-      at.component = slot.component;
-      bound.add(Bound{slot.scope, slot.field, v, at, slot.position});
+    const Plan& plan = plans.plan(*node.rule, def, first);
+    if (plan.count == 0) return;
+    Elements& s = plans.elements;
+    s.assign(tx.text.data() + node.text_offset, node.text_length, tx.text.size() - node.text_offset, tx.delimiters.element,
+             plan.last);
+    const Slot* slots = plans.slots.data() + plan.first;
+    std::string_view* values = plans.values.data();
+    ComponentCursor components;
+    bool any = false;
+    for (std::size_t k = 0; k < plan.count; ++k) {
+      const Slot& slot = slots[k];
+      values[k] = slot.component == 0 ? s.element(slot.position)
+                                      : components.get(s, slot.position, slot.component, tx.delimiters.component);
+      any |= !values[k].empty();
     }
-    if (!bound.empty()) apply(s, node, bound);
+    if (!any) return;
+    seg_at = node.at;
+    apply(s, Values(plan, slots, values));
   }
 
   // Values of one segment, grouped into the record they describe.
-  void apply(const x12::SegmentView& s, const ig::SegmentNode& node, const BoundValues& b) {
-    const Scope scope = b.front().scope;
-    const core::SourcePosition seg_at = node.at;
+  void apply(const Elements& s, const Values& b) {
+    const Scope scope = b.scope();
     if (scope == Scope::header) {
-      r.bht_reference = b.text(Field::reference);
-      return;
+      set(r.bht_reference, b.text(Field::reference));
+    } else if (scope == Scope::umo || scope == Scope::requester) {
+      party(scope == Scope::umo ? r.umo : r.requester, s, b);
+    } else if (scope == Scope::subscriber || scope == Scope::dependent) {
+      person(person(scope), s, b);
+    } else if (scope == Scope::event || scope == Scope::line) {
+      const bool on_line = scope == Scope::line;
+      if (on_line && line == nullptr) return;
+      if (!on_line && event == nullptr) event = &r.event;
+      record(on_line, s, b);
     }
-    if (scope == Scope::umo || scope == Scope::requester) {
-      Party& p = scope == Scope::umo ? r.umo : r.requester;
-      p.at = seg_at;
-      p.entity_code.assign(s.element(1));
-      p.entity_type.assign(s.element(2));
-      if (const Bound* x = b.find(Field::name)) p.last_or_org_name = {std::string(x->value), x->at};
-      if (const Bound* x = b.find(Field::first_name)) p.first_name.assign(x->value);
-      if (const Bound* x = b.find(Field::id_qualifier)) p.id_qualifier.assign(x->value);
-      for (Field f : {Field::id, Field::npi})
-        if (const Bound* x = b.find(f)) p.id = {std::string(x->value), x->at};
-      return;
-    }
-    if (scope == Scope::subscriber || scope == Scope::dependent) {
-      Person& p = person(scope);
-      for (const Bound& x : b) {
-        if (x.field == Field::last_name) {
-          p.name.last_or_org_name = {std::string(x.value), x.at};
-          p.name.at = seg_at;
-          p.name.entity_code.assign(s.element(1));
-          p.name.entity_type.assign(s.element(2));
-          p.name.id_qualifier.assign(s.element(8));
-        } else if (x.field == Field::first_name) {
-          p.name.first_name.assign(x.value);
-        } else if (x.field == Field::member_id) {
-          p.name.id = {std::string(x.value), x.at};
-        } else if (x.field == Field::zip) {
-          p.name.zip.assign(x.value);
-          p.name.state.assign(s.element(2));
-        } else if (x.field == Field::birth_date) {
-          if (s.element(1) == "D8") {
-            if (auto d = x12::parse_date(x.value)) p.birth_date = Sourced<core::Date>{*d, x.at};
-          }
-        } else if (x.field == Field::gender) {
-          p.gender.assign(x.value);
-        }
-      }
-      return;
-    }
-    if (scope != Scope::event && scope != Scope::line) return;
-    const bool on_line = scope == Scope::line;
-    if (on_line && line == nullptr) return;
-    if (!on_line && event == nullptr) event = &r.event;
+  }
 
-    if (b.find(Field::trace) != nullptr) {
-      Trace t{std::string(s.element(1)), b.text(Field::trace), b.text(Field::trace_originator), b.text(Field::trace_sub_id), seg_at};
-      (on_line ? line->traces : event->traces).push_back(std::move(t));
+  void party(Party& p, const Elements& s, const Values& b) {
+    p.at = seg_at;
+    set(p.entity_code, s.element(1));
+    set(p.entity_type, s.element(2));
+    if (const int k = b.find(Field::name); k >= 0) {
+      set(p.last_or_org_name.value, b.value(k));
+      p.last_or_org_name.at = at(b, k);
     }
-    if (b.find(Field::request_category) != nullptr || b.find(Field::certification_type) != nullptr || b.find(Field::site_code) != nullptr) {
-      Review rv;
-      rv.request_category = b.text(Field::request_category);
-      rv.certification_type = b.text(Field::certification_type);
-      rv.service_type = b.text(Field::service_type);
-      rv.at = seg_at;
-      if (const Bound* code = b.find(Field::site_code)) {
-        RequestedSite site;
-        site.code.assign(code->value);
-        const std::string q = b.text(Field::site_qualifier);
-        site.qualifier = q == "A" ? SiteQualifier::bill_type : q == "B" ? SiteQualifier::place_of_service : SiteQualifier::none;
-        site.at = code->at;
-        site.at.component = 0;
-        rv.site = site;
-      }
-      if (on_line) {
-        line->review = std::move(rv);
-      } else {
-        event->review = std::move(rv);
+    if (const int k = b.find(Field::first_name); k >= 0) set(p.first_name, b.value(k));
+    if (const int k = b.find(Field::id_qualifier); k >= 0) set(p.id_qualifier, b.value(k));
+    for (Field f : {Field::id, Field::npi}) {
+      if (const int k = b.find(f); k >= 0) {
+        set(p.id.value, b.value(k));
+        p.id.at = at(b, k);
       }
     }
-    if (const Bound* x = b.find(Field::previous_auth))
-      (on_line ? line->previous_authorization : event->previous_authorization).assign(x->value);
-    if (const Bound* x = b.find(Field::previous_admin_reference); x != nullptr && !on_line)
-      event->administrative_reference.assign(x->value);
-    if (b.find(Field::date) != nullptr) {
-      DateSpan span;
-      span.qualifier = b.text(Field::date_qualifier);
-      span.at = seg_at;
-      const std::string format = b.text(Field::date_format);
-      const std::string value = b.text(Field::date);
-      bool ok = false;
-      if (format == "RD8") {
-        if (auto range = x12::parse_date_range(value)) {
-          span.first = range->first;
-          span.last = range->last;
-          ok = true;
+  }
+
+  void person(Person& p, const Elements& s, const Values& b) {
+    for (std::size_t k = 0; k < b.size(); ++k) {
+      const std::string_view v = b.value(k);
+      if (v.empty()) continue;
+      const Field field = b.slot(k).field;
+      const int slot = static_cast<int>(k);
+      if (field == Field::last_name) {
+        set(p.name.last_or_org_name.value, v);
+        p.name.last_or_org_name.at = at(b, slot);
+        p.name.at = seg_at;
+        set(p.name.entity_code, s.element(1));
+        set(p.name.entity_type, s.element(2));
+        set(p.name.id_qualifier, s.element(8));
+      } else if (field == Field::first_name) {
+        set(p.name.first_name, v);
+      } else if (field == Field::member_id) {
+        set(p.name.id.value, v);
+        p.name.id.at = at(b, slot);
+      } else if (field == Field::zip) {
+        set(p.name.zip, v);
+        set(p.name.state, s.element(2));
+      } else if (field == Field::birth_date) {
+        if (is(s.element(1), "D8")) {
+          if (auto d = date8(v)) p.birth_date = Sourced<core::Date>{*d, at(b, slot)};
         }
-      } else if (auto d = x12::parse_date(value)) {
-        span.first = span.last = *d;
-        ok = true;
-      }
-      if (ok) {
-        if (on_line) {
-          if (!line->service_dates || span.qualifier == "472") line->service_dates = span;
-        } else {
-          event->dates.push_back(span);
-        }
+      } else if (field == Field::gender) {
+        set(p.gender, v);
       }
     }
+  }
+
+  // A 2000E or 2000F segment. Each part first asks whether the segment's plan has its fields at all
+  // (one test on a mask), so a DTP does not look for trace numbers, diagnoses and procedure codes.
+  void record(bool on_line, const Elements& s, const Values& b) {
+    const std::uint64_t fields = b.fields();
+    const auto any_of = [fields](std::initializer_list<Field> wanted) {
+      std::uint64_t mask = 0;
+      for (Field f : wanted) mask |= std::uint64_t{1} << static_cast<unsigned>(f);
+      return (fields & mask) != 0;
+    };
+    if (any_of({Field::trace})) trace(on_line, s, b);
+    if (any_of({Field::request_category, Field::certification_type, Field::site_code})) review(on_line, b);
+    if (any_of({Field::previous_auth, Field::previous_admin_reference, Field::message})) {
+      if (const int k = b.find(Field::previous_auth); k >= 0)
+        set(on_line ? line->previous_authorization : event->previous_authorization, b.value(k));
+      if (const int k = b.find(Field::previous_admin_reference); k >= 0 && !on_line) set(event->administrative_reference, b.value(k));
+    }
+    if (any_of({Field::date})) date(on_line, b);
+    if (!on_line && any_of({Field::diagnosis})) diagnoses(s, b);
+    if (any_of({Field::pwk_report_type, Field::pwk_transmission})) attachment(on_line, s, b);
+    if (any_of({Field::message})) {
+      if (const int k = b.find(Field::message); k >= 0) set(on_line ? line->message : event->message, b.value(k));
+    }
+    if (any_of({Field::provider_entity, Field::provider_npi})) provider_name(s, b);
+    if (on_line && any_of({Field::procedure_code, Field::procedure_qualifier})) procedure(s, b);
+  }
+
+  void trace(bool on_line, const Elements& s, const Values& b) {
+    const int k = b.find(Field::trace);
+    if (k < 0) return;
+    Trace& t = (on_line ? line->traces : event->traces).emplace_back();
+    set(t.type, s.element(1));
+    set(t.number, b.value(k));
+    set(t.originator, b.text(Field::trace_originator));
+    set(t.supplemental, b.text(Field::trace_sub_id));
+    t.at = seg_at;
+  }
+
+  void review(bool on_line, const Values& b) {
+    const int code = b.find(Field::site_code);
+    if (code < 0 && !b.has(Field::request_category) && !b.has(Field::certification_type)) return;
+    Review& rv = on_line ? (line->review ? *line->review : line->review.emplace()) : event->review;
+    set(rv.request_category, b.text(Field::request_category));
+    set(rv.certification_type, b.text(Field::certification_type));
+    set(rv.service_type, b.text(Field::service_type));
+    rv.at = seg_at;
+    if (code < 0) {
+      rv.site.reset();
+      return;
+    }
+    RequestedSite& site = rv.site ? *rv.site : rv.site.emplace();
+    set(site.code, b.value(code));
+    const std::string_view q = b.text(Field::site_qualifier);
+    site.qualifier = is(q, "A") ? SiteQualifier::bill_type : is(q, "B") ? SiteQualifier::place_of_service : SiteQualifier::none;
+    site.at = at(b, code);
+    site.at.component = 0;
+  }
+
+  void date(bool on_line, const Values& b) {
+    const int k = b.find(Field::date);
+    if (k < 0) return;
+    std::optional<x12::DateRange> span;
+    if (is(b.text(Field::date_format), "RD8")) {
+      span = date_range(b.value(k));
+    } else if (auto d = date8(b.value(k))) {
+      span = x12::DateRange{*d, *d};
+    }
+    if (!span) return;
+    const std::string_view qualifier = b.text(Field::date_qualifier);
+    DateSpan* target = nullptr;
     if (!on_line) {
-      for (const Bound& x : b) {
-        if (x.field != Field::diagnosis) continue;
-        Diagnosis d;
-        d.qualifier.assign(s.component(x.element, 1));
-        d.code_text.assign(x.value);
-        d.at = x.at;
-        if (d.qualifier.rfind("AB", 0) == 0 || d.qualifier == "APR") d.icd10 = Icd10Code::parse(d.code_text);
-        event->diagnoses.push_back(std::move(d));
-      }
+      target = &event->dates.emplace_back();
+    } else if (!line->service_dates || is(qualifier, "472")) {
+      target = line->service_dates ? &*line->service_dates : &line->service_dates.emplace();
+    } else {
+      return;  // a line keeps its first date unless a later one is the service date
     }
-    if (b.find(Field::pwk_report_type) != nullptr || b.find(Field::pwk_transmission) != nullptr) {
-      Attachment a{b.text(Field::pwk_report_type), b.text(Field::pwk_transmission), b.text(Field::pwk_control),
-                   std::string(s.element(7)), seg_at};
-      (on_line ? line->attachments : event->attachments).push_back(std::move(a));
+    set(target->qualifier, qualifier);
+    target->first = span->first;
+    target->last = span->last;
+    target->at = seg_at;
+  }
+
+  void diagnoses(const Elements& s, const Values& b) {
+    for (std::size_t k = 0; k < b.size(); ++k) {
+      const std::string_view v = b.value(k);
+      if (v.empty() || b.slot(k).field != Field::diagnosis) continue;
+      Diagnosis& d = event->diagnoses.emplace_back();
+      const std::string_view qualifier = first_component(s.element(b.slot(k).position), tx.delimiters.component);
+      set(d.qualifier, qualifier);
+      set(d.code_text, v);
+      d.at = at(b, static_cast<int>(k));
+      if (qualifier.starts_with("AB") || is(qualifier, "APR")) d.icd10 = Icd10Code::parse(v);
     }
-    if (const Bound* x = b.find(Field::message)) (on_line ? line->message : event->message).assign(x->value);
-    if (b.find(Field::provider_entity) != nullptr || b.find(Field::provider_npi) != nullptr) {
-      if (provider != nullptr) {
-        provider->entity_code = b.text(Field::provider_entity);
-        provider->entity_type.assign(s.element(2));
-        provider->last_or_org_name = {std::string(s.element(3)), seg_at};
-        provider->first_name.assign(s.element(4));
-        provider->id_qualifier.assign(s.element(8));
-        if (const Bound* x = b.find(Field::provider_npi)) provider->id = {std::string(x->value), x->at};
-        provider->at = seg_at;
-      }
+  }
+
+  void attachment(bool on_line, const Elements& s, const Values& b) {
+    if (!b.has(Field::pwk_report_type) && !b.has(Field::pwk_transmission)) return;
+    Attachment& a = (on_line ? line->attachments : event->attachments).emplace_back();
+    set(a.report_type, b.text(Field::pwk_report_type));
+    set(a.transmission, b.text(Field::pwk_transmission));
+    set(a.control_number, b.text(Field::pwk_control));
+    set(a.description, s.element(7));
+    a.at = seg_at;
+  }
+
+  void provider_name(const Elements& s, const Values& b) {
+    const int npi = b.find(Field::provider_npi);
+    if (provider == nullptr || (npi < 0 && !b.has(Field::provider_entity))) return;
+    set(provider->entity_code, b.text(Field::provider_entity));
+    set(provider->entity_type, s.element(2));
+    set(provider->last_or_org_name.value, s.element(3));
+    provider->last_or_org_name.at = seg_at;
+    set(provider->first_name, s.element(4));
+    set(provider->id_qualifier, s.element(8));
+    if (npi >= 0) {
+      set(provider->id.value, b.value(npi));
+      provider->id.at = at(b, npi);
     }
-    if (on_line && (b.find(Field::procedure_code) != nullptr || b.find(Field::procedure_qualifier) != nullptr)) {
-      line->service_segment.assign(s.id());
-      line->procedure_qualifier = b.text(Field::procedure_qualifier);
-      if (const Bound* x = b.find(Field::procedure_code)) {
-        line->procedure_text.assign(x->value);
-        if (auto h = Hcpcs::parse(x->value)) line->procedure = Sourced<Hcpcs>{*h, x->at};
-      }
-      for (const Bound& x : b)
-        if (x.field == Field::modifier) line->modifiers.emplace_back(x.value);
-      if (s.is("SV2")) line->revenue_code.assign(s.element(1));
-      if (const Bound* x = b.find(Field::amount)) line->amount = number(x->value);
-      line->unit_basis = b.text(Field::unit_basis);
-      if (const Bound* x = b.find(Field::units)) line->units = number(x->value);
+    provider->at = seg_at;
+  }
+
+  void procedure(const Elements& s, const Values& b) {
+    const int code = b.find(Field::procedure_code);
+    if (code < 0 && !b.has(Field::procedure_qualifier)) return;
+    set(line->service_segment, s.id());
+    set(line->procedure_qualifier, b.text(Field::procedure_qualifier));
+    if (code >= 0) {
+      set(line->procedure_text, b.value(code));
+      if (auto h = Hcpcs::parse(b.value(code))) line->procedure = Sourced<Hcpcs>{*h, at(b, code)};
+    }
+    for (std::size_t k = 0; k < b.size(); ++k)
+      if (b.slot(k).field == Field::modifier && !b.value(k).empty()) line->modifiers.emplace_back(b.value(k));
+    if (is(s.id(), "SV2")) set(line->revenue_code, s.element(1));
+    if (const int k = b.find(Field::amount); k >= 0) line->amount = decimal(b.value(k));
+    set(line->unit_basis, b.text(Field::unit_basis));
+    if (const int k = b.find(Field::units); k >= 0) line->units = decimal(b.value(k));
+  }
+
+  // BHT04-06 carry no bind (they are not fields a decision reads) but the response echoes BHT03
+  // and the report shows the date: read them from the heading.
+  void heading() {
+    const char separator = tx.delimiters.element;
+    for (const auto& node : tx.root.segments) {
+      const char* text = tx.text.data() + node.text_offset;
+      const std::size_t length = node.text_length;
+      if (length < 3 || !is(std::string_view(text, 3), "BHT") || (length > 3 && text[3] != separator)) continue;
+      Elements& s = plans.elements;
+      s.assign(text, length, tx.text.size() - node.text_offset, separator, 6);
+      if (r.bht_reference.empty()) set(r.bht_reference, s.element(3));
+      r.bht_date = date8(s.element(4));
+      set(r.bht_time, s.element(5));
+      set(r.bht_type, s.element(6));
     }
   }
 };
@@ -472,25 +930,36 @@ RequestBinder::~RequestBinder() = default;
 RequestBinder::RequestBinder(RequestBinder&&) noexcept = default;
 RequestBinder& RequestBinder::operator=(RequestBinder&&) noexcept = default;
 
+void RequestBinder::bind_into(AuthorizationRequest& r, const ig::TransactionResult& transaction,
+                              const x12::InterchangeInfo& interchange, const x12::GroupInfo& group,
+                              const x12::TransactionInfo& info) {
+  reset_for_bind(r);
+  const auto& h = interchange.isa;
+  Envelope& e = r.envelope;
+  set_changed(e.isa_sender_qualifier, trimmed(h.sender_qualifier));
+  set_changed(e.isa_sender, trimmed(h.sender_id));
+  set_changed(e.isa_receiver_qualifier, trimmed(h.receiver_qualifier));
+  set_changed(e.isa_receiver, trimmed(h.receiver_id));
+  set_changed(e.isa_control, h.control_number);
+  set_changed(e.isa_date, h.date);
+  set_changed(e.isa_time, h.time);
+  set_changed(e.usage, h.usage);
+  set_changed(e.gs_sender, group.sender);
+  set_changed(e.gs_receiver, group.receiver);
+  set_changed(e.gs_control, group.control_number);
+  set_changed(e.gs_version, group.version);
+  set_changed(e.st_control, info.control_number);
+  set_changed(e.st_convention, info.convention);
+  Binder b{*plans_, r, transaction};
+  b.walk(transaction.root);
+  b.trim();
+  b.heading();
+}
+
 AuthorizationRequest RequestBinder::bind(const ig::TransactionResult& transaction, const x12::InterchangeInfo& interchange,
                                          const x12::GroupInfo& group, const x12::TransactionInfo& info) {
   AuthorizationRequest r;
-  const auto& h = interchange.isa;
-  r.envelope = Envelope{trimmed(h.sender_qualifier), trimmed(h.sender_id), trimmed(h.receiver_qualifier), trimmed(h.receiver_id),
-                        h.control_number, h.date, h.time, h.usage, group.sender, group.receiver, group.control_number,
-                        group.version, info.control_number, info.convention};
-  Binder b{*plans_, plans_->bound, r, transaction};
-  b.walk(transaction.root);
-  // BHT04-06 carry no bind (they are not fields a decision reads) but the response echoes BHT03
-  // and the report shows the date: read them from the heading.
-  for (const auto& node : transaction.root.segments) {
-    const x12::SegmentView s = transaction.view(node);
-    if (!s.is("BHT")) continue;
-    if (r.bht_reference.empty()) r.bht_reference = std::string(s.element(3));
-    r.bht_date = x12::parse_date(s.element(4));
-    r.bht_time = std::string(s.element(5));
-    r.bht_type = std::string(s.element(6));
-  }
+  bind_into(r, transaction, interchange, group, info);
   return r;
 }
 

@@ -4,8 +4,11 @@
 // by the binder (model/bind.hpp) from the validated loop tree. Every field remembers where it came
 // from (Sourced<T>::at), so a decision can cite the exact segment it used.
 //
-// Owned, plain data; a request is dropped once it has been decided and its response written.
-// Loop and element references in comments follow the 005010X217 guide.
+// Owned, plain data; a request is dropped (or, with RequestBinder::bind_into, reused) once it has
+// been decided and its response written. Loop and element references in comments follow the
+// 005010X217 guide. A new member must also be cleared by src/model/bind.cpp's reset() functions
+// (bind_into reuses requests); tests/unit/model/bind_test.cpp compares a reused request with a fresh
+// one through the operator== every type here has.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +26,7 @@ template <typename T>
 struct Sourced {
   T value{};
   core::SourcePosition at;
+  friend bool operator==(const Sourced&, const Sourced&) = default;
 };
 
 struct Party {                                   // an NM1 loop: 2010A, 2010B, 2010C, 2010D, 2010EA, 2010F
@@ -35,12 +39,14 @@ struct Party {                                   // an NM1 loop: 2010A, 2010B, 2
   std::string zip;                               // N403
   std::string state;                             // N402
   core::SourcePosition at;                       // the NM1 segment
+  friend bool operator==(const Party&, const Party&) = default;
 };
 
 struct Person {                                  // 2000C/2010C subscriber or 2000D/2010D dependent
   Party name;
   std::optional<Sourced<core::Date>> birth_date; // DMG02 with DMG01 = D8
   std::string gender;                            // DMG03: F, M, U
+  friend bool operator==(const Person&, const Person&) = default;
 };
 
 enum class SiteQualifier : std::uint8_t { none, bill_type /*UM04-2 A*/, place_of_service /*UM04-2 B*/ };
@@ -49,6 +55,7 @@ struct RequestedSite {                           // UM04 (C023)
   std::string code;                              // UM04-1 as sent
   SiteQualifier qualifier = SiteQualifier::none; // UM04-2
   core::SourcePosition at;                       // element 4 of the UM segment
+  friend bool operator==(const RequestedSite&, const RequestedSite&) = default;
 };
 
 struct Review {                                  // UM at 2000E or 2000F
@@ -57,6 +64,7 @@ struct Review {                                  // UM at 2000E or 2000F
   std::string service_type;                      // UM03
   std::optional<RequestedSite> site;             // UM04
   core::SourcePosition at;                       // the UM segment
+  friend bool operator==(const Review&, const Review&) = default;
 };
 
 struct Diagnosis {                               // one HI composite
@@ -64,6 +72,7 @@ struct Diagnosis {                               // one HI composite
   std::string code_text;                         // HIxx-2 as sent
   std::optional<Icd10Code> icd10;                // set when the qualifier is an ICD-10 one and the code parses
   core::SourcePosition at;                       // element and component of the composite
+  friend bool operator==(const Diagnosis&, const Diagnosis&) = default;
 };
 
 struct Attachment {                              // PWK
@@ -72,6 +81,7 @@ struct Attachment {                              // PWK
   std::string control_number;                    // PWK06 with PWK05 = AC
   std::string description;                       // PWK07
   core::SourcePosition at;
+  friend bool operator==(const Attachment&, const Attachment&) = default;
 };
 
 struct DateSpan {                                // DTP with D8 or RD8
@@ -79,6 +89,7 @@ struct DateSpan {                                // DTP with D8 or RD8
   core::Date first;
   core::Date last;                               // == first for D8
   core::SourcePosition at;
+  friend bool operator==(const DateSpan&, const DateSpan&) = default;
 };
 
 struct Trace {                                   // TRN
@@ -87,6 +98,7 @@ struct Trace {                                   // TRN
   std::string originator;                        // TRN03
   std::string supplemental;                      // TRN04
   core::SourcePosition at;
+  friend bool operator==(const Trace&, const Trace&) = default;
 };
 
 struct ServiceLine {                             // 2000F
@@ -109,6 +121,7 @@ struct ServiceLine {                             // 2000F
   std::string message;                           // MSG01
   std::vector<Party> providers;                  // 2010F
   core::SourcePosition at;                       // the HL segment
+  friend bool operator==(const ServiceLine&, const ServiceLine&) = default;
 };
 
 struct PatientEvent {                            // 2000E
@@ -123,6 +136,7 @@ struct PatientEvent {                            // 2000E
   std::string message;                           // MSG01
   std::vector<Party> providers;                  // 2010EA
   core::SourcePosition at;
+  friend bool operator==(const PatientEvent&, const PatientEvent&) = default;
 };
 
 struct Envelope {                                // where the transaction came from
@@ -133,6 +147,7 @@ struct Envelope {                                // where the transaction came f
   std::string gs_sender, gs_receiver, gs_control, gs_version;  // GS02, GS03, GS06, GS08
   std::string st_control;                        // ST02
   std::string st_convention;                     // ST03
+  friend bool operator==(const Envelope&, const Envelope&) = default;
 };
 
 struct AuthorizationRequest {
@@ -153,6 +168,7 @@ struct AuthorizationRequest {
   [[nodiscard]] const Person& patient() const noexcept { return dependent ? *dependent : subscriber; }
   // The 2000E trace number (TRN02 of the first TRN01 = 1), or "" when none was sent.
   [[nodiscard]] std::string event_trace() const;
+  friend bool operator==(const AuthorizationRequest&, const AuthorizationRequest&) = default;
 };
 
 }  // namespace soc278::model

@@ -14,8 +14,10 @@
 //
 // RequestBinder does the same for a stream of transactions: it remembers, per guide segment
 // occurrence, which elements carry a bind and what they name, so each transaction pays only for
-// reading its values. The GuideSet the transactions were validated against must outlive it; one
-// binder per thread (it is not synchronised).
+// reading its values. bind_into() also reuses the caller's request: it is cleared (nothing of the
+// previous transaction remains) but its strings and vectors keep their buffers, so a pipeline that
+// binds set after set stops allocating once they have grown. The GuideSet the transactions were
+// validated against must outlive it; one binder per thread (it is not synchronised).
 #pragma once
 
 #include <memory>
@@ -36,6 +38,10 @@ class RequestBinder {
   // As bind_request().
   [[nodiscard]] AuthorizationRequest bind(const ig::TransactionResult& transaction, const x12::InterchangeInfo& interchange,
                                           const x12::GroupInfo& group, const x12::TransactionInfo& info);
+  // The same request, written into `request`: every field is replaced, equal to what bind() returns
+  // for this transaction whatever `request` held before, but its buffers are kept for reuse.
+  void bind_into(AuthorizationRequest& request, const ig::TransactionResult& transaction,
+                 const x12::InterchangeInfo& interchange, const x12::GroupInfo& group, const x12::TransactionInfo& info);
 
   struct Plans;  // private to bind.cpp
 

@@ -164,3 +164,90 @@ TEST_CASE("bind: one RequestBinder reused over many transactions binds each as b
   }
   CHECK(bound > 10);
 }
+
+namespace {
+
+// One accepted transaction of a file, kept with its envelope so it can be bound again later.
+struct KeptTransaction {
+  std::string name;
+  x12::InterchangeInfo interchange;
+  x12::GroupInfo group;
+  x12::TransactionInfo info;
+  ig::TransactionResult result;
+};
+
+std::vector<KeptTransaction> every_sample_request() {
+  std::vector<KeptTransaction> kept;
+  for (const auto& f : test::sample_files()) {
+    const std::string text = test::read_file(f);
+    x12::MemorySource src(text);
+    core::DiagnosticList diags;
+    ig::validate_stream(src, guides(), {}, diags,
+                        [&](const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t,
+                            ig::TransactionResult& r) {
+                          if (r.rejected || r.guide == nullptr || r.guide->purpose != "request") return;
+                          kept.push_back(KeptTransaction{f.filename().string() + " " + t.control_number, i, g, t, std::move(r)});
+                        });
+  }
+  return kept;
+}
+
+}  // namespace
+
+TEST_CASE("bind: binding into a reused request leaves nothing of the previous transaction", "[model]") {
+  const std::vector<KeptTransaction> kept = every_sample_request();
+  REQUIRE(kept.size() > 10);
+  std::vector<model::AuthorizationRequest> fresh;
+  for (const auto& k : kept) fresh.push_back(model::bind_request(k.result, k.interchange, k.group, k.info));
+
+  // The samples must differ in what reuse could leave behind, or this test proves little.
+  bool some_dependent = false, some_without = false, line_counts_differ = false;
+  for (const auto& r : fresh) {
+    (r.dependent ? some_dependent : some_without) = true;
+    line_counts_differ |= r.lines.size() != fresh.front().lines.size();
+  }
+  CHECK(some_dependent);
+  CHECK(some_without);
+  CHECK(line_counts_differ);
+
+  // Forwards, backwards, then each transaction after every other one: the request (and the
+  // binder's spare lines) go from many lines to few and back, from a dependent to none, and so on.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < kept.size(); ++i) order.push_back(i);
+  for (std::size_t i = kept.size(); i-- > 0;) order.push_back(i);
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    for (std::size_t j = 0; j < kept.size(); j += 3) {
+      order.push_back(j);
+      order.push_back(i);
+    }
+  }
+  model::RequestBinder binder;
+  model::AuthorizationRequest reused;
+  std::size_t previous = kept.size();
+  for (const std::size_t i : order) {
+    const KeptTransaction& k = kept[i];
+    binder.bind_into(reused, k.result, k.interchange, k.group, k.info);
+    INFO(k.name << " after " << (previous < kept.size() ? kept[previous].name : std::string("nothing")));
+    REQUIRE(reused == fresh[i]);
+    previous = i;
+  }
+  CHECK(binder.bind(kept.front().result, kept.front().interchange, kept.front().group, kept.front().info) == fresh.front());
+}
+
+TEST_CASE("bind: requests compare unequal when one field differs", "[model]") {
+  // The reuse test above relies on operator== seeing every member.
+  const std::vector<KeptTransaction> kept = every_sample_request();
+  REQUIRE_FALSE(kept.empty());
+  const model::AuthorizationRequest r = model::bind_request(kept[0].result, kept[0].interchange, kept[0].group, kept[0].info);
+  REQUIRE_FALSE(r.lines.empty());
+  model::AuthorizationRequest changed = r;
+  CHECK(changed == r);
+  changed.lines.back().providers.emplace_back();
+  CHECK_FALSE(changed == r);
+  changed = r;
+  changed.event.at.segment_in_set += 1;
+  CHECK_FALSE(changed == r);
+  changed = r;
+  changed.lines.front().amount = changed.lines.front().amount.value_or(0) + 1;
+  CHECK_FALSE(changed == r);
+}
