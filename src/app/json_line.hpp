@@ -12,6 +12,8 @@
 // outermost value is closed the caller may use `out` freely; the destructor then leaves it alone.
 #pragma once
 
+#include <emmintrin.h>  // SSE2: part of the x86-64 baseline, no -m flag needed
+
 #include <array>
 #include <charconv>
 #include <cstdint>
@@ -40,6 +42,14 @@ template <typename Word>
   const Word backslash = w ^ static_cast<Word>(ones * '\\');
   const Word t = static_cast<Word>(((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash));
   return (t & highs) != 0;
+}
+// Whether any of the 16 bytes at `p` needs an escape: one compare each for '"' and '\\', and
+// min(b, 0x1F) == b for the controls (an unsigned compare: bytes >= 0x80 are UTF-8, not escaped).
+[[nodiscard]] inline bool json_escape_in16(const char* p) noexcept {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+  return _mm_movemask_epi8(hits) != 0;
 }
 }  // namespace detail
 
@@ -163,6 +173,11 @@ class JsonLine {
     // Fast paths for text that needs no escape (nearly all of the report): whole words, and for the
     // last partial word an overlapping load of the final 8 (or 4) bytes, so no byte loop at all.
     if (n >= 8) {
+      while (end - p >= 16 && !detail::json_escape_in16(p)) {
+        std::memcpy(d, p, 16);
+        p += 16;
+        d += 16;
+      }
       while (end - p >= 8) {
         std::uint64_t w;
         std::memcpy(&w, p, 8);

@@ -199,7 +199,8 @@ class Pipeline final : public x12::EnvelopeObserver {
 
   void write_line() {
     line_ += '\n';
-    if (out_.decisions != nullptr) out_.decisions->stream().write(line_.data(), static_cast<std::streamsize>(line_.size()));
+    // Straight into the file's buffer (streambuf::sputn): std::ostream::write would build a sentry per line.
+    if (out_.decisions != nullptr) out_.decisions->sputn(line_.data(), static_cast<std::streamsize>(line_.size()));
     line_.clear();
   }
 

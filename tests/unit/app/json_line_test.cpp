@@ -42,4 +42,9 @@ TEST_CASE("JsonLine escapes at every position of short and long strings", "[app]
   std::string out;
   soc278::app::JsonLine(out).begin_array().string("\x7f\xc3\xa9 ~").end_array();
   CHECK(out == "[\"\x7f\xc3\xa9 ~\"]");  // DEL and UTF-8 pass through
+  // The 16-byte check compares unsigned: bytes >= 0x80 and the space (0x20) are never escaped.
+  const std::string wide = "caf\xc3\xa9 au lait \xe2\x82\xac 12 \x7f\xff\x80 and 0x20: ' ' end";
+  std::string w;
+  soc278::app::JsonLine(w).begin_array().string(wide).end_array();
+  CHECK(w == "[\"" + wide + "\"]");
 }
