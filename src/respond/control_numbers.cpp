@@ -1,6 +1,7 @@
 #include "soc278/respond/control_numbers.hpp"
 
 #include <charconv>
+#include <cstring>
 
 namespace soc278::respond {
 namespace {
@@ -25,14 +26,21 @@ std::uint32_t ControlNumberSequence::next() noexcept {
 
 namespace {
 
-// n in decimal, zero-padded to at least `width` digits (fmt's "{:0width}" for unsigned values).
-std::string padded(std::uint32_t n, std::size_t width) {
+// n in decimal, zero-padded to at least `width` (at most 10) digits (fmt's "{:0width}" for
+// unsigned values), written into `out`.
+std::string_view padded(std::uint32_t n, std::size_t width, char (&out)[10]) noexcept {
   char digits[10];
   const auto r = std::to_chars(digits, digits + sizeof digits, n);
   const auto size = static_cast<std::size_t>(r.ptr - digits);
-  std::string out(size < width ? width - size : 0, '0');
-  out.append(digits, size);
-  return out;
+  const std::size_t zeros = size < width ? width - size : 0;
+  std::memset(out, '0', zeros);
+  std::memcpy(out + zeros, digits, size);
+  return {out, zeros + size};
+}
+
+std::string padded(std::uint32_t n, std::size_t width) {
+  char out[10];
+  return std::string(padded(n, width, out));
 }
 
 }  // namespace
@@ -42,5 +50,7 @@ std::string ControlNumberSequence::isa13(std::uint32_t n) { return padded(n % (m
 std::string ControlNumberSequence::gs06(std::uint32_t n) { return padded(n, 0); }
 
 std::string ControlNumberSequence::st02(std::uint32_t n) { return padded(n, 4); }
+
+std::string_view ControlNumberSequence::st02(std::uint32_t n, char (&out)[10]) noexcept { return padded(n, 4, out); }
 
 }  // namespace soc278::respond

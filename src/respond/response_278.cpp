@@ -9,18 +9,43 @@
 #include <cstring>
 #include <iterator>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "respond/reply_envelope.hpp"
 
 namespace soc278::respond {
 namespace {
 
+// FNV-1a over `s`, then a 0xff separator byte. Four bytes per iteration: the same hash with less
+// loop overhead (it runs for every certified or pended line).
 std::uint64_t mix(std::uint64_t h, std::string_view s) {
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
+  constexpr std::uint64_t prime = 1099511628211ULL;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t n = s.size();
+  for (; n >= 4; n -= 4, p += 4) {
+    h = (h ^ p[0]) * prime;
+    h = (h ^ p[1]) * prime;
+    h = (h ^ p[2]) * prime;
+    h = (h ^ p[3]) * prime;
   }
+  for (; n != 0; --n, ++p) h = (h ^ *p) * prime;
   h ^= 0xff;
-  return h * 1099511628211ULL;
+  return h * prime;
+}
+
+// <prefix><hash>-<line, at least two digits>, written at `out` (room for 26 bytes): "SOC0ZQI559RXQ-01".
+std::size_t numbered(std::string_view prefix, const char* hash, std::uint32_t line, char* out) {
+  char* p = out;
+  std::memcpy(p, prefix.data(), prefix.size());
+  p += prefix.size();
+  std::memcpy(p, hash, 10);
+  p += 10;
+  *p++ = '-';
+  if (line < 10) *p++ = '0';
+  p = std::to_chars(p, p + 10, line).ptr;
+  return static_cast<std::size_t>(p - out);
 }
 
 std::string_view qualifier_code(model::SiteQualifier q) {
@@ -41,25 +66,19 @@ std::array<bool, 256> unsafe_chars(const x12::Delimiters& d) {
   return t;
 }
 
-// Cleans `text` in place: at most 264 characters, unsafe characters as spaces, no trailing spaces.
-void clean_text(std::string& text, const std::array<bool, 256>& unsafe) {
-  if (text.size() > 264) text.resize(264);
-  for (char& c : text)
-    if (unsafe[static_cast<unsigned char>(c)]) c = ' ';
-  while (!text.empty() && text.back() == ' ') text.pop_back();
+// The same characters as a list of six for the block scan in clean_element (the repetition
+// separator, when there is none, repeats the element separator).
+std::array<char, 6> unsafe_list(const x12::Delimiters& d) {
+  return {d.element, d.component, d.segment, '\r', '\n', d.repetition != '\0' ? d.repetition : d.element};
 }
 
-// <prefix><hash>-<line, at least two digits> into `out`: "SOC0ZQI559RXQ-01".
-void numbered(std::string_view prefix, const std::string& hash, std::uint32_t line, std::string& out) {
-  char digits[10];
-  const auto r = std::to_chars(digits, digits + sizeof digits, line);
-  const auto n = static_cast<std::size_t>(r.ptr - digits);
-  out.clear();
-  out.reserve(prefix.size() + hash.size() + 2 + std::max<std::size_t>(n, 2));
-  out.append(prefix).append(hash) += '-';
-  if (n < 2) out += '0';
-  out.append(digits, n);
+// `value`, or `fallback` when it is empty (a view: no string is copied).
+std::string_view or_default(std::string_view value, std::string_view fallback) noexcept {
+  return value.empty() ? fallback : value;
 }
+
+// MSG01 is AN 1-264.
+constexpr std::size_t msg_max = 264;
 
 // CCYYMMDD written at `out` (room for 16 bytes): Date::ccyymmdd without building a string. Values no
 // valid date has fall back to Date::ccyymmdd's own spelling.
@@ -70,10 +89,16 @@ std::string_view ccyymmdd(char* out, const core::Date& d) {
     std::memcpy(out, s.data(), n);
     return {out, n};
   }
-  const auto put2 = [](char* p, unsigned v) {
-    p[0] = static_cast<char>('0' + v / 10 % 10);
-    p[1] = static_cast<char>('0' + v % 10);
-  };
+  // Two digits per table lookup: dates are written several times per response set.
+  static constexpr auto pairs = [] {
+    std::array<char, 200> t{};
+    for (unsigned v = 0; v < 100; ++v) {
+      t[2 * v] = static_cast<char>('0' + v / 10);
+      t[2 * v + 1] = static_cast<char>('0' + v % 10);
+    }
+    return t;
+  }();
+  const auto put2 = [](char* p, unsigned v) { std::memcpy(p, &pairs[2 * v], 2); };
   const auto y = static_cast<unsigned>(d.year);
   put2(out, y / 100);
   put2(out + 2, y % 100);
@@ -82,35 +107,40 @@ std::string_view ccyymmdd(char* out, const core::Date& d) {
   return {out, 8};
 }
 
-// SV102 / SV104 as fmt's "{}" writes a double (shortest round trip). Whole amounts, nearly all of
-// them, are written as integers directly; anything else goes through fmt.
-void append_number(std::string& out, double v) {
+// SV102 / SV104 as fmt's "{}" writes a double (shortest round trip), at `out` (room for
+// number_max bytes). Whole amounts, nearly all of them, are written as integers directly; anything
+// else goes through fmt. The shortest round trip of a double takes at most 24 characters.
+constexpr std::size_t number_max = 32;
+std::size_t write_number(char* out, double v) {
   if (v >= -1e15 && v <= 1e15 && v == static_cast<double>(static_cast<long long>(v)) && !(v == 0 && std::signbit(v))) {
-    char b[24];
-    const auto r = std::to_chars(b, b + sizeof b, static_cast<long long>(v));
-    out.append(b, static_cast<std::size_t>(r.ptr - b));
-    return;
+    return static_cast<std::size_t>(std::to_chars(out, out + number_max, static_cast<long long>(v)).ptr - out);
   }
-  fmt::format_to(std::back_inserter(out), "{}", v);
+  return fmt::format_to_n(out, number_max, "{}", v).size;
+}
+
+// CCYYMMDD-CCYYMMDD (RD8) at `out` (room for 33 bytes).
+std::size_t write_rd8(char* out, const core::Date& first, const core::Date& last) {
+  const std::size_t n = ccyymmdd(out, first).size();
+  out[n] = '-';
+  return n + 1 + ccyymmdd(out + n + 1, last).size();
 }
 
 }  // namespace
 
-std::string CertificationNumbers::hash36(const model::AuthorizationRequest& r, std::uint32_t line) const {
+void CertificationNumbers::hash36(const model::AuthorizationRequest& r, std::uint32_t line, char* out) const {
   std::uint64_t h = 1469598103934665603ULL ^ seed_;
   h = mix(h, r.envelope.isa_sender);
   h = mix(h, r.envelope.isa_control);
   h = mix(h, r.envelope.gs_control);
   h = mix(h, r.envelope.st_control);
   h = mix(h, r.bht_reference);
-  h = mix(h, std::to_string(line));
+  char decimal[10];  // the line as std::to_string spells it
+  h = mix(h, std::string_view(decimal, static_cast<std::size_t>(std::to_chars(decimal, decimal + 10, line).ptr - decimal)));
   static constexpr char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  std::string out(10, '0');
   for (int i = 9; i >= 0; --i) {
-    out[static_cast<std::size_t>(i)] = digits[h % 36];
+    out[i] = digits[h % 36];
     h /= 36;
   }
-  return out;
 }
 
 std::string CertificationNumbers::for_line(const model::AuthorizationRequest& r, std::uint32_t line) const {
@@ -120,7 +150,10 @@ std::string CertificationNumbers::for_line(const model::AuthorizationRequest& r,
 }
 
 void CertificationNumbers::for_line(const model::AuthorizationRequest& r, std::uint32_t line, std::string& out) const {
-  numbered("SOC", hash36(r, line), line, out);
+  char hash[10];
+  hash36(r, line, hash);
+  char text[32];
+  out.assign(text, numbered("SOC", hash, line, text));
 }
 
 std::string CertificationNumbers::tracking(const model::AuthorizationRequest& r, std::uint32_t line) const {
@@ -130,14 +163,18 @@ std::string CertificationNumbers::tracking(const model::AuthorizationRequest& r,
 }
 
 void CertificationNumbers::tracking(const model::AuthorizationRequest& r, std::uint32_t line, std::string& out) const {
-  numbered("PND", hash36(r, line), line, out);
+  char hash[10];
+  hash36(r, line, hash);
+  char text[32];
+  out.assign(text, numbered("PND", hash, line, text));
 }
 
 Response278Writer::Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now,
                                      std::string_view line_break)
-    : out_(out), envelope_writer_(out, x12::Delimiters{}, line_break), writer_(group_buffer_, x12::Delimiters{}, line_break),
+    : out_(out), envelope_writer_(out, x12::Delimiters{}, line_break), writer_(x12::Delimiters{}, line_break),
       numbers_(numbers), now_(now) {
   unsafe_ = unsafe_chars(writer_.delimiters());
+  unsafe_list_ = unsafe_list(writer_.delimiters());
   date8_ = now.date.ccyymmdd();
   date6_ = now.date.yymmdd();
   time4_ = now.time.hhmm();
@@ -154,33 +191,22 @@ void Response278Writer::begin_interchange(const x12::InterchangeInfo& received) 
   envelope_writer_.set_delimiters(d);
   writer_.set_delimiters(d);
   unsafe_ = unsafe_chars(d);
+  unsafe_list_ = unsafe_list(d);
 }
 
 void Response278Writer::begin_group(const x12::GroupInfo& received) {
   received_group_ = received;
   group_open_ = true;
   st_in_group_ = 0;
-  group_text_.text.clear();
-  group_buffer_.clear();
+  writer_.clear_buffered();
 }
-
-Response278Writer::GroupBuffer::int_type Response278Writer::GroupBuffer::overflow(int_type ch) {
-  if (ch != traits_type::eof()) text.push_back(static_cast<char>(ch));
-  return traits_type::not_eof(ch);
-}
-
-std::streamsize Response278Writer::GroupBuffer::xsputn(const char* s, std::streamsize n) {
-  text.append(s, static_cast<std::size_t>(n));
-  return n;
-}
-
 
 void Response278Writer::end_group(bool keep) {
   if (!group_open_) return;
   group_open_ = false;
   if (!keep || st_in_group_ == 0) {
     transactions_ -= keep ? 0 : st_in_group_;
-    group_text_.text.clear();
+    writer_.clear_buffered();
     return;
   }
   if (!isa_written_) {
@@ -197,8 +223,9 @@ void Response278Writer::end_group(bool keep) {
       "005010X217");
   envelope_writer_.end();
   envelope_writer_.flush();
-  out_.write(group_text_.text.data(), static_cast<std::streamsize>(group_text_.text.size()));
-  group_text_.text.clear();
+  const std::string_view sets = writer_.buffered();
+  out_.write(sets.data(), static_cast<std::streamsize>(sets.size()));
+  writer_.clear_buffered();
   // GE01 counts the sets written into this group (they went through the other writer).
   envelope_writer_.begin("GE").element(static_cast<std::uint64_t>(st_in_group_)).element(gs06_);
   envelope_writer_.end();
@@ -206,20 +233,41 @@ void Response278Writer::end_group(bool keep) {
 }
 
 void Response278Writer::write_span(std::string_view qualifier, const core::Date& first, const core::Date& last) {
-  // DTP03 with RD8: CCYYMMDD-CCYYMMDD, built on the stack (17 characters would not fit a short string).
-  char rd8[33];
-  const std::size_t n = ccyymmdd(rd8, first).size();
-  rd8[n] = '-';
-  const std::size_t m = ccyymmdd(rd8 + n + 1, last).size();
-  writer_.begin("DTP").element(qualifier).element("RD8").element(std::string_view(rd8, n + 1 + m));
+  // DTP03 with RD8: CCYYMMDD-CCYYMMDD.
+  writer_.begin("DTP").element(qualifier).element("RD8").element_with(33, [&](char* out) { return write_rd8(out, first, last); });
   writer_.end();
 }
 
 void Response278Writer::write_msg(std::string_view text) {
-  if (text.data() != message_.data()) message_.assign(text);
-  clean_text(message_, unsafe_);
-  writer_.begin("MSG").element(message_);
+  writer_.begin("MSG");
+  clean_element(text);
   writer_.end();
+}
+
+void Response278Writer::clean_element(std::string_view text) {
+  const std::size_t n = std::min(text.size(), msg_max);
+  writer_.element_with(n, [&](char* out) {
+    if (n != 0) std::memcpy(out, text.data(), n);
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    // Free text seldom holds a delimiter: test 16 characters at a time and fix only those blocks.
+    __m128i unsafe[6];
+    for (std::size_t k = 0; k < 6; ++k) unsafe[k] = _mm_set1_epi8(unsafe_list_[k]);
+    for (; i + 16 <= n; i += 16) {
+      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(out + i));
+      __m128i hit = _mm_cmpeq_epi8(block, unsafe[0]);
+      for (std::size_t k = 1; k < 6; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(block, unsafe[k]));
+      if (_mm_movemask_epi8(hit) == 0) continue;
+      for (std::size_t j = i; j < i + 16; ++j)
+        if (unsafe_[static_cast<unsigned char>(out[j])]) out[j] = ' ';
+    }
+#endif
+    for (; i < n; ++i)
+      if (unsafe_[static_cast<unsigned char>(out[i])]) out[i] = ' ';
+    std::size_t size = n;
+    while (size != 0 && out[size - 1] == ' ') --size;
+    return size;
+  });
 }
 
 void Response278Writer::write_traces(const std::vector<model::Trace>& traces) {
@@ -254,14 +302,14 @@ void Response278Writer::write_parties(const model::AuthorizationRequest& r, cons
   // 2000A / 2010A: the UMO as the request named it.
   writer_.begin("HL").element("1").element("").element("20").element("1");
   writer_.end();
-  writer_.begin("NM1").element(r.umo.entity_code.empty() ? "X3" : r.umo.entity_code).element(r.umo.entity_type.empty() ? "2" : r.umo.entity_type)
+  writer_.begin("NM1").element(or_default(r.umo.entity_code, "X3")).element(or_default(r.umo.entity_type, "2"))
       .element(r.umo.last_or_org_name.value).element("").element("").element("").element("").element(r.umo.id_qualifier).element(r.umo.id.value);
   writer_.end();
   // 2000B / 2010B
   writer_.begin("HL").element("2").element("1").element("21").element("1");
   writer_.end();
-  writer_.begin("NM1").element(r.requester.entity_code.empty() ? "1P" : r.requester.entity_code)
-      .element(r.requester.entity_type.empty() ? "2" : r.requester.entity_type).element(r.requester.last_or_org_name.value)
+  writer_.begin("NM1").element(or_default(r.requester.entity_code, "1P"))
+      .element(or_default(r.requester.entity_type, "2")).element(r.requester.last_or_org_name.value)
       .element(r.requester.first_name).element("").element("").element("").element(r.requester.id_qualifier).element(r.requester.id.value);
   writer_.end();
   write_aaa(rejections, "2010B");
@@ -270,8 +318,8 @@ void Response278Writer::write_parties(const model::AuthorizationRequest& r, cons
   writer_.begin("HL").element("3").element("2").element("22").element(r.dependent || event_follows ? "1" : "0");
   writer_.end();
   const model::Party& s = r.subscriber.name;
-  writer_.begin("NM1").element("IL").element(s.entity_type.empty() ? "1" : s.entity_type).element(s.last_or_org_name.value)
-      .element(s.first_name).element("").element("").element("").element(s.id_qualifier.empty() ? "MI" : s.id_qualifier).element(s.id.value);
+  writer_.begin("NM1").element("IL").element(or_default(s.entity_type, "1")).element(s.last_or_org_name.value)
+      .element(s.first_name).element("").element("").element("").element(or_default(s.id_qualifier, "MI")).element(s.id.value);
   writer_.end();
   write_aaa(rejections, "2010C");
   hl = 3;
@@ -292,7 +340,8 @@ void Response278Writer::write_parties(const model::AuthorizationRequest& r, cons
 void Response278Writer::add_rejected(const model::AuthorizationRequest& r, const std::vector<soc::Rejection>& rejections) {
   ++st_in_group_;
   ++transactions_;
-  const std::string st02 = ControlNumberSequence::st02(st_in_group_);
+  char st02_text[10];
+  const std::string_view st02 = ControlNumberSequence::st02(st_in_group_, st02_text);
   writer_.begin("ST").element("278").element(st02).element("005010X217");
   writer_.end();
   writer_.begin("BHT").element("0007").element("11").element(r.bht_reference).element(date8_).element(time4_).element("18");
@@ -318,7 +367,8 @@ void Response278Writer::add_rejected(const model::AuthorizationRequest& r, const
 void Response278Writer::add_decided(const model::AuthorizationRequest& r, const std::vector<LineAnswer>& lines) {
   ++st_in_group_;
   ++transactions_;
-  const std::string st02 = ControlNumberSequence::st02(st_in_group_);
+  char st02_text[10];
+  const std::string_view st02 = ControlNumberSequence::st02(st_in_group_, st02_text);
   writer_.begin("ST").element("278").element(st02).element("005010X217");
   writer_.end();
   writer_.begin("BHT").element("0007").element("11").element(r.bht_reference).element(date8_).element(time4_).element("18");
@@ -433,8 +483,7 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
     if (line->service_dates) {
       const auto& sd = *line->service_dates;
       if (sd.first == sd.last) {
-        char d8[16];
-        writer_.begin("DTP").element("472").element("D8").element(ccyymmdd(d8, sd.first));
+        writer_.begin("DTP").element("472").element("D8").element_with(16, [&](char* out) { return ccyymmdd(out, sd.first).size(); });
         writer_.end();
       } else {
         write_span("472", sd.first, sd.last);
@@ -449,13 +498,11 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
         writer_.begin("SV1").element(line->procedure_qualifier).component(line->procedure_text);
       }
       for (const auto& m : line->modifiers) writer_.component(m);
-      message_.clear();  // scratch for the two numbers
-      if (line->amount) append_number(message_, *line->amount);
-      const std::size_t amount_end = message_.size();
-      if (line->units) append_number(message_, *line->units);
-      const std::string_view numbers(message_);
-      writer_.element(numbers.substr(0, amount_end));
-      writer_.element(line->unit_basis).element(numbers.substr(amount_end));
+      const auto amount = [](const std::optional<double>& v) {
+        return [&v](char* out) { return v ? write_number(out, *v) : std::size_t{0}; };
+      };
+      writer_.element_with(number_max, amount(line->amount));
+      writer_.element(line->unit_basis).element_with(number_max, amount(line->units));
       writer_.end();
     }
     soc::response_message(d, message_);

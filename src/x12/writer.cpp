@@ -1,19 +1,10 @@
 #include "soc278/x12/writer.hpp"
 
 #include <algorithm>
-#include <array>
-#include <charconv>
 #include <ostream>
 
 namespace soc278::x12 {
 namespace {
-
-// ISA fields are fixed width: AN values are cut or padded with trailing spaces (reference 1.1).
-void append_fixed(std::string& out, std::string_view value, std::size_t width) {
-  value = value.substr(0, std::min(value.size(), width));
-  out.append(value);
-  out.append(width - value.size(), ' ');
-}
 
 bool all_digits(std::string_view s) noexcept {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -22,42 +13,42 @@ bool all_digits(std::string_view s) noexcept {
 }  // namespace
 
 SegmentWriter::SegmentWriter(std::ostream& out, Delimiters delimiters, std::string_view line_break)
-    : out_(out), delimiters_(delimiters), line_break_(line_break) {
-  segment_.reserve(256);
+    : SegmentWriter(delimiters, line_break) {
+  out_ = &out;
 }
 
-SegmentWriter& SegmentWriter::begin(std::string_view id) {
-  if (open_) end();
-  segment_.assign(id);
-  id_length_ = id.size();
-  content_end_ = id.size();
-  has_element_ = false;
-  open_ = true;
-  return *this;
+SegmentWriter::SegmentWriter(Delimiters delimiters, std::string_view line_break)
+    : delimiters_(delimiters), line_break_(line_break) {
+  grow(256);
+  update_ending();
 }
 
-void SegmentWriter::close_element() noexcept {
-  if (!has_element_) return;
-  // Drop the current element's trailing empty components / repetitions; keep its own separator
-  // so that an empty element in the middle stays a pair of adjacent separators.
-  segment_.resize(element_end_);
-  if (element_end_ > element_start_ + 1) content_end_ = element_end_;
+void SegmentWriter::set_delimiters(const Delimiters& d) {
+  delimiters_ = d;
+  update_ending();
 }
 
-SegmentWriter& SegmentWriter::element(std::string_view value) {
-  close_element();
-  segment_.push_back(delimiters_.element);
-  element_start_ = segment_.size() - 1;
-  segment_.append(value);
-  element_end_ = segment_.size();
-  has_element_ = true;
-  return *this;
+void SegmentWriter::set_line_break(std::string_view line_break) {
+  line_break_ = line_break;
+  update_ending();
 }
 
-SegmentWriter& SegmentWriter::element(std::uint64_t value) {
-  std::array<char, 24> buf{};
-  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), value);
-  return element(std::string_view(buf.data(), static_cast<std::size_t>(r.ptr - buf.data())));
+void SegmentWriter::update_ending() {
+  ending_.assign(1, delimiters_.segment);
+  // A newline terminator already ends the line: a line break after it would be an empty segment.
+  if (!line_break_.empty() && delimiters_.segment != '\n' && line_break_.front() != delimiters_.segment) ending_.append(line_break_);
+  std::memset(short_ending_, 0, sizeof short_ending_);
+  std::memcpy(short_ending_, ending_.data(), std::min(ending_.size(), sizeof short_ending_));
+}
+
+void SegmentWriter::grow(std::size_t n) {
+  if (capacity_ - size_ >= n) return;
+  // Doubling keeps a group buffered for the 278 response at amortised constant cost per byte.
+  const std::size_t capacity = std::max({capacity_ * 2, size_ + n, std::size_t{256}});
+  auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+  if (size_ != 0) std::memcpy(bigger.get(), data_.get(), size_);
+  data_ = std::move(bigger);
+  capacity_ = capacity;
 }
 
 SegmentWriter& SegmentWriter::composite(std::initializer_list<std::string_view> components) {
@@ -74,18 +65,6 @@ SegmentWriter& SegmentWriter::composite(std::initializer_list<std::string_view> 
   return *this;
 }
 
-void SegmentWriter::piece(char separator, std::string_view value) {
-  segment_.push_back(separator);
-  segment_.append(value);
-  if (!value.empty()) element_end_ = segment_.size();
-}
-
-SegmentWriter& SegmentWriter::component(std::string_view value) {
-  if (!has_element_) return element(value);  // the first component starts the element
-  piece(delimiters_.component, value);
-  return *this;
-}
-
 SegmentWriter& SegmentWriter::repetition(std::string_view value) {
   if (!has_element_) return element(value);
   // An interchange without a repetition separator (ISA12 < 00402) cannot repeat an element; the
@@ -95,85 +74,69 @@ SegmentWriter& SegmentWriter::repetition(std::string_view value) {
   return *this;
 }
 
-void SegmentWriter::end() {
-  if (!open_) return;
-  close_element();
-  segment_.resize(content_end_);
-  const std::string_view id(segment_.data(), id_length_);
-  if (id == "ST") {
-    set_segments_ = 1;
-    ++group_sets_;
-  } else if (id == "GS") {
-    ++interchange_groups_;
-    group_sets_ = 0;
-  } else {
-    ++set_segments_;
-  }
-  segment_.push_back(delimiters_.segment);
-  append_line_break();
-  emit();
+void SegmentWriter::emit() {
+  // In stream mode the buffer holds only this segment, from 0.
+  out_->write(data_.get(), static_cast<std::streamsize>(size_));
+  bytes_written_ += size_;
+  size_ = 0;
+}
+
+void SegmentWriter::clear_buffered() noexcept {
+  size_ = 0;
+  segment_start_ = 0;
+  element_end_ = 0;
+  content_end_ = 0;
   open_ = false;
   has_element_ = false;
 }
 
-void SegmentWriter::append_line_break() {
-  // A newline terminator already ends the line: a line break after it would be an empty segment.
-  if (line_break_.empty() || delimiters_.segment == '\n' || line_break_.front() == delimiters_.segment) return;
-  segment_.append(line_break_);
-}
-
-void SegmentWriter::emit() {
-  out_.write(segment_.data(), static_cast<std::streamsize>(segment_.size()));
-  bytes_written_ += segment_.size();
-  ++segments_written_;
-}
-
 void SegmentWriter::write_isa(const IsaFields& isa) {
   if (open_) end();
-  const char e = delimiters_.element;
-  segment_.assign("ISA");
-  segment_.push_back(e);
-  append_fixed(segment_, isa.authorization_qualifier, 2);
-  segment_.push_back(e);
-  append_fixed(segment_, isa.authorization, 10);
-  segment_.push_back(e);
-  append_fixed(segment_, isa.security_qualifier, 2);
-  segment_.push_back(e);
-  append_fixed(segment_, isa.security, 10);
-  segment_.push_back(e);
-  append_fixed(segment_, isa.sender_qualifier, 2);
-  segment_.push_back(e);
-  append_fixed(segment_, isa.sender_id, 15);
-  segment_.push_back(e);
-  append_fixed(segment_, isa.receiver_qualifier, 2);
-  segment_.push_back(e);
-  append_fixed(segment_, isa.receiver_id, 15);
-  segment_.push_back(e);
-  append_fixed(segment_, isa.date, 6);
-  segment_.push_back(e);
-  append_fixed(segment_, isa.time, 4);
-  segment_.push_back(e);
+  segment_start_ = size_;
+  // ISA fields are fixed width: AN values are cut or padded with trailing spaces (reference 1.1).
+  const auto fixed = [this](std::string_view value, std::size_t width) {
+    value = value.substr(0, std::min(value.size(), width));
+    grow(width + 1);
+    data_[size_++] = delimiters_.element;
+    if (!value.empty()) std::memcpy(data_.get() + size_, value.data(), value.size());
+    std::memset(data_.get() + size_ + value.size(), ' ', width - value.size());
+    size_ += width;
+  };
+  append_raw("ISA");
+  fixed(isa.authorization_qualifier, 2);
+  fixed(isa.authorization, 10);
+  fixed(isa.security_qualifier, 2);
+  fixed(isa.security, 10);
+  fixed(isa.sender_qualifier, 2);
+  fixed(isa.sender_id, 15);
+  fixed(isa.receiver_qualifier, 2);
+  fixed(isa.receiver_id, 15);
+  fixed(isa.date, 6);
+  fixed(isa.time, 4);
   // ISA11 is a repetition separator only from ISA12 00402 on; older interchanges carry 'U' there
   // (reference 1.1). Without a repetition separator 'U' is the only meaningful value.
-  segment_.push_back(delimiters_.repetition != '\0' ? delimiters_.repetition : 'U');
-  segment_.push_back(e);
-  append_fixed(segment_, isa.version, 5);
-  segment_.push_back(e);
+  fixed(std::string_view(delimiters_.repetition != '\0' ? &delimiters_.repetition : "U", 1), 1);
+  fixed(isa.version, 5);
   if (all_digits(isa.control_number) && isa.control_number.size() <= 9) {
-    segment_.append(9 - isa.control_number.size(), '0');  // ISA13 is N0 with a fixed width of 9
-    segment_.append(isa.control_number);
+    // ISA13 is N0 with a fixed width of 9: zero-padded on the left.
+    grow(10);
+    data_[size_++] = delimiters_.element;
+    std::memset(data_.get() + size_, '0', 9 - isa.control_number.size());
+    std::memcpy(data_.get() + size_ + 9 - isa.control_number.size(), isa.control_number.data(), isa.control_number.size());
+    size_ += 9;
   } else {
-    append_fixed(segment_, isa.control_number, 9);
+    fixed(isa.control_number, 9);
   }
-  segment_.push_back(e);
-  append_fixed(segment_, isa.ack_requested, 1);
-  segment_.push_back(e);
-  append_fixed(segment_, isa.usage, 1);
-  segment_.push_back(e);
-  segment_.push_back(delimiters_.component);  // ISA16
-  segment_.push_back(delimiters_.segment);
-  append_line_break();
-  emit();
+  fixed(isa.ack_requested, 1);
+  fixed(isa.usage, 1);
+  fixed(std::string_view(&delimiters_.component, 1), 1);  // ISA16
+  append_raw(ending_);
+  ++segments_written_;
+  if (out_ != nullptr) {
+    emit();
+  } else {
+    bytes_written_ += size_ - segment_start_;
+  }
   interchange_groups_ = 0;
   group_sets_ = 0;
   set_segments_ = 0;
@@ -197,6 +160,8 @@ void SegmentWriter::write_iea(std::string_view control) {
   begin("IEA").element(groups).element(control).end();
 }
 
-void SegmentWriter::flush() { out_.flush(); }
+void SegmentWriter::flush() {
+  if (out_ != nullptr) out_->flush();
+}
 
 }  // namespace soc278::x12

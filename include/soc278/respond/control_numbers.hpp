@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace soc278::respond {
 
@@ -39,6 +40,9 @@ class ControlNumberSequence {
   [[nodiscard]] static std::string gs06(std::uint32_t n);
   // ST02 / SE02: AN 4-9, zero-padded to at least 4 digits ("0001").
   [[nodiscard]] static std::string st02(std::uint32_t n);
+  // The same written into `out`, for a writer that formats one per transaction set: returns the
+  // text, a view into `out`.
+  [[nodiscard]] static std::string_view st02(std::uint32_t n, char (&out)[10]) noexcept;
 
  private:
   std::atomic<std::uint32_t> next_;

@@ -17,15 +17,14 @@
 // Streaming: the response sets of the open functional group are kept in a buffer (one group's
 // worth of memory) until end_group(keep) says whether the group stands: a GE error rejects the
 // group in the 999, and then none of its transactions may be answered. Kept groups are written to
-// the std::ostream with their GS/GE; the ISA is written with the first kept group, so an
-// interchange with nothing answered produces no response at all.
+// the std::ostream with their GS/GE (the group's sets in one write); the ISA is written with the
+// first kept group, so an interchange with nothing answered produces no response at all.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <iosfwd>
 #include <ostream>
-#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -55,7 +54,8 @@ class CertificationNumbers {
   void tracking(const model::AuthorizationRequest& r, std::uint32_t line, std::string& out) const;
 
  private:
-  [[nodiscard]] std::string hash36(const model::AuthorizationRequest& r, std::uint32_t line) const;
+  // The 10 base-36 characters of the hash of seed, request and line, into `out`.
+  void hash36(const model::AuthorizationRequest& r, std::uint32_t line, char* out) const;
   std::uint64_t seed_;
 };
 
@@ -93,22 +93,14 @@ class Response278Writer {
   void write_span(std::string_view qualifier, const core::Date& first, const core::Date& last);
   void write_msg(std::string_view text);
 
-  // An std::streambuf that appends to a string kept between groups (an ostringstream's str() copies
-  // the group and str("") frees its buffer, so every group grew it again from nothing).
-  class GroupBuffer final : public std::streambuf {
-   public:
-    std::string text;
-
-   protected:
-    int_type overflow(int_type ch) override;
-    std::streamsize xsputn(const char* s, std::streamsize n) override;
-  };
+  // Writes `text` as the next element: at most 264 characters, each delimiter in force (and CR,
+  // LF) as a space, no trailing spaces (MSG01). Cleaned on its way into the writer's buffer.
+  void clean_element(std::string_view text);
 
   std::ostream& out_;
-  GroupBuffer group_text_;            // ST..SE of the open group
-  std::ostream group_buffer_{&group_text_};
   x12::SegmentWriter envelope_writer_;  // ISA, GS, GE, IEA to out_
-  x12::SegmentWriter writer_;           // the transaction sets, to group_buffer_
+  // The transaction sets of the open group, kept in the writer's own buffer until end_group.
+  x12::SegmentWriter writer_;
   ControlNumberSequence& numbers_;
   core::DateTime now_;
   std::string date8_, date6_, time4_;
@@ -123,6 +115,7 @@ class Response278Writer {
   std::uint64_t transactions_ = 0;
   std::string message_;  // the MSG01 being built, reused
   std::array<bool, 256> unsafe_{};  // characters MSG01 may not hold under the delimiters in force
+  std::array<char, 6> unsafe_list_{};  // the same characters as a list (repeats allowed)
 };
 
 }  // namespace soc278::respond

@@ -11,24 +11,41 @@
 //   - the ISA is written fixed width, 106 bytes with its terminator (reference 1.1), ISA11 and
 //     ISA16 taken from the delimiters in force.
 //
-// Memory: the writer owns one small buffer for the segment being built (reused, so no allocation
-// per segment once warm) and writes each finished segment to the std::ostream it was given, which
-// it does not own. Nothing else is kept: a 999 for a 100k-set group streams out as it is written;
-// flush() pushes the stream's own buffer to its device.
+// Two destinations:
+//   - a std::ostream (which the writer does not own): each finished segment is written to it at
+//     end(), so the stream's position is always at a segment boundary (callers take rewind marks
+//     from it); the writer keeps only the segment being built;
+//   - its own buffer (the constructor without a stream): finished segments accumulate in the
+//     writer until the caller takes them with buffered() and drops them with clear_buffered(). The
+//     278 response writer holds a functional group this way until it knows whether the group stands,
+//     and hands the stream one write per group instead of one per segment.
+// The buffer is reused (no allocation per segment once warm). The hot calls (begin, element, end)
+// are defined in this header so that literal ids and values compile to a few stores.
 //
 // Values are written as given. The writer does not escape (X12 has no escape character), so a
 // value must not contain one of the delimiters in force; callers copying free text from an input
 // with other delimiters clean it first (see respond/ack_999.hpp for IK404).
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "soc278/x12/delimiters.hpp"
+
+// The writer's per-element calls are a few stores each; forced inline so that literal ids and
+// values fold into them at the dozens of call sites that build one segment each.
+#if defined(__GNUC__)
+#define SOC278_WRITER_INLINE inline __attribute__((always_inline))
+#else
+#define SOC278_WRITER_INLINE inline
+#endif
 
 namespace soc278::x12 {
 
@@ -56,28 +73,100 @@ inline constexpr std::size_t isa_length = 106;
 
 class SegmentWriter {
  public:
-  // `line_break` is written after every segment terminator: "" (one long line), "\n" or "\r\n".
+  // Writes each finished segment to `out`. `line_break` is written after every segment
+  // terminator: "" (one long line), "\n" or "\r\n".
   explicit SegmentWriter(std::ostream& out, Delimiters delimiters = {}, std::string_view line_break = {});
+  // Keeps finished segments in the writer's buffer (see buffered()).
+  explicit SegmentWriter(Delimiters delimiters = {}, std::string_view line_break = {});
+  SegmentWriter(const SegmentWriter&) = delete;
+  SegmentWriter& operator=(const SegmentWriter&) = delete;
 
   // Delimiters and line break may change between interchanges (each ISA declares its own).
-  void set_delimiters(const Delimiters& d) noexcept { delimiters_ = d; }
-  void set_line_break(std::string_view line_break) { line_break_ = line_break; }
+  void set_delimiters(const Delimiters& d);
+  void set_line_break(std::string_view line_break);
   [[nodiscard]] const Delimiters& delimiters() const noexcept { return delimiters_; }
   [[nodiscard]] std::string_view line_break() const noexcept { return line_break_; }
 
   // Starts a segment. A segment still open is ended first.
-  SegmentWriter& begin(std::string_view id);
+  SOC278_WRITER_INLINE SegmentWriter& begin(std::string_view id) {
+    if (open_) end();
+    std::size_t at = size_;
+    if (capacity_ - at < id.size()) grow(id.size());
+    copy_short(data_.get() + at, id.data(), id.size());
+    segment_start_ = at;
+    at += id.size();
+    size_ = at;
+    content_end_ = at;
+    element_end_ = at;
+    has_element_ = false;
+    open_ = true;
+    kind_ = id == "ST" ? Kind::st : id == "GS" ? Kind::gs : Kind::other;
+    return *this;
+  }
   // Starts the next element with `value` (which may be empty: an empty element in the middle).
-  SegmentWriter& element(std::string_view value);
-  SegmentWriter& element(std::uint64_t value);
+  SOC278_WRITER_INLINE SegmentWriter& element(std::string_view value) {
+    char* out = element_space(value.size());
+    copy_short(out, value.data(), value.size());
+    open_element(out + value.size());
+    return *this;
+  }
+  SOC278_WRITER_INLINE SegmentWriter& element(std::uint64_t value) {
+    char* out = element_space(20);
+    open_element(std::to_chars(out, out + 20, value).ptr);
+    return *this;
+  }
+  // Starts the next element with what `fill(char* out)` writes there: at most `max_size` bytes,
+  // and it returns how many it wrote. For values formatted or cleaned on the way in (dates,
+  // numbers, free text) without a temporary string.
+  template <typename Fill>
+  SOC278_WRITER_INLINE SegmentWriter& element_with(std::size_t max_size, Fill&& fill) {
+    char* out = element_space(max_size);
+    const std::size_t n = fill(out);
+    open_element(out + n);
+    return *this;
+  }
   // Starts the next element as a composite of `components` (trailing empty ones dropped).
   SegmentWriter& composite(std::initializer_list<std::string_view> components);
   // Appends the next component to the current element (`element("HC").component("J1745")`).
-  SegmentWriter& component(std::string_view value);
+  SOC278_WRITER_INLINE SegmentWriter& component(std::string_view value) {
+    if (!has_element_) return element(value);  // the first component starts the element
+    piece(delimiters_.component, value);
+    return *this;
+  }
   // Appends the next repetition to the current element, separated by ISA11.
   SegmentWriter& repetition(std::string_view value);
   // Ends the segment: trailing empties removed, terminator and line break written.
-  void end();
+  SOC278_WRITER_INLINE void end() {
+    if (!open_) return;
+    switch (kind_) {
+      case Kind::st:
+        set_segments_ = 1;
+        ++group_sets_;
+        break;
+      case Kind::gs:
+        ++interchange_groups_;
+        group_sets_ = 0;
+        break;
+      case Kind::other: ++set_segments_; break;
+    }
+    open_ = false;
+    has_element_ = false;
+    std::size_t at = content_end_;  // the trailing empty elements go
+    size_ = at;
+    if (ending_.size() <= short_ending_max) [[likely]] {
+      if (capacity_ - at < sizeof short_ending_) grow(sizeof short_ending_);
+      std::memcpy(data_.get() + at, short_ending_, sizeof short_ending_);  // one store; only the ending's bytes count
+      size_ = at + ending_.size();
+    } else {
+      append_raw(ending_);
+    }
+    ++segments_written_;
+    if (out_ != nullptr) {
+      emit();
+    } else {
+      bytes_written_ += size_ - segment_start_;
+    }
+  }
 
   // Writes the whole ISA (fixed width). Starts a new interchange: resets the group count.
   void write_isa(const IsaFields& isa);
@@ -88,8 +177,16 @@ class SegmentWriter {
   // IEA*<GS written since the last ISA>*<control>.
   void write_iea(std::string_view control);
 
-  // Pushes what was written to the stream's device (std::ostream::flush).
+  // Pushes what was written to the stream's device (std::ostream::flush); nothing without a stream.
   void flush();
+
+  // Without a stream: the finished segments written since the last clear_buffered() (a segment
+  // still open is not included). Valid until the next call that writes.
+  [[nodiscard]] std::string_view buffered() const noexcept {
+    return {data_.get(), open_ ? segment_start_ : size_};
+  }
+  // Drops the buffered segments (an open segment is dropped too). Counters are kept.
+  void clear_buffered() noexcept;
 
   [[nodiscard]] std::uint32_t segments_in_set() const noexcept { return set_segments_; }  // ST counted
   [[nodiscard]] std::uint32_t sets_in_group() const noexcept { return group_sets_; }
@@ -98,21 +195,88 @@ class SegmentWriter {
   [[nodiscard]] std::uint64_t bytes_written() const noexcept { return bytes_written_; }
 
  private:
-  void close_element() noexcept;
-  void piece(char separator, std::string_view value);
-  void emit();
-  void append_line_break();
+  enum class Kind : std::uint8_t { st, gs, other };
 
-  std::ostream& out_;
+  void grow(std::size_t n);  // makes room for n bytes after size_
+  void append_raw(std::string_view s) {
+    if (capacity_ - size_ < s.size()) grow(s.size());
+    if (!s.empty()) std::memcpy(data_.get() + size_, s.data(), s.size());
+    size_ += s.size();
+  }
+  // Copies the short values segments are made of without a call to memcpy.
+  SOC278_WRITER_INLINE static void copy_short(char* out, const char* in, std::size_t n) noexcept {
+    if (n >= 8) {
+      if (n > 16) {
+        std::memcpy(out, in, n);
+        return;
+      }
+      std::uint64_t head, tail;  // two overlapping words cover 8..16 bytes
+      std::memcpy(&head, in, 8);
+      std::memcpy(&tail, in + n - 8, 8);
+      std::memcpy(out, &head, 8);
+      std::memcpy(out + n - 8, &tail, 8);
+    } else if (n >= 4) {
+      std::uint32_t head, tail;
+      std::memcpy(&head, in, 4);
+      std::memcpy(&tail, in + n - 4, 4);
+      std::memcpy(out, &head, 4);
+      std::memcpy(out + n - 4, &tail, 4);
+    } else if (n != 0) {
+      const char a = in[0], b = in[n / 2], c = in[n - 1];
+      out[0] = a;
+      out[n / 2] = b;
+      out[n - 1] = c;
+    }
+  }
+  // Drops the current element's trailing empty components / repetitions, writes the element
+  // separator and returns where the element's value goes, with room for `max_size` bytes.
+  SOC278_WRITER_INLINE char* element_space(std::size_t max_size) {
+    const std::size_t at = element_end_;
+    size_ = at;
+    if (capacity_ - at < max_size + 1) grow(max_size + 1);
+    char* out = data_.get() + at;
+    *out = delimiters_.element;
+    return out + 1;
+  }
+  // The element's value ends at `value_end` (in the buffer).
+  SOC278_WRITER_INLINE void open_element(const char* value_end) noexcept {
+    const std::size_t at = static_cast<std::size_t>(value_end - data_.get());
+    if (at != element_end_ + 1) content_end_ = at;  // not empty
+    size_ = at;
+    element_end_ = at;
+    has_element_ = true;
+  }
+  SOC278_WRITER_INLINE void piece(char separator, std::string_view value) {
+    std::size_t at = size_;
+    if (capacity_ - at < value.size() + 1) grow(value.size() + 1);
+    char* out = data_.get() + at;
+    *out = separator;
+    copy_short(out + 1, value.data(), value.size());
+    at += value.size() + 1;
+    size_ = at;
+    if (!value.empty()) {
+      element_end_ = at;
+      content_end_ = at;
+    }
+  }
+  void emit();  // the finished segment to out_
+  void update_ending();
+
+  static constexpr std::size_t short_ending_max = 8;
+  std::ostream* out_ = nullptr;  // null: segments stay in the buffer
   Delimiters delimiters_;
   std::string line_break_;
-  std::string segment_;          // the segment being built, reused
-  std::size_t id_length_ = 0;
+  std::string ending_;  // segment terminator, then the line break when one applies
+  char short_ending_[short_ending_max] = {};  // ending_ padded, when it fits: end() stores it in one go
+  std::unique_ptr<char[]> data_;  // [0, size_): buffered segments, then the segment being built
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+  std::size_t segment_start_ = 0;  // where the segment being built begins
+  std::size_t element_end_ = 0;    // end of the current element's last non-empty piece (or its separator)
+  std::size_t content_end_ = 0;    // end of the segment's last non-empty piece
   bool open_ = false;
   bool has_element_ = false;
-  std::size_t element_start_ = 0;  // index of the separator opening the current element
-  std::size_t element_end_ = 0;    // end of the current element's last non-empty piece
-  std::size_t content_end_ = 0;    // end of the segment's last non-empty element
+  Kind kind_ = Kind::other;
   std::uint32_t set_segments_ = 0;
   std::uint32_t group_sets_ = 0;
   std::uint32_t interchange_groups_ = 0;
@@ -121,3 +285,5 @@ class SegmentWriter {
 };
 
 }  // namespace soc278::x12
+
+#undef SOC278_WRITER_INLINE

@@ -1,0 +1,257 @@
+// Response278Writer keeps the open group's sets in a reused buffer: a group dropped by
+// end_group(false) must leave nothing behind, and a long transaction must not leak into a shorter
+// one written after it. MSG01 is cleaned on its way into that buffer.
+#include "soc278/respond/response_278.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <array>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace soc278;
+
+namespace {
+
+// Component separator ',' so that the messages' commas must be cleaned out of MSG01.
+const x12::Delimiters delimiters{'*', ',', '^', '~'};
+
+x12::InterchangeInfo received_interchange() {
+  x12::InterchangeInfo i;
+  i.isa.sender_qualifier = "ZZ";
+  i.isa.sender_id = "SOCPROVIDER01  ";
+  i.isa.receiver_qualifier = "ZZ";
+  i.isa.receiver_id = "SOCHEALTHPLAN  ";
+  i.isa.version = "00501";
+  i.isa.control_number = "000004711";
+  i.isa.usage = "T";
+  i.isa.delimiters = delimiters;
+  return i;
+}
+
+x12::GroupInfo received_group(const std::string& control) {
+  x12::GroupInfo g;
+  g.functional_id = "HI";
+  g.sender = "SOCPROVIDER01";
+  g.receiver = "SOCHEALTHPLAN";
+  g.control_number = control;
+  g.version = "005010X217";
+  return g;
+}
+
+model::AuthorizationRequest request(const std::string& tag, std::uint32_t lines) {
+  model::AuthorizationRequest r;
+  r.envelope.isa_sender = "SOCPROVIDER01";
+  r.envelope.isa_control = "000004711";
+  r.envelope.gs_control = "4711";
+  r.envelope.st_control = "0001";
+  r.bht_reference = "REQ" + tag;
+  r.umo.last_or_org_name.value = "EXAMPLE HEALTH PLAN " + tag;
+  r.umo.id_qualifier = "PI";
+  r.umo.id.value = "99999";
+  r.requester.last_or_org_name.value = "EXAMPLE RHEUMATOLOGY GROUP";
+  r.requester.id_qualifier = "XX";
+  r.requester.id.value = "1234567893";
+  r.subscriber.name.last_or_org_name.value = "DOE";
+  r.subscriber.name.first_name = "JANE";
+  r.subscriber.name.id.value = "XYZ" + tag;
+  if (lines > 2) {
+    r.dependent.emplace();
+    r.dependent->name.last_or_org_name.value = "DOE";
+    r.dependent->name.first_name = "JUNIOR";
+  }
+  r.event.traces.push_back({"1", "EV" + tag, "1123456789", "", {}});
+  r.event.review = {"HS", "I", "1", model::RequestedSite{"22", model::SiteQualifier::place_of_service, {}}, {}};
+  r.event.previous_authorization = "PREV" + tag;
+  for (std::uint32_t k = 1; k <= lines; ++k) {
+    model::ServiceLine l;
+    l.line_number = k;
+    l.traces.push_back({"1", "L" + std::to_string(k) + tag, "1123456789", "SUPPLEMENTAL", {}});
+    if (k % 2 == 0) l.review = model::Review{"HS", "I", "1", model::RequestedSite{"19", model::SiteQualifier::place_of_service, {}}, {}};
+    l.previous_authorization = k == 1 ? "AUTH" + tag : "";
+    const core::Date first{2026, 12, 1};
+    l.service_dates = model::DateSpan{"472", first, k % 2 == 0 ? first : core::Date{2027, 5, 31}, {}};
+    l.procedure_qualifier = "HC";
+    l.procedure_text = k == 1 ? "J1745" : "96365";
+    if (k == 3) l.modifiers = {"JW", "", "KX"};
+    if (k == 3) {
+      l.service_segment = "SV2";
+      l.revenue_code = "0260";
+    } else {
+      l.service_segment = "SV1";
+    }
+    l.amount = k == 2 ? 1200.25 : 9600.0;
+    l.unit_basis = "UN";
+    if (k != 3) l.units = 4.0 * k;
+    r.lines.push_back(l);
+  }
+  return r;
+}
+
+std::vector<soc::LineDecision> decisions(std::uint32_t lines) {
+  std::vector<soc::LineDecision> out;
+  for (std::uint32_t k = 1; k <= lines; ++k) {
+    soc::LineDecision d;
+    d.line_number = k;
+    d.policy_id = "GA.PMN.34";
+    d.section = "I.A.1.d";
+    if (k % 3 == 1) {
+      d.outcome = soc::Outcome::approve;
+      d.hcr01 = "A1";
+      d.approved_span = soc::DateRange{{2026, 12, 1}, {2027, 5, 31}};
+    } else if (k % 3 == 2) {
+      d.outcome = soc::Outcome::redirect;
+      d.hcr01 = "A6";
+      d.hcr03 = "16";
+      d.redirect_to = {mapping::SiteClass::home};
+      d.authorized_site = soc::AuthorizedSite{"12", model::SiteQualifier::place_of_service};
+      d.approved_span = soc::DateRange{{2026, 12, 15}, {2027, 6, 30}};
+    } else {
+      d.outcome = soc::Outcome::pend;
+      d.hcr01 = "A4";
+      d.hcr03 = "0U";
+      // Long enough to be cut at 264 characters, with commas (the component separator) throughout.
+      d.documents_needed = {"I.A.1.d: records, notes, and infusion logs, each dated, signed, complete",
+                            std::string(120, 'X') + ", " + std::string(120, 'Y') + ", , , , , , , , , ,"};
+    }
+    out.push_back(d);
+  }
+  return out;
+}
+
+std::vector<respond::LineAnswer> answers(const model::AuthorizationRequest& r, const std::vector<soc::LineDecision>& ds) {
+  const respond::CertificationNumbers numbers(278);
+  std::vector<respond::LineAnswer> out;
+  for (const auto& d : ds) {
+    respond::LineAnswer a;
+    a.decision = &d;
+    if (d.outcome == soc::Outcome::pend) {
+      a.tracking = numbers.tracking(r, d.line_number);
+    } else {
+      a.certification = numbers.for_line(r, d.line_number);
+    }
+    out.push_back(a);
+  }
+  return out;
+}
+
+// MSG01 as the writer must clean it (reference implementation: per character, then cut and trim).
+std::string cleaned(std::string text) {
+  if (text.size() > 264) text.resize(264);
+  for (char& c : text)
+    if (c == delimiters.element || c == delimiters.component || c == delimiters.repetition || c == delimiters.segment ||
+        c == '\r' || c == '\n')
+      c = ' ';
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+const core::DateTime now{{2026, 11, 20}, {9, 30, 0}};
+
+}  // namespace
+
+TEST_CASE("a dropped group and a longer transaction before leave nothing in what follows", "[respond]") {
+  const auto big = request("LONGER-FIRST-REQUEST", 3);
+  const auto big_decisions = decisions(3);
+  const auto small = request("B", 2);
+  const auto small_decisions = decisions(2);
+  const auto rejected = request("C", 1);
+  const std::vector<soc::Rejection> rejections = {{"2010C", "Y", "75", "C", "subscriber not found", {}},
+                                                  {"2000E", "N", "AG", "C", "invalid event", {}}};
+
+  std::ostringstream reused_out;
+  {
+    respond::ControlNumberSequence numbers(5001);
+    respond::Response278Writer w(reused_out, numbers, now);
+    w.begin_interchange(received_interchange());
+    w.begin_group(received_group("1"));
+    w.add_decided(big, answers(big, big_decisions));
+    w.add_decided(small, answers(small, small_decisions));
+    w.end_group(false);  // a GE error: none of it may be answered
+    w.begin_group(received_group("2"));
+    w.add_decided(small, answers(small, small_decisions));
+    w.add_rejected(rejected, rejections);
+    w.end_group(true);
+    CHECK(w.end_interchange());
+    CHECK(w.transactions_written() == 2);
+  }
+  std::ostringstream fresh_out;
+  {
+    respond::ControlNumberSequence numbers(5001);
+    respond::Response278Writer w(fresh_out, numbers, now);
+    w.begin_interchange(received_interchange());
+    w.begin_group(received_group("2"));
+    w.add_decided(small, answers(small, small_decisions));
+    w.add_rejected(rejected, rejections);
+    w.end_group(true);
+    CHECK(w.end_interchange());
+  }
+  CHECK(reused_out.str() == fresh_out.str());
+
+  // The same sets in one group and in two: each set's bytes are its own.
+  std::ostringstream two_groups;
+  {
+    respond::ControlNumberSequence numbers(5001);
+    respond::Response278Writer w(two_groups, numbers, now);
+    w.begin_interchange(received_interchange());
+    w.begin_group(received_group("1"));
+    w.add_decided(big, answers(big, big_decisions));
+    w.end_group(true);
+    w.begin_group(received_group("2"));
+    w.add_decided(small, answers(small, small_decisions));
+    w.end_group(true);
+    CHECK(w.end_interchange());
+  }
+  const std::string text = two_groups.str();
+  const std::string fresh = fresh_out.str();
+  const auto set_of = [](const std::string& s, std::size_t which) {
+    std::size_t at = 0;
+    for (std::size_t k = 0; k <= which; ++k) at = s.find("ST*278*", at + 1);
+    return s.substr(at, s.find("SE*", at) - at);
+  };
+  CHECK(set_of(text, 1) == set_of(fresh, 0));
+  CHECK(set_of(text, 0).find("LONGER-FIRST-REQUEST") != std::string::npos);
+  CHECK(set_of(text, 1).find("LONGER") == std::string::npos);
+}
+
+TEST_CASE("MSG01 is cut at 264 characters and cleaned of the delimiters in force", "[respond]") {
+  const auto r = request("M", 3);
+  const auto ds = decisions(3);
+  std::ostringstream out;
+  respond::ControlNumberSequence numbers(1);
+  respond::Response278Writer w(out, numbers, now);
+  w.begin_interchange(received_interchange());
+  w.begin_group(received_group("1"));
+  w.add_decided(r, answers(r, ds));
+  w.end_group(true);
+  CHECK(w.end_interchange());
+  const std::string text = out.str();
+  // The event's summary (one of three lines pended) and every line's own message.
+  std::vector<std::string> expected = {cleaned("CERTIFIED IN PART - 2 OF 3 SERVICE LINES CERTIFIED, 1 PENDED")};
+  for (const auto& d : ds) expected.push_back(cleaned(soc::response_message(d)));
+  std::vector<std::string> found;
+  for (std::size_t at = text.find("MSG*"); at != std::string::npos; at = text.find("MSG*", at + 1))
+    found.push_back(text.substr(at + 4, text.find('~', at) - at - 4));
+  CHECK(found == expected);
+  CHECK(std::any_of(found.begin(), found.end(), [](const std::string& m) { return m.size() > 200; }));
+  for (const auto& m : found) {
+    CHECK(m.size() <= 264);
+    CHECK(m.find(',') == std::string::npos);
+  }
+  // SV1/SV2 amounts as fmt writes doubles, modifiers as composite components.
+  CHECK(text.find("SV1*HC,96365*1200.25*UN*8~") != std::string::npos);
+  CHECK(text.find("SV2*0260*HC,96365,JW,,KX*9600*UN~") != std::string::npos);
+  CHECK(text.find("DTP*472*D8*20261201~") != std::string::npos);
+  CHECK(text.find("DTP*AAH*RD8*20261215-20270630~") != std::string::npos);
+}
+
+TEST_CASE("ST02 written into a caller's buffer equals the returned string", "[respond]") {
+  for (const std::uint32_t n : {0U, 1U, 9U, 999U, 1000U, 9999U, 10000U, 123456789U, 4294967295U}) {
+    char buffer[10];
+    CHECK(respond::ControlNumberSequence::st02(n, buffer) == respond::ControlNumberSequence::st02(n));
+  }
+  char buffer[10];
+  CHECK(respond::ControlNumberSequence::st02(7, buffer) == "0007");
+}
