@@ -1195,6 +1195,22 @@ void compile_loop(LoopDef& l) {
   for (const LoopDef* c : l.children) l.child_keys.push_back(c->start_key);
   // Padded with zeros (no segment has key 0) to a multiple of 4: the walker compares four at a time.
   for (auto* keys : {&l.segment_keys, &l.trailer_keys, &l.child_keys}) keys->resize((keys->size() + 3) / 4 * 4, 0);
+  l.segment_count = static_cast<std::uint16_t>(l.segments.size());
+  l.child_count = static_cast<std::uint16_t>(l.children.size());
+  l.trailer_count = static_cast<std::uint16_t>(l.trailer.size());
+  l.required_children_mask = 0;
+  l.required_children_in_mask = true;
+  for (const std::uint16_t c : l.required_children) {
+    const std::uint16_t index = l.children[c]->index;
+    if (index < 64) {
+      l.required_children_mask |= std::uint64_t{1} << index;
+    } else {
+      l.required_children_in_mask = false;
+    }
+  }
+  l.key_filter = 0;
+  for (const auto* keys : {&l.segment_keys, &l.trailer_keys, &l.child_keys})
+    for (const std::uint32_t k : *keys) l.key_filter |= std::uint64_t{1} << LoopDef::key_bucket(k);  // padding adds key 0: harmless
 }
 
 core::Result<GuideSet> Loader::run() {

@@ -19,7 +19,11 @@
 // up to four codes inline, format qualifier) after one SIMD pass over the segment's bytes, and only
 // ever concludes "no finding". Whatever it cannot clear is checked again by the full checks
 // (check_element, check_value, check_syntax), which alone build findings, so the findings never
-// depend on the fast path. Matching reads packed key tables (LoopDef::segment_keys...) four at a time.
+// depend on the fast path. A segment whose bytes were found clean against the same occurrence
+// before is clean again (Impl::clean_segments: an exact-key cache of that pure function, which
+// files full of the same payer, provider and service segments hit most of the time). Matching
+// tries the innermost loop's next occurrences and child loops first (find()), then reads packed key
+// tables (LoopDef::segment_keys...) four at a time, skipping loops whose key_filter rules the id out.
 #include "soc278/ig/walker.hpp"
 
 #include <fmt/core.h>
@@ -41,7 +45,9 @@
 #define SOC278_COLD __attribute__((noinline, cold))
 #define SOC278_INLINE __attribute__((always_inline)) inline
 #define SOC278_HOT __attribute__((hot))  // the per-segment path: optimized harder, placed together
+#define SOC278_NOINLINE __attribute__((noinline))  // keeps a hot loop's registers free of a rarer path's
 #else
+#define SOC278_NOINLINE
 #define SOC278_COLD
 #define SOC278_INLINE inline
 #define SOC278_HOT
@@ -72,7 +78,7 @@ constexpr std::uint32_t hl_key = segment_key("HL");
 
 enum class Region : std::uint8_t { segments, children, trailer };
 
-struct Frame {
+struct alignas(128) Frame {  // a power of two: frames.size() is a shift, not a division
   const LoopDef* loop = nullptr;
   LoopNode* node = nullptr;
   Region region = Region::segments;
@@ -85,13 +91,13 @@ struct Frame {
   Frame() noexcept {}           // seen/missing: see LoopSet
 };
 
-struct HlRecord {
+struct alignas(64) HlRecord {  // 64 bytes: hls.size() is a shift, not a division
   std::array<char, 16> id{};
-  std::uint8_t id_length = 0;
   const LoopDef* loop = nullptr;
+  core::SourcePosition at;
+  std::uint8_t id_length = 0;
   char hl04 = 0;  // '0', '1', or 0 when absent / something else (the code check reports that)
   bool reported = false;  // an IK3 for this HL is out already (a late HL04 finding needs one)
-  core::SourcePosition at;
   [[nodiscard]] std::string_view hl01() const noexcept { return {id.data(), id_length}; }
   [[nodiscard]] bool is(std::string_view v) const noexcept {  // hl01() == v, without a call to memcmp
     if (v.size() != id_length) return false;
@@ -341,6 +347,70 @@ struct SegmentClasses {
   }
 };
 
+// Whether a[0, n) == b[0, n) for 8 <= n <= 64, inline: 16 bytes at a time where SSE2 has them
+// (the last block overlapping the one before), never reading outside [0, n).
+SOC278_INLINE bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    const auto load = [](const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+    __m128i diff = _mm_xor_si128(load(a + n - 16), load(b + n - 16));
+    for (std::size_t i = 0; i + 16 < n; i += 16) diff = _mm_or_si128(diff, _mm_xor_si128(load(a + i), load(b + i)));
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(diff, _mm_setzero_si128())) == 0xffff;
+  }
+#endif
+  std::uint64_t diff = 0;
+  for (std::size_t i = 0; i + 8 < n; i += 8) {
+    std::uint64_t x = 0;
+    std::uint64_t y = 0;
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    diff |= x ^ y;
+  }
+  std::uint64_t x = 0;
+  std::uint64_t y = 0;
+  std::memcpy(&x, a + n - 8, 8);
+  std::memcpy(&y, b + n - 8, 8);
+  return (diff | (x ^ y)) == 0;
+}
+
+// memcpy for the short texts of segments, inline: overlapping word moves, never outside [src, src + n).
+SOC278_INLINE void copy_bytes(char* dst, const char* src, std::size_t n) noexcept {
+  if (n > 64) {
+    std::memcpy(dst, src, n);
+  } else if (n >= 16) {
+#if defined(__SSE2__)
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + n - 16));
+    if (n > 32) {
+      const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16));
+      const __m128i d = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + n - 32));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 16), c);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + n - 32), d);
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), a);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + n - 16), b);
+#else
+    std::memcpy(dst, src, n);
+#endif
+  } else if (n >= 8) {
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    std::memcpy(&a, src, 8);
+    std::memcpy(&b, src + n - 8, 8);
+    std::memcpy(dst, &a, 8);
+    std::memcpy(dst + n - 8, &b, 8);
+  } else if (n >= 4) {
+    std::uint32_t a = 0;
+    std::uint32_t b = 0;
+    std::memcpy(&a, src, 4);
+    std::memcpy(&b, src + n - 4, 4);
+    std::memcpy(dst, &a, 4);
+    std::memcpy(dst + n - 4, &b, 4);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
+  }
+}
+
 // Whether `v` holds byte `c`; values are short, so a plain loop beats a call to memchr.
 SOC278_INLINE bool has_byte(std::string_view v, char c) noexcept {
   if (v.size() > 32) return std::memchr(v.data(), c, v.size()) != nullptr;
@@ -473,7 +543,9 @@ SOC278_INLINE bool fast_format(std::string_view format, std::string_view v) noex
 // ------------------------------------------------------------------------------------------------
 
 struct TransactionValidator::Impl {
-  explicit Impl(const GuideSet& g, ValidationOptions o) : guides(g), options(o) {}
+  explicit Impl(const GuideSet& g, ValidationOptions o) : guides(g), options(o) {
+    if (options.fast_path) clean_segments.resize(std::size_t{1} << clean_bits);
+  }
 
   GuideSet guides;
   ValidationOptions options;
@@ -495,11 +567,22 @@ struct TransactionValidator::Impl {
   const Guide* guide = nullptr;
   TransactionResult result;
   std::size_t text_hint = 4096;
+  // The loop tree's text is gathered here and appended to result.text a few KB at a time
+  // (flush_text(), and at the end of the set): one inline copy per segment instead of
+  // std::string::append's bookkeeping and a call to memcpy.
+  std::size_t text_used = 0;  // bytes of text so far: result.text plus the staged ones
+  std::size_t text_staged = 0;
+  std::array<char, 4096> text_stage;
+  void flush_text() {
+    result.text.append(text_stage.data(), text_staged);
+    text_staged = 0;
+  }
   std::vector<Frame> frames;
   std::vector<std::uint32_t> counts;  // per open frame: [segments..., children..., trailer...]; see push_frame
   std::size_t counts_top = 0;
   std::size_t loop_words = max_loops / 64;  // LoopSet words the guide's loop indices need (start_walk)
   std::vector<HlRecord> hls;
+  static_assert(sizeof(HlRecord) == 64, "keep HlRecord a power of two");
   std::int32_t hl_parent = -1;  // the HL being walked: the index in hls its HL02 names, or -1
   core::SourcePosition last_at;
 
@@ -522,20 +605,49 @@ struct TransactionValidator::Impl {
     std::uint64_t present = 0;
   };
   std::array<SyntaxMemo, 64> syntax_memo{};
+  std::size_t counted = 0;  // findings counted so far (count()): tells whether a check found anything
+
+  // The element checks are a function of the occurrence, the segment's bytes, the delimiters and
+  // the options alone, and most segments of a file recur byte for byte (the same payer, provider,
+  // service lines...). Segments whose checks found nothing are remembered here, keyed by exactly
+  // those inputs (the options are the validator's own): the same bytes against the same occurrence
+  // are clean again without running the checks. Direct-mapped, 2048 slots of 88 bytes; a newcomer
+  // replaces an entry only if that was not hit since it was stored (see check_elements_once). Off
+  // with ValidationOptions::fast_path, so the tests can compare it with the full checks.
+  static constexpr std::size_t clean_max = 64;     // longer segments are always checked
+  static constexpr std::size_t clean_min = 8;      // shorter ones cost less to check than to look up
+  static constexpr unsigned clean_bits = 11;
+  struct CleanSegment {
+    const SegmentRule* rule = nullptr;
+    std::uint32_t length = 0;
+    std::uint32_t delimiters = 0;
+    bool recent = false;  // hit since it was stored, or since a newcomer last spared it
+    std::array<char, clean_max> text{};
+  };
+  std::vector<CleanSegment> clean_segments;
 
   // Spare vectors of the previous sets' loop nodes, emptied but with their capacity: a set builds
   // ~10 loop nodes, and taking their vectors from here saves two allocations and two frees each.
+  // The first spare_*_count entries are the spares; the rest are empty vectors without storage, so
+  // taking and giving back are swaps (a moved-from vector<LoopNode> would cost an out-of-line
+  // destructor call: the type is recursive).
   std::vector<std::vector<SegmentNode>> spare_segments;
   std::vector<std::vector<LoopNode>> spare_children;
+  std::size_t spare_segments_count = 0;
+  std::size_t spare_children_count = 0;
 
   void recycle(LoopNode& node) noexcept {
     for (LoopNode& child : node.children) {
       recycle(child);
       if (child.segments.capacity() != 0) {
         child.segments.clear();
-        spare_segments.push_back(std::move(child.segments));
+        if (spare_segments_count == spare_segments.size()) spare_segments.emplace_back();
+        spare_segments[spare_segments_count++].swap(child.segments);
       }
-      if (child.children.capacity() != 0) spare_children.push_back(std::move(child.children));  // emptied by recycle()
+      if (child.children.capacity() != 0) {  // emptied by recycle()
+        if (spare_children_count == spare_children.size()) spare_children.emplace_back();
+        spare_children[spare_children_count++].swap(child.children);
+      }
     }
     node.children.clear();
   }
@@ -543,17 +655,15 @@ struct TransactionValidator::Impl {
   // A fresh child of `parent`, its vectors taken from the spares when there are any.
   LoopNode& new_child(LoopNode& parent, std::size_t segment_hint) {
     if (parent.children.capacity() == 0) {
-      if (!spare_children.empty()) {
-        parent.children = std::move(spare_children.back());
-        spare_children.pop_back();
+      if (spare_children_count != 0) {
+        parent.children.swap(spare_children[--spare_children_count]);
       } else {
         parent.children.reserve(4);
       }
     }
     LoopNode& node = parent.children.emplace_back();
-    if (!spare_segments.empty()) {
-      node.segments = std::move(spare_segments.back());
-      spare_segments.pop_back();
+    if (spare_segments_count != 0) {
+      node.segments.swap(spare_segments[--spare_segments_count]);
     } else {
       node.segments.reserve(segment_hint);
     }
@@ -576,6 +686,8 @@ struct TransactionValidator::Impl {
     result.root.segments.clear();
     result.root.children.clear();
     result.text.clear();
+    text_used = 0;
+    text_staged = 0;
     result.delimiters = {};
     result.trn02_trace.clear();
     result.segments = 0;
@@ -587,6 +699,7 @@ struct TransactionValidator::Impl {
   }
 
   void count(core::Severity s) noexcept {
+    ++counted;
     if (s == core::Severity::error) ++result.errors;
     if (s == core::Severity::warning) ++result.warnings;
   }
@@ -695,7 +808,7 @@ struct TransactionValidator::Impl {
 
   // ---- walking ------------------------------------------------------------------------------------
   [[nodiscard]] std::size_t frame_slots(const LoopDef& l) const noexcept {
-    return l.segments.size() + l.children.size() + l.trailer.size();
+    return std::size_t{l.segment_count} + l.child_count + l.trailer_count;
   }
   // `counts` is a stack used up to counts_top; it only grows, so pushing a frame zeroes its slots
   // in place instead of resizing.
@@ -713,12 +826,13 @@ struct TransactionValidator::Impl {
     f.counts = static_cast<std::uint32_t>(base);
   }
   void close_frame(const core::SourcePosition& trigger, std::string_view trigger_id);
+  SOC278_COLD void report_missing(const core::SourcePosition& trigger, std::string_view trigger_id);
   Match forward(std::size_t depth, const x12::SegmentView& s, std::uint32_t key, bool strict) const;
   Match forward_scan(std::size_t depth, const x12::SegmentView& s, std::uint32_t key, bool strict) const;
   Match backward(std::size_t depth, const x12::SegmentView& s, std::uint32_t key, bool strict) const;
   Match hl_directed(const x12::SegmentView& s) const;
   Match find(const x12::SegmentView& s, std::uint32_t key) const;
-  void walk(const x12::SegmentView& s, const core::SourcePosition& at);
+  SOC278_INLINE void walk(const x12::SegmentView& s, const core::SourcePosition& at);  // one caller: segment()
   void unmatched(const x12::SegmentView& s, std::uint32_t key);
   SOC278_INLINE void accept(const x12::SegmentView& s, const SegmentRule& rule, LoopNode* node);
   std::int32_t find_hl(std::string_view hl01) const noexcept;
@@ -732,6 +846,7 @@ struct TransactionValidator::Impl {
                                          std::string_view v, bool component_in_segment) noexcept;
   [[nodiscard]] static bool fast_syntax(const SegmentRule& rule, std::uint64_t present) noexcept;
   void check_elements(const x12::SegmentView& s, const SegmentRule& rule);
+  SOC278_INLINE void check_elements_once(const x12::SegmentView& s, const SegmentRule& rule);
   SOC278_COLD void trailing_elements(const x12::SegmentView& s, std::size_t sent, std::size_t last);
   SOC278_COLD void element_values(const x12::SegmentView& s, const SegmentRule& rule, std::size_t first, std::size_t upto,
                                   std::uint64_t& present);
@@ -817,9 +932,9 @@ Match TransactionValidator::Impl::forward(std::size_t depth, const x12::SegmentV
   const Frame& f = frames[depth];
   const LoopDef& l = *f.loop;
   const auto d16 = static_cast<std::uint16_t>(depth);
-  const std::size_t nseg = l.segments.size();
-  const std::size_t nchild = l.children.size();
-  const std::size_t ntrail = l.trailer.size();
+  const std::size_t nseg = l.segment_count;
+  const std::size_t nchild = l.child_count;
+  const std::size_t ntrail = l.trailer_count;
   if (nseg > 64 || nchild > 64 || ntrail > 64) return forward_scan(depth, s, key, strict);
   if (f.region == Region::segments) {
     // Same-id occurrences share one position (README §3), so the run the last match belongs to is still open.
@@ -940,9 +1055,36 @@ Match TransactionValidator::Impl::hl_directed(const x12::SegmentView& s) const {
 Match TransactionValidator::Impl::find(const x12::SegmentView& s, std::uint32_t key) const {
   if (key == hl_key) {
     if (const Match m = hl_directed(s); m.kind != MatchKind::none) return m;
+  } else {
+    // The common case first: a later occurrence of the innermost loop. When the id differs from
+    // the last matched one's, no occurrence of the run forward() starts from has it, so forward()'s
+    // first candidate is the first later occurrence with this id; if its first element agrees,
+    // that is forward()'s answer. Anything else takes the full search below.
+    const Frame& top = frames.back();
+    const LoopDef& l = *top.loop;
+    if (top.region == Region::segments && l.segment_keys[top.pos] != key) {
+      const auto depth = static_cast<std::uint16_t>(frames.size() - 1);
+      const std::size_t nseg = l.segment_count;
+      std::size_t i = static_cast<std::size_t>(top.pos) + 1;
+      for (; i < nseg; ++i) {
+        if (l.segment_keys[i] != key) continue;
+        if (first_element_matches(l.segments[i], s)) return {MatchKind::in_loop, depth, static_cast<std::uint16_t>(i), false};
+        break;
+      }
+      // No later occurrence has the id: forward() goes on with the child loops, from the current one.
+      if (i == nseg) {
+        const std::size_t nchild = l.child_count;
+        for (std::size_t c = top.child_pos; c < nchild; ++c) {
+          if (l.child_keys[c] != key) continue;
+          if (starts_loop(*l.children[c], s)) return {MatchKind::child, depth, static_cast<std::uint16_t>(c), false};
+          break;
+        }
+      }
+    }
   }
   for (bool strict : {true, false}) {
     for (std::size_t d = frames.size(); d-- > 0;) {
+      if (!frames[d].loop->may_take(key)) continue;  // no occurrence or child loop with this id
       if (const Match m = forward(d, s, key, strict); m.kind != MatchKind::none) return m;
     }
   }
@@ -957,8 +1099,32 @@ Match TransactionValidator::Impl::find(const x12::SegmentView& s, std::uint32_t 
 void TransactionValidator::Impl::close_frame(const core::SourcePosition& trigger, std::string_view trigger_id) {
   const Frame& f = frames.back();
   const LoopDef& l = *f.loop;
-  const std::size_t nseg = l.segments.size();
-  const std::size_t nchild = l.children.size();
+  // Usually nothing is missing: tell that from the counts and the seen loops, and report (below,
+  // out of line) only otherwise.
+  bool complete = true;
+  for (const std::uint16_t i : l.required_segments) complete &= counts[f.counts + i] != 0;
+  const std::size_t trailer_at = f.counts + std::size_t{l.segment_count} + l.child_count;
+  for (const std::uint16_t i : l.required_trailer) complete &= counts[trailer_at + i] != 0;
+  if (!l.required_children.empty())
+    complete &= l.required_children_in_mask && (l.required_children_mask & ~(f.seen.w[0] | f.missing.w[0])) == 0;
+  if (!complete) report_missing(trigger, trigger_id);
+  counts_top = f.counts;
+  if (frames.size() > 1) {
+    Frame& parent = frames[frames.size() - 2];
+    for (std::size_t k = 0; k < loop_words; ++k) {
+      parent.seen.w[k] |= f.seen.w[k];
+      parent.missing.w[k] |= f.missing.w[k];
+    }
+  }
+  frames.pop_back();
+}
+
+// What the closing frame misses: required segments, loops, trailer segments, in that order.
+void TransactionValidator::Impl::report_missing(const core::SourcePosition& trigger, std::string_view trigger_id) {
+  const Frame& f = frames.back();
+  const LoopDef& l = *f.loop;
+  const std::size_t nseg = l.segment_count;
+  const std::size_t nchild = l.child_count;
   core::SourcePosition at = trigger;
   at.element = 0;
   at.component = 0;
@@ -979,15 +1145,6 @@ void TransactionValidator::Impl::close_frame(const core::SourcePosition& trigger
   }
   for (const std::uint16_t i : l.required_trailer)
     if (counts[f.counts + nseg + nchild + i] == 0) missing(l.trailer[i]);
-  counts_top = f.counts;
-  if (frames.size() > 1) {
-    Frame& parent = frames[frames.size() - 2];
-    for (std::size_t k = 0; k < loop_words; ++k) {
-      parent.seen.w[k] |= f.seen.w[k];
-      parent.missing.w[k] |= f.missing.w[k];
-    }
-  }
-  frames.pop_back();
 }
 
 void TransactionValidator::Impl::unmatched(const x12::SegmentView& s, std::uint32_t key) {
@@ -1019,7 +1176,7 @@ void TransactionValidator::Impl::unmatched(const x12::SegmentView& s, std::uint3
                   expected.empty() ? std::string("the end of the loop") : expected);
 }
 
-SOC278_HOT void TransactionValidator::Impl::walk(const x12::SegmentView& s, const core::SourcePosition& at) {
+SOC278_INLINE void TransactionValidator::Impl::walk(const x12::SegmentView& s, const core::SourcePosition& at) {
   const std::string_view id = s.id();
   const std::uint32_t key = id.size() == 2   ? (static_cast<std::uint32_t>(static_cast<unsigned char>(id[0])) << 8) | static_cast<unsigned char>(id[1])
                             : id.size() == 3 ? (static_cast<std::uint32_t>(static_cast<unsigned char>(id[0])) << 16) |
@@ -1038,8 +1195,8 @@ SOC278_HOT void TransactionValidator::Impl::walk(const x12::SegmentView& s, cons
   }
   Frame& f = frames[m.depth];
   const LoopDef& l = *f.loop;
-  const std::size_t nseg = l.segments.size();
-  const std::size_t nchild = l.children.size();
+  const std::size_t nseg = l.segment_count;
+  const std::size_t nchild = l.child_count;
   const SegmentRule* rule = nullptr;
   LoopNode* node = f.node;
   std::uint32_t used = 0;
@@ -1115,12 +1272,20 @@ SOC278_INLINE void TransactionValidator::Impl::accept(const x12::SegmentView& s,
     SegmentNode n;
     n.rule = &rule;
     n.at = seg_at();
-    n.text_offset = static_cast<std::uint32_t>(result.text.size());
+    n.text_offset = static_cast<std::uint32_t>(text_used);
     n.text_length = static_cast<std::uint32_t>(t.size());
-    result.text.append(t);
+    if (text_staged + t.size() > text_stage.size()) [[unlikely]] {
+      flush_text();
+      if (t.size() > text_stage.size()) result.text.append(t);
+    }
+    if (t.size() <= text_stage.size()) {
+      copy_bytes(text_stage.data() + text_staged, t.data(), t.size());
+      text_staged += t.size();
+    }
+    text_used += t.size();
     node->segments.push_back(n);
   }
-  if (used) check_elements(s, rule);
+  if (used) check_elements_once(s, rule);
   if (rule.starts_hl) check_hl(s, rule);
   if (rule.key == trn_key && result.trn02_trace.empty() && rule.loop != nullptr && rule.loop->id == trace_loop)
     result.trn02_trace = s.element(2);
@@ -1230,33 +1395,50 @@ SOC278_HOT void TransactionValidator::Impl::check_elements(const x12::SegmentVie
   std::uint64_t present = 0;
   const std::size_t upto = std::min(last, defined);
   segment_classes.prepare(s.delimiters());
-  const SegmentScan scan = segment_classes.scan(s.text());
+  const std::string_view text = s.text();
+  const SegmentScan scan = segment_classes.scan(text);
   if (!scan.rep_or_bad && rule.fast.size() >= defined && upto < 64 && options.fast_path) [[likely]] {
-    // The fast path: each value against its compiled FastCheck; anything it cannot clear goes
-    // through check_element, which reports.
+    // The fast path: each value against its compiled FastCheck. It only marks what it cannot
+    // clear (`slow`); check_element then takes those in element order and reports, so the loop
+    // itself calls nothing and keeps its state in registers.
     const FastCheck* fast = rule.fast.data();
     const std::uint64_t required = rule.required_elements;
     const char comp = s.delimiters().component;
+    // The component separators lie between the first and the last one: a value outside that
+    // span holds none, without looking at its bytes.
+    std::uintptr_t comp_first = 1;  // none: no value starts at or before 0
+    std::uintptr_t comp_last = 0;
+    if (scan.component) {
+      comp_first = reinterpret_cast<std::uintptr_t>(std::memchr(text.data(), comp, text.size()));
+      comp_last = reinterpret_cast<std::uintptr_t>(::memrchr(text.data(), comp, text.size()));
+    }
+    std::uint64_t slow = 0;
     for (std::size_t i = 1; i <= upto; ++i) {
       const std::string_view v = s.element_at(i);
       const std::uint64_t bit = std::uint64_t{1} << i;
-      if (v.empty()) {
-        if ((required & bit) != 0) element_values(s, rule, i, i, present);
+      const std::size_t n = v.size();
+      if (n == 0) {
+        slow |= required & bit;  // a required element sent empty: the full checks report it
         continue;
       }
       present |= bit;
       const FastCheck& f = fast[i - 1];
+      const auto at = reinterpret_cast<std::uintptr_t>(v.data());
+      const bool maybe_component = at <= comp_last && at + n > comp_first;
       bool ok = false;
       if (f.kind == FastCheck::Kind::text) {
         // AN / ID, the common case, inline: no edge space, length, codes, no component separator.
-        const std::size_t n = v.size();
         ok = v[0] != ' ' && v[n - 1] != ' ' && n >= f.min_length && n <= f.max_length &&
-             has_code(f, v) && (!scan.component || !has_byte(v, comp)) &&
+             has_code(f, v) && (!maybe_component || !has_byte(v, comp)) &&
              (f.format_from == 0 || fast_format(s.element_at(f.format_from), v));
       } else {
-        ok = fast_element(s, rule, f, v, scan.component);
+        ok = fast_element(s, rule, f, v, maybe_component);
       }
-      if (!ok) element_values(s, rule, i, i, present);
+      slow |= ok ? 0 : bit;
+    }
+    for (std::uint64_t unused = 0; slow != 0; slow &= slow - 1) {  // `present` is complete already
+      const auto i = static_cast<std::size_t>(__builtin_ctzll(slow));
+      element_values(s, rule, i, i, unused);
     }
     if (last > defined || (last < defined && (rule.required_elements >> (last + 1)) != 0)) element_tail(s, rule, last);
   } else {
@@ -1277,6 +1459,49 @@ SOC278_HOT void TransactionValidator::Impl::check_elements(const x12::SegmentVie
       }
     }
   }
+}
+
+// check_elements(), unless the same bytes were found clean against the same occurrence before
+// (Impl::clean_segments says why that gives the same findings: none).
+SOC278_INLINE void TransactionValidator::Impl::check_elements_once(const x12::SegmentView& s, const SegmentRule& rule) {
+  const std::string_view t = s.text();
+  const std::size_t n = t.size();
+  if (n < clean_min || n > clean_max || !options.fast_path) {
+    check_elements(s, rule);
+    return;
+  }
+  std::uint32_t delims = 0;
+  std::memcpy(&delims, &s.delimiters(), sizeof delims);
+  const char* p = t.data();
+  constexpr std::uint64_t k = 0x9E3779B97F4A7C15ULL;
+  // The slot: from the first, middle and last 8 bytes (a collision only costs a miss; the
+  // comparison below is over every byte).
+  std::uint64_t head = 0;
+  std::uint64_t middle = 0;
+  std::uint64_t tail = 0;
+  std::memcpy(&head, p, 8);
+  std::memcpy(&middle, p + n / 2 - 4, 8);
+  std::memcpy(&tail, p + n - 8, 8);  // the last 8 bytes, overlapping the previous word
+  std::uint64_t h = (reinterpret_cast<std::uintptr_t>(&rule) ^ (std::uint64_t{delims} << 8) ^ n ^ head) * k;
+  h = (h ^ middle ^ (tail << 1 | tail >> 63)) * k;
+  CleanSegment& e = clean_segments[static_cast<std::size_t>(h >> (64 - clean_bits))];
+  if (e.rule == &rule && e.length == n && e.delimiters == delims && same_bytes(p, e.text.data(), n)) {
+    e.recent = true;
+    return;  // clean before
+  }
+  const std::size_t before = counted;
+  check_elements(s, rule);
+  if (counted != before) return;
+  // Second chance: a segment that recurs is not evicted by the first newcomer (most newcomers are
+  // one-off values, a trace number or a patient, that never come again).
+  if (e.recent) {
+    e.recent = false;
+    return;
+  }
+  e.rule = &rule;
+  e.length = static_cast<std::uint32_t>(n);
+  e.delimiters = delims;
+  copy_bytes(e.text.data(), p, n);
 }
 
 // Trailing empty elements (reference 5.3): one finding for the run.
@@ -1355,7 +1580,7 @@ bool TransactionValidator::Impl::fast_syntax(const SegmentRule& rule, std::uint6
 }
 
 // The fast path for one element (see fast_value): true when the full checks would find nothing.
-SOC278_INLINE bool TransactionValidator::Impl::fast_element(const x12::SegmentView& s, const SegmentRule& rule, const FastCheck& f,
+SOC278_NOINLINE bool TransactionValidator::Impl::fast_element(const x12::SegmentView& s, const SegmentRule& rule, const FastCheck& f,
                                                             std::string_view v, bool component_in_segment) noexcept {
   const char comp = s.delimiters().component;
   if (f.kind != FastCheck::Kind::composite) {
@@ -1364,10 +1589,11 @@ SOC278_INLINE bool TransactionValidator::Impl::fast_element(const x12::SegmentVi
   }
   const FastCheck* components = rule.fast.data() + f.first_component;
   const std::size_t defined = f.component_count;
-  if (!component_in_segment || !has_byte(v, comp)) {
+  if (!component_in_segment) {
     // One component: the common case (HI01 'ABK' alone would be caught by a required component 2).
     return (f.required_components >> 2) == 0 && fast_value(components[0], v) && components[0].format_from == 0;
   }
+  // The pieces, one or more (the loop finds out: no separate look for a separator first).
   std::size_t index = 0;  // pieces seen
   std::size_t last = 0;   // last non-empty piece
   std::size_t start = 0;
@@ -1386,6 +1612,7 @@ SOC278_INLINE bool TransactionValidator::Impl::fast_element(const x12::SegmentVi
     if (!fast_value(cf, piece)) return false;
     if (cf.format_from != 0 && !fast_format(x12::nth_piece(v, comp, cf.format_from), piece)) return false;
   }
+  if (index == 1 && components[0].format_from != 0) return false;  // as the one-component case above
   // Trailing empty components are a warning; a required component after the last sent is missing.
   return last == index && (f.required_components >> (last + 1)) == 0;
 }
@@ -1656,9 +1883,10 @@ const ValidationOptions& TransactionValidator::options() const noexcept { return
 void TransactionValidator::begin(std::string_view isa12, std::string_view gs01, std::string_view gs08, std::uint32_t file) {
   Impl& m = *impl_;
   m.state = Impl::State::idle;
-  m.isa12 = isa12;
-  m.gs01 = gs01;
-  m.gs08 = gs08;
+  // The same for every set of a group: compared, which is cheaper than assigning again.
+  if (m.isa12 != isa12) m.isa12 = isa12;
+  if (m.gs01 != gs01) m.gs01 = gs01;
+  if (m.gs08 != gs08) m.gs08 = gs08;
   m.file = file;
   m.guide = nullptr;
   m.reset_result();
@@ -1737,7 +1965,8 @@ TransactionResult& TransactionValidator::end_in_place() {
   }
   m.result.guide = m.guide;
   m.result.rejected = m.result.errors != 0;
-  m.text_hint = std::max<std::size_t>(m.text_hint, m.result.text.size());
+  m.flush_text();
+  m.text_hint = std::max<std::size_t>(m.text_hint, m.text_used);
   m.state = Impl::State::idle;
   m.frames.clear();
   m.counts_top = 0;

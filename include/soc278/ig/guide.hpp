@@ -54,12 +54,20 @@ class CodeSet {
  public:
   void add(std::string_view code);
   void finish();  // sorts and removes duplicates; call once after the last add()
+#if defined(__GNUC__)
+  __attribute__((always_inline))  // on the walker's per-value path
+#endif
   [[nodiscard]] bool contains(std::string_view value) const noexcept {
     if (value.size() > max_packed) return contains_long(value);
     const std::uint64_t k = pack(value);
     if (packed_.size() <= small_size) {
       const std::uint64_t* p = small_.data();
       return ((p[0] == k) | (p[1] == k) | (p[2] == k) | (p[3] == k) | (p[4] == k) | (p[5] == k) | (p[6] == k) | (p[7] == k)) != 0;
+    }
+    if (!table_.empty()) {  // the first probe inline: it usually decides
+      const std::uint64_t v = table_[static_cast<std::size_t>((k * hash_multiplier) >> shift_)];
+      if (v == k) return true;
+      if (v == no_code) return false;
     }
     return contains_packed(k);
   }
@@ -290,6 +298,15 @@ struct LoopDef {
   // lines instead of whole SegmentRules: segments[i].key, trailer[i].key, children[i]->start_key,
   // each padded with zeros to a multiple of 4 entries (compared four at a time).
   std::vector<std::uint32_t> segment_keys, trailer_keys, child_keys;
+  // (compiled) Bit key_bucket(k) set for every key in those three tables: a loop whose filter lacks
+  // a segment's bit cannot take it, so the walker skips it without reading the tables.
+  std::uint64_t key_filter = 0;
+  // (compiled) segments.size(), children.size(), trailer.size(): read on every segment.
+  std::uint16_t segment_count = 0, child_count = 0, trailer_count = 0;
+  [[nodiscard]] static constexpr unsigned key_bucket(std::uint32_t key) noexcept {
+    return static_cast<unsigned>((std::uint64_t{key} * 0x9E3779B97F4A7C15ULL) >> 58);
+  }
+  [[nodiscard]] bool may_take(std::uint32_t key) const noexcept { return (key_filter >> key_bucket(key) & 1U) != 0; }
   // What starts an instance: the first segment, with one of these codes at element/component.
   std::uint32_t start_key = 0;
   std::uint16_t start_element = 0;
@@ -304,6 +321,9 @@ struct LoopDef {
   // Indices of the required segment occurrences, trailer occurrences and child loops: what a closing
   // loop checks, without scanning the rest.
   std::vector<std::uint16_t> required_segments, required_trailer, required_children;
+  // (compiled) Bit child->index set for each required child loop; exact when every such index is below 64.
+  std::uint64_t required_children_mask = 0;
+  bool required_children_in_mask = false;
   CodeSet start_codes;
   // HL loops: the level code (HL03) and the loops an HL02 may point to (none: HL02 must be empty).
   std::string hl_level;
