@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace soc278::soc {
 
@@ -28,6 +33,61 @@ namespace {
 
 // MSG01 is AN 1-264. Keep letters (upper-cased), digits and a few punctuation marks that are never
 // chosen as X12 delimiters in practice; anything else (* ~ : ^ | > and non-ASCII) becomes a space.
+// Runs of spaces collapse to one so that the 264 characters carry words.
+//
+// The message is made for every service line, so MsgText copies the pieces as they come into a
+// buffer on the stack and makes them MSG-safe 16 bytes at a time. That equals applying the rule one
+// character at a time, which looks at a character and at whether the last one written is a space,
+// never at where a piece ends (tests/unit/soc/response_message_test.cpp keeps that reference).
+constexpr std::size_t kMsgMax = 264;
+// Once this many characters are written the cut at 264 is certain (no two spaces in a row, so one of
+// the 265th and 266th is not a space) and the rest of the text cannot change the message.
+constexpr std::size_t kMsgEnough = kMsgMax + 2;
+constexpr std::size_t kBlock = 16;
+
+#if defined(__SSE2__)
+// 0xFF in the bytes of v between lo and hi (as unsigned bytes, so never a byte >= 0x80 here):
+// v - lo <= hi - lo unsigned, which a signed compare sees after the bias 0x80.
+inline __m128i bytes_between(__m128i v, char lo, char hi) {
+  const __m128i biased = _mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(0x80 - lo)));
+  return _mm_cmplt_epi8(biased, _mm_set1_epi8(static_cast<char>(hi - lo - 0x7F)));
+}
+
+// Appends the first `len` bytes of `in` made MSG-safe at out + n, dropping each space that follows a
+// space; `space` says whether the last written character is a space (or nothing is written yet).
+// Reads 16 bytes at `in` and writes 16 at out + n whatever len is. Returns the new n.
+inline std::size_t put_msg_block(const char* in, unsigned len, char* out, std::size_t n, bool& space) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+  const __m128i letter = bytes_between(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
+  // ' ( ) , - . / 0-9 are 0x27..0x39 without 0x2A (*) and 0x2B (+).
+  const __m128i star_plus = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xFE))), _mm_set1_epi8('*'));
+  const __m128i punct = _mm_andnot_si128(star_plus, bytes_between(v, '\'', '9'));
+  const __m128i kept = _mm_or_si128(_mm_or_si128(letter, punct), _mm_cmpeq_epi8(v, _mm_set1_epi8(';')));
+  const __m128i upper = _mm_andnot_si128(_mm_and_si128(letter, _mm_set1_epi8(0x20)), v);
+  const __m128i m = _mm_or_si128(_mm_and_si128(kept, upper), _mm_andnot_si128(kept, _mm_set1_epi8(' ')));
+  const unsigned valid = len == kBlock ? 0xFFFFu : (1u << len) - 1u;
+  const unsigned spaces = ~static_cast<unsigned>(_mm_movemask_epi8(kept)) & valid;   // a kept byte is never a space
+  unsigned dropped = spaces & ((spaces << 1) | (space ? 1u : 0u));
+  space = ((spaces >> (len - 1)) & 1u) != 0;
+  if (dropped == 0) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n), m);
+    return n + len;
+  }
+  // Copy the runs between dropped spaces (usually one, after ": " or a delimiter next to a blank).
+  alignas(kBlock) char mapped[2 * kBlock];
+  _mm_store_si128(reinterpret_cast<__m128i*>(mapped), m);
+  _mm_store_si128(reinterpret_cast<__m128i*>(mapped + kBlock), _mm_set1_epi8(' '));
+  unsigned from = 0;
+  for (; dropped != 0; dropped &= dropped - 1) {
+    const auto at = static_cast<unsigned>(__builtin_ctz(dropped));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n), _mm_loadu_si128(reinterpret_cast<const __m128i*>(mapped + from)));
+    n += at - from;
+    from = at + 1;
+  }
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n), _mm_loadu_si128(reinterpret_cast<const __m128i*>(mapped + from)));
+  return n + (len - from);
+}
+#else
 constexpr std::array<char, 256> msg_chars = [] {
   std::array<char, 256> t{};
   for (std::size_t c = 0; c < t.size(); ++c) t[c] = ' ';
@@ -38,56 +98,82 @@ constexpr std::array<char, 256> msg_chars = [] {
   return t;
 }();
 
-// Writes text made MSG-safe into `out` as it comes, collapsing runs of spaces so that the 264
-// characters carry words (one pass: the message is built for every service line). Once more than
-// 264 characters are written and the last is not a space, the message will be cut at 264 whatever
-// follows, so the rest is not even read.
+inline std::size_t put_msg_block(const char* in, unsigned len, char* out, std::size_t n, bool& space) {
+  for (unsigned k = 0; k < len; ++k) {
+    const char m = msg_chars[static_cast<unsigned char>(in[k])];
+    if (m == ' ') {
+      if (space) continue;
+      space = true;
+    } else {
+      space = false;
+    }
+    out[n++] = m;
+  }
+  return n;
+}
+#endif
+
+// Collects the text of a message and writes it MSG-safe, as described above.
 class MsgText {
  public:
-  explicit MsgText(std::string& out) : out_(out) { out_.clear(); }
-  MsgText& operator<<(std::string_view text) {
-    if (full_) return *this;
-    // Room for all of it: the bytes are written through a pointer, the size fixed in finish().
-    if (out_.size() < n_ + text.size()) out_.resize(std::max(n_ + text.size(), 2 * out_.size()));
-    char* const base = out_.data();
-    std::size_t n = n_;
-    bool space = space_;
-    for (char c : text) {
-      const char m = msg_chars[static_cast<unsigned char>(c)];
-      if (m == ' ') {
-        if (space) continue;
-        space = true;
-      } else {
-        space = false;
-        if (n >= 264) {  // the 265th character, not a space: the cut is certain
-          base[n++] = m;
-          full_ = true;
-          break;
-        }
-      }
-      base[n++] = m;
-    }
-    n_ = n;
-    space_ = space;
+  // The message's opening words: a literal that is MSG-safe already, so it goes straight out.
+  explicit MsgText(std::string_view opening) {
+    std::memcpy(msg_.data(), opening.data(), opening.size());
+    n_ = opening.size();
+    space_ = n_ == 0 || opening.back() == ' ';
+  }
+  [[gnu::always_inline]] MsgText& operator<<(std::string_view text) {
+    if (text.size() > kPending - pending_) [[unlikely]] text = make_room(text);
+    std::memcpy(pending_text_.data() + pending_, text.data(), text.size());
+    pending_ += text.size();
     return *this;
   }
-  void finish() {
-    out_.resize(n_);
-    while (!out_.empty() && out_.back() == ' ') out_.pop_back();
-    if (out_.size() > 264) {
+  void finish(std::string& out) {
+    std::fill_n(pending_text_.data() + pending_, kBlock, ' ');   // the last block is read whole
+    convert_pending();
+    std::size_t n = n_;
+    while (n != 0 && msg_[n - 1] == ' ') --n;
+    if (n > kMsgMax) {
       // Cut at a word boundary so the last word is not half a code.
-      out_.resize(264);
-      if (const auto space = out_.rfind(' '); space != std::string::npos && space > 200) out_.resize(space);
-      while (!out_.empty() && (out_.back() == ' ' || out_.back() == ',' || out_.back() == ';' || out_.back() == '('))
-        out_.pop_back();
+      n = kMsgMax;
+      if (const auto space = std::string_view(msg_.data(), n).rfind(' '); space != std::string_view::npos && space > 200) n = space;
+      while (n != 0 && (msg_[n - 1] == ' ' || msg_[n - 1] == ',' || msg_[n - 1] == ';' || msg_[n - 1] == '(')) --n;
     }
+    out.assign(msg_.data(), n);
   }
 
  private:
-  std::string& out_;
-  std::size_t n_ = 0;    // characters written
-  bool space_ = true;    // the last written is a space, or nothing is written yet: drop a space
-  bool full_ = false;
+  static constexpr std::size_t kPending = 16 * kBlock;
+
+  // Converts whole pending buffers of `text` until the rest fits; returns the rest.
+  [[gnu::noinline]] std::string_view make_room(std::string_view text) {
+    while (text.size() > kPending - pending_) {
+      if (n_ >= kMsgEnough) return {};   // the rest cannot change the message
+      const std::size_t room = kPending - pending_;
+      std::memcpy(pending_text_.data() + pending_, text.data(), room);
+      text.remove_prefix(room);
+      pending_ = kPending;
+      convert_pending();
+    }
+    return text;
+  }
+
+  // Writes the pending text out, block by block, and empties it.
+  void convert_pending() {
+    std::size_t i = 0;
+    for (; i + kBlock <= pending_; i += kBlock) {
+      if (n_ >= kMsgEnough) break;
+      n_ = put_msg_block(pending_text_.data() + i, kBlock, msg_.data(), n_, space_);
+    }
+    if (i < pending_ && n_ < kMsgEnough) n_ = put_msg_block(pending_text_.data() + i, static_cast<unsigned>(pending_ - i), msg_.data(), n_, space_);
+    pending_ = 0;
+  }
+
+  alignas(kBlock) std::array<char, kPending + kBlock> pending_text_;   // copied, not yet converted
+  std::size_t pending_ = 0;
+  std::array<char, kMsgEnough + 2 * kBlock> msg_;   // a block may write kBlock bytes from n_ < kMsgEnough
+  std::size_t n_ = 0;                               // characters in msg_
+  bool space_ = true;                               // msg_ ends with a space, or is empty
 };
 
 void site_list(MsgText& m, const std::vector<mapping::SiteClass>& sites) {
@@ -97,10 +183,19 @@ void site_list(MsgText& m, const std::vector<mapping::SiteClass>& sites) {
   }
 }
 
+std::string_view opening(const LineDecision& d) noexcept {
+  switch (d.outcome) {
+    case Outcome::approve: return "SITE OF CARE APPROVED AS REQUESTED PER ";
+    case Outcome::redirect: return "SITE OF CARE REDIRECT PER ";
+    case Outcome::pend: return !d.policy_id.empty() && !d.documents_needed.empty() ? "PENDED PER " : "";
+  }
+  return "";
+}
+
 }  // namespace
 
 void response_message(const LineDecision& d, std::string& out) {
-  MsgText m(out);
+  MsgText m(opening(d));
   auto cite = [&] {
     if (d.policy_id.empty()) {
       m << "ROUTING";
@@ -110,11 +205,9 @@ void response_message(const LineDecision& d, std::string& out) {
   };
   switch (d.outcome) {
     case Outcome::approve:
-      m << "SITE OF CARE APPROVED AS REQUESTED PER ";
       cite();
       break;
     case Outcome::redirect: {
-      m << "SITE OF CARE REDIRECT PER ";
       cite();
       m << ". APPROVED AT ";
       site_list(m, d.redirect_to);
@@ -131,8 +224,7 @@ void response_message(const LineDecision& d, std::string& out) {
         m << d.explanation.sentence;
         break;
       }
-      if (!d.documents_needed.empty()) {
-        m << "PENDED PER ";
+      if (!d.documents_needed.empty()) {   // opened with "PENDED PER "
         cite();
         m << ". SEND: ";
         for (std::size_t i = 0; i < d.documents_needed.size(); ++i) m << (i ? "; " : "") << d.documents_needed[i];
@@ -147,7 +239,7 @@ void response_message(const LineDecision& d, std::string& out) {
       break;
     }
   }
-  m.finish();
+  m.finish(out);
 }
 
 std::string response_message(const LineDecision& d) {

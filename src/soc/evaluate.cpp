@@ -15,6 +15,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <span>
 #include <string_view>
@@ -36,6 +38,9 @@ struct EvaluationBuffers::Store {
   std::size_t met_evidence_count = 0;
   // Per line of the request: an administration code line (decided in the second pass).
   std::vector<std::uint8_t> administration;
+  // What documentation rules say of each 2000E PWK (classified once per request) and of the PWKs of
+  // the line being decided: read for the facts and again for the sentence.
+  std::vector<mapping::PwkStatus> event_pwk, line_pwk;
   // The last routing and what it was made from: the sets of a file mostly share their receiver ids.
   const mapping::MappingSet* routed_with = nullptr;
   std::string routed_isa08, routed_gs03, routed_umo;
@@ -62,9 +67,35 @@ using mapping::CriterionKind;
 using mapping::DrugFlag;
 using mapping::EvidenceKind;
 using mapping::SiteClass;
-using core::append;
 
 // ---- writing a decision over the previous one ----------------------------------------------
+
+// Whether `s` already holds `v`. Most of what a decision writes is a short id, code, segment or loop
+// name that the reused string already holds (the same policy, the same lines, transaction after
+// transaction), and comparing is much cheaper than std::string::assign.
+[[gnu::always_inline]] inline bool same_text(const std::string& s, std::string_view v) noexcept {
+  const std::size_t n = v.size();
+  if (s.size() != n) return false;
+  const char* a = s.data();
+  const char* b = v.data();
+  if (n >= 8 && n <= 16) {  // two overlapping 8-byte words cover it
+    std::uint64_t a0, b0, a1, b1;
+    std::memcpy(&a0, a, 8);
+    std::memcpy(&b0, b, 8);
+    std::memcpy(&a1, a + n - 8, 8);
+    std::memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n > 16) return std::memcmp(a, b, n) == 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+// `s` = `v`, keeping `s` untouched when it holds `v` already.
+[[gnu::always_inline]] inline void set(std::string& s, std::string_view v) {
+  if (!same_text(s, v)) s.assign(v);
+}
 
 // A new last element of `v`, from the pool when it has one. Its fields are stale: the caller sets
 // every one.
@@ -84,11 +115,12 @@ T& reuse(std::vector<T>& v, std::size_t& n, std::vector<T>& pool) {
   return take(v, pool);
 }
 
-// Keeps the first `n` elements of `v`; the others go to the pool with their buffers.
+// Keeps the first `n` elements of `v`; the others go to the pool with their buffers, last first, so
+// that take() hands them out again in their order (where their short strings most likely match).
 template <typename T>
 void cut(std::vector<T>& v, std::size_t n, std::vector<T>& pool) {
   if (v.size() <= n) return;
-  for (std::size_t i = n; i < v.size(); ++i) pool.push_back(std::move(v[i]));
+  for (std::size_t i = v.size(); i-- > n;) pool.push_back(std::move(v[i]));
   v.erase(v.begin() + static_cast<std::ptrdiff_t>(n), v.end());
 }
 
@@ -108,38 +140,28 @@ void prepare(std::vector<LineDecision>& out, std::size_t n, Store& s) {
   }
 }
 
-// Writes one LineDecision over what an earlier transaction left in it: every scalar and string is
-// reset here, and the vectors are written front to back over their old elements (whose strings keep
-// their buffers) and cut to length by finish(). Until finish() the vectors' sizes mean nothing; the
-// counts below do. A field added to LineDecision must be reset here (reuse_test.cpp compares reused
-// decisions with fresh ones).
+// Writes one LineDecision over what an earlier transaction left in it: every scalar and the sentence
+// are reset here, and the vectors are written front to back over their old elements (whose strings
+// keep their buffers) and cut to length by finish(). Until finish() the vectors' sizes mean nothing;
+// the counts below do. The short strings (hcpcs, the requested site's code, name and loop, hcr01,
+// hcr03, policy_id, section, rule_id and the explanation's rule, policy and section) are NOT reset:
+// every way of deciding a line sets each of them with set(), which leaves one that already holds the
+// value alone. A field added to LineDecision must be reset here or set on every path (reuse_test.cpp
+// compares reused decisions with fresh ones).
 class LineWriter {
  public:
   LineWriter(LineDecision& decision, Store& s) : d(decision), s_(s) {
     d.line_number = 0;
-    d.hcpcs.clear();
     SiteRequest& site = d.requested_site;
-    site.code.clear();
     site.qualifier = model::SiteQualifier::none;
     site.site_class.reset();
-    site.name.clear();
-    site.loop.clear();
     site.at = {};
     d.outcome = Outcome::pend;
-    d.hcr01.clear();
-    d.hcr03.clear();
-    d.policy_id.clear();
-    d.section.clear();
-    d.rule_id.clear();
     d.redirect_to.clear();
     d.certified_facility = false;
     d.authorized_site.reset();
     d.approved_span.reset();
-    Explanation& e = d.explanation;
-    e.rule.clear();
-    e.policy.clear();
-    e.section.clear();
-    e.sentence.clear();
+    d.explanation.sentence.clear();
   }
   LineWriter(const LineWriter&) = delete;
   LineWriter& operator=(const LineWriter&) = delete;
@@ -148,7 +170,7 @@ class LineWriter {
 
   // A new fact (explanation.facts) with an empty text for the caller to write.
   EvidenceItem& fact(std::string_view segment, std::string_view loop, const core::SourcePosition& at) {
-    return set(reuse(d.explanation.facts, facts_, s_.items), segment, loop, at);
+    return start_item(reuse(d.explanation.facts, facts_, s_.items), segment, loop, at);
   }
   [[nodiscard]] std::size_t fact_count() const noexcept { return facts_; }
 
@@ -156,21 +178,21 @@ class LineWriter {
   CriterionCheck& check(std::string_view id, std::string_view section, CriterionOutcome outcome) {
     close_check();
     CriterionCheck& k = reuse(d.explanation.criteria, checks_, s_.checks);
-    k.criterion_id.assign(id);
-    k.section.assign(section);
+    set(k.criterion_id, id);
+    set(k.section, section);
     k.outcome = outcome;
     k.note.clear();
     evidence_ = 0;
     return k;
   }
   EvidenceItem& evidence(std::string_view segment, std::string_view loop, const core::SourcePosition& at) {
-    return set(reuse(d.explanation.criteria[checks_ - 1].evidence, evidence_, s_.items), segment, loop, at);
+    return start_item(reuse(d.explanation.criteria[checks_ - 1].evidence, evidence_, s_.items), segment, loop, at);
   }
   void copy_evidence(const EvidenceItem& from) {
     EvidenceItem& e = reuse(d.explanation.criteria[checks_ - 1].evidence, evidence_, s_.items);
-    e.segment = from.segment;
-    e.loop = from.loop;
-    e.text = from.text;
+    set(e.segment, from.segment);
+    set(e.loop, from.loop);
+    set(e.text, from.text);
     e.at = from.at;
   }
   [[nodiscard]] std::size_t evidence_count() const noexcept { return evidence_; }
@@ -178,6 +200,9 @@ class LineWriter {
   // A new, empty text in documents_needed / non_qualifying.
   std::string& document() { return cleared(reuse(d.documents_needed, documents_, s_.texts)); }
   std::string& non_qualifying() { return cleared(reuse(d.non_qualifying, non_qualifying_, s_.texts)); }
+  // The same, holding a copy of `text`.
+  void copy_document(std::string_view text) { set(reuse(d.documents_needed, documents_, s_.texts), text); }
+  void copy_non_qualifying(std::string_view text) { set(reuse(d.non_qualifying, non_qualifying_, s_.texts), text); }
   [[nodiscard]] std::span<const std::string> non_qualifying_so_far() const noexcept {
     return {d.non_qualifying.data(), non_qualifying_};
   }
@@ -195,9 +220,9 @@ class LineWriter {
   Store& s_;
   std::size_t facts_ = 0, checks_ = 0, evidence_ = 0, documents_ = 0, non_qualifying_ = 0;
 
-  static EvidenceItem& set(EvidenceItem& e, std::string_view segment, std::string_view loop, const core::SourcePosition& at) {
-    e.segment.assign(segment);
-    e.loop.assign(loop);
+  static EvidenceItem& start_item(EvidenceItem& e, std::string_view segment, std::string_view loop, const core::SourcePosition& at) {
+    set(e.segment, segment);
+    set(e.loop, loop);
     e.text.clear();
     e.at = at;
     return e;
@@ -214,10 +239,49 @@ class LineWriter {
 
 // ---- small helpers ---------------------------------------------------------------------------
 
+// Copies n bytes; the pieces of a sentence are mostly short, and a call to memcpy costs more than
+// copying them with a few loads and stores.
+[[gnu::always_inline]] inline void copy_text(char* to, const char* from, std::size_t n) noexcept {
+  if (n > 16) {
+    std::memcpy(to, from, n);
+  } else if (n >= 8) {  // two overlapping 8-byte words
+    std::uint64_t a, b;
+    std::memcpy(&a, from, 8);
+    std::memcpy(&b, from + n - 8, 8);
+    std::memcpy(to, &a, 8);
+    std::memcpy(to + n - 8, &b, 8);
+  } else if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, from, 4);
+    std::memcpy(&b, from + n - 4, 4);
+    std::memcpy(to, &a, 4);
+    std::memcpy(to + n - 4, &b, 4);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+  }
+}
+
+// Appends the pieces to `out` (core::append, with one resize for all of them and the short pieces
+// copied inline).
+void add(std::string& out, std::initializer_list<core::Piece> pieces) {
+  std::size_t n = 0;
+  for (const core::Piece& p : pieces) n += p.size();
+  const std::size_t old = out.size();
+  // At least doubling: a reused buffer stops growing after a few transactions.
+  if (old + n > out.capacity()) out.reserve(std::max(old + n, 2 * out.capacity()));
+  out.resize(old + n);
+  char* to = out.data() + old;
+  for (const core::Piece& p : pieces) {
+    const std::string_view v = p.view();
+    copy_text(to, v.data(), v.size());
+    to += v.size();
+  }
+}
+
 // `out` replaced by the pieces, in its own buffer.
 void put(std::string& out, std::initializer_list<core::Piece> pieces) {
   out.clear();
-  append(out, pieces);
+  add(out, pieces);
 }
 
 std::string_view trim(std::string_view s) noexcept {
@@ -331,6 +395,8 @@ class Evaluator {
     const std::size_t n = req_.lines.size();
     prepare(out, n, s_);
     s_.administration.assign(n, 0);
+    s_.event_pwk.clear();
+    for (const model::Attachment& a : req_.event.attachments) s_.event_pwk.push_back(maps_.evidence.documentation().classify(a));
     // Pass 1: every line except administration codes; pass 2: administration codes follow the first
     // listed drug line (x12-278-reference.md 7: keep the 2000F decisions of one event consistent).
     std::optional<std::size_t> first_drug;
@@ -373,63 +439,67 @@ class Evaluator {
     const model::RequestedSite* site = nullptr;
     if (line.review && line.review->site) {
       site = &*line.review->site;
-      s.loop.assign("2000F");
+      set(s.loop, "2000F");
     } else if (req_.event.review.site) {
       site = &*req_.event.review.site;
-      s.loop.assign("2000E");
+      set(s.loop, "2000E");
+    } else {
+      s.loop.clear();
     }
+    const mapping::SiteCode* row = site ? maps_.sites.classify(*site) : nullptr;
+    set(s.code, site ? trim(site->code) : std::string_view());
+    set(s.name, row ? std::string_view(row->name) : std::string_view());
     if (!site) return;
-    s.code.assign(trim(site->code));
     s.qualifier = site->qualifier;
     s.at = site->at;
-    if (const mapping::SiteCode* row = maps_.sites.classify(*site)) {
-      s.site_class = row->site_class;
-      s.name = row->name;
-    }
+    if (row) s.site_class = row->site_class;
   }
 
   // Documentation = PWK at 2000E or on this line (not on other lines): one fact per PWK.
   void read_documents(LineContext& c, LineWriter& w) const {
     const auto& rules = maps_.evidence.documentation();
     c.first_pwk = w.fact_count();
-    auto read = [&](const model::Attachment& a, std::string_view loop) {
+    auto read = [&](const model::Attachment& a, mapping::PwkStatus status, std::string_view loop) {
       std::string& text = w.fact("PWK", loop, a.at).text;
-      const mapping::PwkStatus status = rules.classify(a);
       if (status == mapping::PwkStatus::submitted) ++c.submitted_count;
       if (!texts_) return;
-      append(text, {"PWK*", a.report_type, "*", a.transmission, ": "});
+      add(text, {"PWK*", a.report_type, "*", a.transmission, ": "});
       switch (status) {
         case mapping::PwkStatus::submitted:
           text += "documentation submitted";
           break;
         case mapping::PwkStatus::not_submitted:
-          append(text, {"not submitted (PWK02 ", a.transmission, " means nothing was sent)"});
+          add(text, {"not submitted (PWK02 ", a.transmission, " means nothing was sent)"});
           break;
         case mapping::PwkStatus::not_counted:
-          append(text, {"sent, but report type ", a.report_type, " is not clinical documentation under the policy"});
+          add(text, {"sent, but report type ", a.report_type, " is not clinical documentation under the policy"});
           break;
         case mapping::PwkStatus::unknown_transmission:
-          append(text, {"PWK02 '", a.transmission, "' is not a known transmission code; treated as not submitted"});
+          add(text, {"PWK02 '", a.transmission, "' is not a known transmission code; treated as not submitted"});
           break;
       }
     };
-    for (const auto& a : req_.event.attachments) read(a, "2000E");
-    for (const auto& a : c.line.attachments) read(a, "2000F");
+    for (std::size_t i = 0; i < req_.event.attachments.size(); ++i) read(req_.event.attachments[i], s_.event_pwk[i], "2000E");
+    s_.line_pwk.clear();
+    for (const auto& a : c.line.attachments) {
+      s_.line_pwk.push_back(rules.classify(a));
+      read(a, s_.line_pwk.back(), "2000F");
+    }
     c.pwk_count = w.fact_count() - c.first_pwk;
   }
 
   // "PWK M1 by FX, PWK 09 by EL and ...": the submitted PWKs, for sentences.
   void append_docs_phrase(std::string& out, const LineContext& c) const {
-    const auto& rules = maps_.evidence.documentation();
     std::size_t i = 0;
-    auto add = [&](const model::Attachment& a) {
-      if (rules.classify(a) != mapping::PwkStatus::submitted) return;
+    auto add_submitted = [&](const model::Attachment& a, mapping::PwkStatus status) {
+      if (status != mapping::PwkStatus::submitted) return;
       if (i) out += i + 1 == c.submitted_count ? " and " : ", ";
-      append(out, {"PWK ", a.report_type, " by ", a.transmission});
+      add(out, {"PWK ", a.report_type, " by ", a.transmission});
       ++i;
     };
-    for (const auto& a : req_.event.attachments) add(a);
-    for (const auto& a : c.line.attachments) add(a);
+    // read_documents() classified them, for this line.
+    for (std::size_t k = 0; k < req_.event.attachments.size(); ++k) add_submitted(req_.event.attachments[k], s_.event_pwk[k]);
+    for (std::size_t k = 0; k < c.line.attachments.size(); ++k) add_submitted(c.line.attachments[k], s_.line_pwk[k]);
   }
 
   // Starts decision `d` (already empty) for `line`: line number, code, site, policy and the facts
@@ -440,16 +510,16 @@ class Evaluator {
     c.start = ctx_.decision_date;
     d.line_number = line.line_number ? line.line_number : static_cast<std::uint32_t>(index + 1);
     if (line.procedure) {
-      d.hcpcs.assign(line.procedure->value.view());
+      set(d.hcpcs, line.procedure->value.view());
       c.drug = policy_.drugs().find(line.procedure->value);
     } else {
-      d.hcpcs = line.procedure_text;
+      set(d.hcpcs, line.procedure_text);
     }
     SiteRequest& site = d.requested_site;
     resolve_site(line, site);
     um04_text(site, c.um04);
-    d.policy_id = policy_.id();
-    d.explanation.policy = policy_.id();
+    set(d.policy_id, policy_.id());
+    set(d.explanation.policy, policy_.id());
     c.um02 = line.review && !trim(line.review->certification_type).empty() ? std::string_view(line.review->certification_type)
                                                                             : std::string_view(req_.event.review.certification_type);
 
@@ -457,9 +527,9 @@ class Evaluator {
       std::string& text = w.fact("UM", site.loop, site.at).text;
       if (!texts_) {
       } else if (site.site_class) {
-        append(text, {"UM04 ", c.um04, " = ", site.name, " (", mapping::to_string(*site.site_class), ")"});
+        add(text, {"UM04 ", c.um04, " = ", site.name, " (", mapping::to_string(*site.site_class), ")"});
       } else {
-        append(text, {"UM04 ", c.um04, " = not a listed code"});
+        add(text, {"UM04 ", c.um04, " = not a listed code"});
       }
     }
     if (line.procedure) {
@@ -467,10 +537,10 @@ class Evaluator {
       std::string& text = w.fact(segment, "2000F", line.procedure->at).text;
       if (!texts_) {
       } else if (c.drug) {
-        append(text, {segment, " ", line.procedure->value.view(), " = ", c.drug->generic, " (", c.drug->brand, "), ", policy_.id(),
+        add(text, {segment, " ", line.procedure->value.view(), " = ", c.drug->generic, " (", c.drug->brand, "), ", policy_.id(),
                       " drug row line ", c.drug->line});
       } else {
-        append(text, {segment, " ", line.procedure->value.view()});
+        add(text, {segment, " ", line.procedure->value.view()});
       }
     }
     // Span start: the line's DTP*472 first date, else the first 2000E DTP, else the decision date.
@@ -482,10 +552,10 @@ class Evaluator {
     if (from) {
       c.start = from->first;
       std::string& text = w.fact("DTP", loop, from->at).text;
-      if (texts_) append(text, {"DTP*", from->qualifier, " ", from->first.iso()});
+      if (texts_) add(text, {"DTP*", from->qualifier, " ", from->first.iso()});
       if (from->last > from->first) {
         c.requested_end = from->last;
-        if (texts_) append(text, {" to ", from->last.iso()});
+        if (texts_) add(text, {" to ", from->last.iso()});
       }
     }
     read_documents(c, w);
@@ -507,8 +577,8 @@ class Evaluator {
 
   void approve(LineDecision& d, const LineContext& c, std::string_view rule, std::string_view section) const {
     d.outcome = Outcome::approve;
-    d.hcr01 = codes_.hcr01_approve;
-    d.hcr03 = codes_.hcr03_approve;
+    set(d.hcr01, codes_.hcr01_approve);
+    set(d.hcr03, codes_.hcr03_approve);
     d.approved_span = span(c);
     set_rule(d, rule, section);
   }
@@ -517,8 +587,8 @@ class Evaluator {
                 bool certified) const {
     d.outcome = Outcome::redirect;
     // The policy's redirect_hcr01 overrides decision-codes.yaml hcr01.redirect (docs/policies.md 1.2).
-    d.hcr01 = policy_.parameters().redirect_hcr01.empty() ? codes_.hcr01_redirect : policy_.parameters().redirect_hcr01;
-    d.hcr03 = codes_.hcr03_redirect;
+    set(d.hcr01, policy_.parameters().redirect_hcr01.empty() ? codes_.hcr01_redirect : policy_.parameters().redirect_hcr01);
+    set(d.hcr03, codes_.hcr03_redirect);
     d.redirect_to.assign(to.begin(), to.end());
     d.certified_facility = certified;
     if (!d.redirect_to.empty()) {
@@ -533,16 +603,16 @@ class Evaluator {
   // What a pend asks for goes into d.documents_needed separately.
   void pend(LineDecision& d, std::string_view hcr03, std::string_view rule, std::string_view section) const {
     d.outcome = Outcome::pend;
-    d.hcr01 = codes_.hcr01_pend;
-    d.hcr03.assign(hcr03);
+    set(d.hcr01, codes_.hcr01_pend);
+    set(d.hcr03, hcr03);
     set_rule(d, rule, section);
   }
 
   static void set_rule(LineDecision& d, std::string_view rule, std::string_view section) {
-    d.rule_id.assign(rule);
-    d.section.assign(section);
-    d.explanation.rule.assign(rule);
-    d.explanation.section.assign(section);
+    set(d.rule_id, rule);
+    set(d.section, section);
+    set(d.explanation.rule, rule);
+    set(d.explanation.section, section);
   }
 
   [[nodiscard]] std::string_view section_of(CriterionKind kind, std::string_view fallback) const {
@@ -559,7 +629,7 @@ class Evaluator {
 
   void add_documents_for(LineWriter& w, const Criterion& c) const {
     std::string& t = w.document();
-    append(t, {c.section, ": ", c.documents.empty() ? c.summary : c.documents});
+    add(t, {c.section, ": ", c.documents.empty() ? c.summary : c.documents});
     append_send_as_pwk(t);
   }
 
@@ -607,9 +677,9 @@ class Evaluator {
   void add_hi_item(LineWriter& w, const model::Diagnosis& dx, const mapping::EvidenceCode& row) const {
     std::string& text = w.evidence("HI", "2000E", dx.at).text;
     if (!texts_) return;
-    append(text, {dx.qualifier, ":", dx.code_text, " ("});
+    add(text, {dx.qualifier, ":", dx.code_text, " ("});
     append_dotted(text, *dx.icd10);
-    append(text, {") ", row.reason, ": ", row.label});
+    add(text, {") ", row.reason, ": ", row.label});
   }
 
   [[nodiscard]] MemberRef member() const {
@@ -662,7 +732,7 @@ class Evaluator {
   void add_pediatric_item(LineWriter& w, const LineContext& lc, int age) const {
     const model::Person& p = req_.patient();
     std::string& text = w.evidence("DMG", req_.dependent ? "2010D" : "2010C", p.birth_date->at).text;
-    if (texts_) append(text, {"DMG birth date ", p.birth_date->value.iso(), ": age ", age, " on ", lc.start.iso(), " (under ",
+    if (texts_) add(text, {"DMG birth date ", p.birth_date->value.iso(), ": age ", age, " on ", lc.start.iso(), " (under ",
                   policy_.parameters().pediatric_age_under, ")"});
   }
 
@@ -693,8 +763,8 @@ class Evaluator {
                 const std::string_view segment =
                     lc.line.service_segment.empty() ? std::string_view("SV1") : std::string_view(lc.line.service_segment);
                 std::string& text = w.evidence(segment, "2000F", lc.line.procedure->at).text;
-                if (texts_) append(text, {lc.line.procedure->value.view(), " carries flag ", mapping::to_string(*c.flag), " in ", policy_.id()});
-                append(met_text(), {"the ", mapping::to_string(*c.flag), " flag of ", lc.line.procedure->value.view()});
+                if (texts_) add(text, {lc.line.procedure->value.view(), " carries flag ", mapping::to_string(*c.flag), " in ", policy_.id()});
+                add(met_text(), {"the ", mapping::to_string(*c.flag), " flag of ", lc.line.procedure->value.view()});
               } else {
                 if (notes_) put(k.note, {"the drug row has no ", c.flag ? mapping::to_string(*c.flag) : "", " flag"});
               }
@@ -713,7 +783,7 @@ class Evaluator {
                 add_hi_item(w, dx, row);
                 std::string& t = met_text();
                 append_dotted(t, *dx.icd10);
-                append(t, {" (", row.reason, ")"});
+                add(t, {" (", row.reason, ")"});
               });
               if (hits != 0) k.outcome = CriterionOutcome::met;
               else if (notes_) put(k.note, {"no 2000E HI diagnosis in evidence group ", c.evidence_group});
@@ -739,14 +809,14 @@ class Evaluator {
             (void)for_each_diagnosis_in(c.evidence_group, [&](const model::Diagnosis& dx, const mapping::EvidenceCode& row) {
               add_hi_item(w, dx, row);
               std::string& t = w.non_qualifying();
-              append(t, {row.reason, " ("});
+              add(t, {row.reason, " ("});
               append_dotted(t, *dx.icd10);
               t += ')';
             });
           }
           if (child && !policy_.parameters().pediatric_is_exception && !pediatric_recorded) {
             add_pediatric_item(w, lc, *child);
-            append(w.non_qualifying(), {"pediatrics (age ", *child, ")"});
+            add(w.non_qualifying(), {"pediatrics (age ", *child, ")"});
             pediatric_recorded = true;
           }
           if (w.evidence_count() != 0) {
@@ -768,12 +838,12 @@ class Evaluator {
       add_pediatric_item(w, lc, *child);
       k.note = "the policy treats a pediatric member as an exception";
       a.pediatric_exception = true;
-      append(met_text(), {"pediatrics (age ", *child, ")"});
+      add(met_text(), {"pediatrics (age ", *child, ")"});
     } else if (child && !pediatric_recorded) {
       CriterionCheck& k = w.check("pediatrics", "parameter pediatric_age_under", CriterionOutcome::non_qualifying);
       add_pediatric_item(w, lc, *child);
       k.note = "a pediatric member is not an exception under this policy";
-      append(w.non_qualifying(), {"pediatrics (age ", *child, ")"});
+      add(w.non_qualifying(), {"pediatrics (age ", *child, ")"});
     }
     return a;
   }
@@ -801,7 +871,7 @@ class Evaluator {
     if (found.empty()) return;
     out += " (";
     append_joined(out, found, ", ", " and ");
-    append(out, {" ", found.size() == 1 ? "is" : "are", " non-qualifying)"});
+    add(out, {" ", found.size() == 1 ? "is" : "are", " non-qualifying)"});
   }
 
   // ---- one drug (or unknown) line --------------------------------------------------------------
@@ -817,10 +887,10 @@ class Evaluator {
     if (!lc.drug) {
       pend(d, codes_.hcr03_pend_not_listed, "R1.not_listed", "Appendix B");
       if (line.procedure) {
-        append(sentence, {"Pended for standard clinical review: ", line.procedure->value.view(), " is not in the ", pid,
+        add(sentence, {"Pended for standard clinical review: ", line.procedure->value.view(), " is not in the ", pid,
                           " drug list (Appendix B), so the policy cannot decide its site of care."});
       } else {
-        append(sentence, {"Pended for standard clinical review: the service line carries no readable HCPCS/CPT code ('",
+        add(sentence, {"Pended for standard clinical review: the service line carries no readable HCPCS/CPT code ('",
                           line.procedure_text, "'), so ", pid, " cannot decide its site of care."});
       }
       return;
@@ -830,9 +900,10 @@ class Evaluator {
     const mapping::Drug* drug = lc.drug;
 
     // R0: appeals, reconsiderations and cancellations go to a person, whatever the site.
-    if (review_kind(lc.um02) == ReviewKind::not_automated) {
+    const ReviewKind review = review_kind(lc.um02);
+    if (review == ReviewKind::not_automated) {
       pend(d, codes_.hcr03_pend_clinical_review, "R0.review_type", "Policy/Criteria");
-      append(sentence, {"Pended for clinical review: UM02 '", trim(lc.um02), "' (", um02_meaning(lc.um02),
+      add(sentence, {"Pended for clinical review: UM02 '", trim(lc.um02), "' (", um02_meaning(lc.um02),
                         ") is not decided automatically under ", pid, "."});
       return;
     }
@@ -850,10 +921,10 @@ class Evaluator {
       pend(d, codes_.hcr03_pend_site, "R2.site_unknown", "Description");
       w.document() = "UM04: a listed place of service (qualifier B) or bill type (qualifier A)";
       if (requested.qualifier == model::SiteQualifier::none) {
-        append(sentence, {"Pended: UM04 '", requested.code,
+        add(sentence, {"Pended: UM04 '", requested.code,
                           "' has no UM04-2 qualifier (A bill type, B place of service), so the site of care cannot be assessed."});
       } else {
-        append(sentence, {"Pended: UM04 ", um04, " is not a listed ",
+        add(sentence, {"Pended: UM04 ", um04, " is not a listed ",
                           requested.qualifier == model::SiteQualifier::bill_type ? "bill type" : "place of service",
                           ", so the site of care cannot be assessed."});
       }
@@ -864,7 +935,7 @@ class Evaluator {
     const bool lower_cost = std::find(preferred.begin(), preferred.end(), site) != preferred.end();
     if (site == SiteClass::out_of_scope || (!lower_cost && site != SiteClass::hospital_outpatient)) {
       pend(d, codes_.hcr03_pend_site, "R2.site_out_of_scope", "Description");
-      append(sentence, {"Pended for clinical review: ", requested.name, " (", um04, ") is not a site ", pid,
+      add(sentence, {"Pended for clinical review: ", requested.name, " (", um04, ") is not a site ", pid,
                         " decides between (hospital outpatient or "});
       append_site_phrase(sentence, preferred);
       sentence += ").";
@@ -874,7 +945,7 @@ class Evaluator {
       if (site == SiteClass::home && flags.has(DrugFlag::certified_facility_required)) {
         // Appendix B note "Facility must be certified" (natalizumab): home is not a facility.
         redirect(d, lc, "R2.certified_facility_required", "Appendix B", kInfusionSuiteOnly, true);
-        append(sentence, {"Redirected from home (", um04, ") to a certified infusion facility: ", code.view(), " (", drug->generic,
+        add(sentence, {"Redirected from home (", um04, ") to a certified infusion facility: ", code.view(), " (", drug->generic,
                           ") must be given at a certified facility (", pid, " Appendix B note: \"", drug->note, "\")."});
         return;
       }
@@ -886,7 +957,7 @@ class Evaluator {
           k.outcome = CriterionOutcome::met;
           put(k.note, {"no prior administration of ", code.view(), " on record: this is the first visit"});
           redirect(d, lc, "R2.first_visit_at_infusion_suite", "Appendix B", kInfusionSuiteOnly, false);
-          append(sentence, {"Redirected from home (", um04, ") to an ambulatory infusion suite: the first visit of ", code.view(), " (",
+          add(sentence, {"Redirected from home (", um04, ") to an ambulatory infusion suite: the first visit of ", code.view(), " (",
                             drug->generic, ") belongs at an infusion suite (", pid, " Appendix B note: \"", drug->note, "\")."});
           return;
         }
@@ -894,7 +965,7 @@ class Evaluator {
                        : "could not be assessed: no administration history is available to tell the first visit";
       }
       approve(d, lc, "R2.lower_cost_site", "Description");
-      append(sentence, {"Approved at the requested ", mapping::describe(site), " site (", um04, "), a lower-cost site of care under ", pid,
+      add(sentence, {"Approved at the requested ", mapping::describe(site), " site (", um04, "), a lower-cost site of care under ", pid,
                         " (Description), from ", d.approved_span->first.iso(), " to ", d.approved_span->last.iso(), "."});
       if (flags.has(DrugFlag::certified_facility_required))
         sentence += " The facility must be certified for this drug (Appendix B note); a 278 cannot show that.";
@@ -906,7 +977,7 @@ class Evaluator {
     const std::span<const SiteClass> to = redirect_sites(flags, &certified);
     const std::string_view redirect_section = section_of(CriterionKind::redirect, "III.A");
 
-    if (review_kind(lc.um02) == ReviewKind::continued) {
+    if (review == ReviewKind::continued) {
       // R3: GA.PMN.34 II.A - continuing at a hospital needs records to reassess the site.
       const Criterion* cont = policy_.first_of_kind(CriterionKind::continued_approval);
       const std::string_view cont_section = cont ? std::string_view(cont->section) : "II.A";
@@ -919,16 +990,16 @@ class Evaluator {
       if (!lc.any_submitted()) {
         if (cont) add_documents_for(w, *cont);
         pend(d, codes_.hcr03_pend_documentation, "R3.records_needed", cont_section);
-        append(sentence, {"Pended: a ", kind, " at hospital outpatient (", um04,
+        add(sentence, {"Pended: a ", kind, " at hospital outpatient (", um04,
                           ") needs submitted medical or infusion records to reassess the site of care (", pid, " ", cont_section, ")."});
         return;
       }
       if (a.any_met()) {
         approve(d, lc, "R3.continued_with_exception", cont_section);
-        append(sentence, {"Approved continued hospital outpatient infusion (", um04, ") under ", pid, " ", cont_section,
+        add(sentence, {"Approved continued hospital outpatient infusion (", um04, ") under ", pid, " ", cont_section,
                           ": records submitted ("});
         append_docs_phrase(sentence, lc);
-        append(sentence, {") and ", a.first_section(), " evidenced by "});
+        add(sentence, {") and ", a.first_section(), " evidenced by "});
         append_joined(sentence, met_evidence(), ", ", " and ");
         sentence += '.';
         return;
@@ -936,7 +1007,7 @@ class Evaluator {
       pend(d, codes_.hcr03_pend_clinical_review, "R3.records_review", cont_section);
       sentence += "Pended for clinical review: records were submitted (";
       append_docs_phrase(sentence, lc);
-      append(sentence, {") for ", kind == "extension" ? "an" : "a", " ", kind, " at hospital outpatient (", um04,
+      add(sentence, {") for ", kind == "extension" ? "an" : "a", " ", kind, " at hospital outpatient (", um04,
                         "), but no coded exception supports continuing there (", pid, " ", cont_section, ")."});
       return;
     }
@@ -950,7 +1021,7 @@ class Evaluator {
       const std::string_view section = a.first_section();
       if (lc.any_submitted()) {
         approve(d, lc, "R4.documented_exception", section);
-        append(sentence, {"Approved at the requested hospital outpatient site (", um04, ") under ", pid, " ", section, ": "});
+        add(sentence, {"Approved at the requested hospital outpatient site (", um04, ") under ", pid, " ", section, ": "});
         append_joined(sentence, met_evidence(), ", ", " and ");
         sentence += " with submitted documentation (";
         append_docs_phrase(sentence, lc);
@@ -960,11 +1031,11 @@ class Evaluator {
       for (const Criterion* c : s_.met) add_documents_for(w, *c);
       if (a.pediatric_exception) {
         std::string& t = w.document();
-        append(t, {kPediatricSection, ": clinical documentation supporting infusion at the hospital for a pediatric member"});
+        add(t, {kPediatricSection, ": clinical documentation supporting infusion at the hospital for a pediatric member"});
         append_send_as_pwk(t);
       }
       pend(d, codes_.hcr03_pend_documentation, "R4.exception_needs_documentation", section);
-      append(sentence, {"Pended: ", pid, " ", section, " is evidenced by "});
+      add(sentence, {"Pended: ", pid, " ", section, " is evidenced by "});
       append_joined(sentence, met_evidence(), ", ", " and ");
       sentence += ", but no documentation was submitted (no PWK, or PWK02 ";
       append_joined(sentence, maps_.evidence.documentation().not_submitted(), ", ", " or ");
@@ -975,9 +1046,9 @@ class Evaluator {
       // R5: documentation announced but nothing coded shows an exception.
       if (policy_.parameters().documentation_without_evidence == mapping::DocumentationWithoutEvidence::redirect) {
         redirect(d, lc, "R5.documentation_redirect", redirect_section, to, certified);
-        append(sentence, {"Redirected from hospital outpatient (", um04, ") to "});
+        add(sentence, {"Redirected from hospital outpatient (", um04, ") to "});
         append_redirect_target(sentence, to, certified, flags);
-        append(sentence, {" under ", pid, " ", redirect_section, ": documentation was submitted ("});
+        add(sentence, {" under ", pid, " ", redirect_section, ": documentation was submitted ("});
         append_docs_phrase(sentence, lc);
         sentence += ") but no I.A.1 exception is evidenced";
         append_non_qualifying(sentence, w.non_qualifying_so_far());
@@ -987,16 +1058,16 @@ class Evaluator {
       pend(d, codes_.hcr03_pend_clinical_review, "R5.documentation_review", exception_section);
       sentence += "Pended for clinical review: documentation was submitted (";
       append_docs_phrase(sentence, lc);
-      append(sentence, {") for hospital outpatient (", um04, "), but no coded ", pid, " ", exception_section, " exception was found"});
+      add(sentence, {") for hospital outpatient (", um04, "), but no coded ", pid, " ", exception_section, " exception was found"});
       append_non_qualifying(sentence, w.non_qualifying_so_far());
       sentence += '.';
       return;
     }
     // R6: no exception and no documentation (or only non-qualifying reasons).
     redirect(d, lc, w.non_qualifying_so_far().empty() ? "R6.no_exception" : "R6.non_qualifying", redirect_section, to, certified);
-    append(sentence, {"Redirected from hospital outpatient (", um04, ") to "});
+    add(sentence, {"Redirected from hospital outpatient (", um04, ") to "});
     append_redirect_target(sentence, to, certified, flags);
-    append(sentence, {" under ", pid, " ", redirect_section, ": no ", exception_section,
+    add(sentence, {" under ", pid, " ", redirect_section, ": no ", exception_section,
                       " exception is evidenced and no documentation was submitted"});
     append_non_qualifying(sentence, w.non_qualifying_so_far());
     sentence += '.';
@@ -1012,30 +1083,30 @@ class Evaluator {
     std::string& sentence = d.explanation.sentence;
     if (!drug) {
       pend(d, codes_.hcr03_pend_not_listed, "R1.administration_without_drug", "Appendix B");
-      append(sentence, {"Pended for standard clinical review: administration code ", code, " has no ", policy_.id(),
+      add(sentence, {"Pended for standard clinical review: administration code ", code, " has no ", policy_.id(),
                         " listed drug line in this request to follow."});
       return;
     }
     // Follows the drug line's decision in full (outcome, codes, site, span, documents), so the 2000F loops
     // of one event never disagree.
     d.outcome = drug->outcome;
-    d.hcr01 = drug->hcr01;
-    d.hcr03 = drug->hcr03;
+    set(d.hcr01, drug->hcr01);
+    set(d.hcr03, drug->hcr03);
     d.redirect_to = drug->redirect_to;
     d.certified_facility = drug->certified_facility;
     d.authorized_site = drug->authorized_site;
     d.approved_span = drug->approved_span;
-    for (const std::string& t : drug->documents_needed) w.document() = t;
-    for (const std::string& t : drug->non_qualifying) w.non_qualifying() = t;
+    for (const std::string& t : drug->documents_needed) w.copy_document(t);
+    for (const std::string& t : drug->non_qualifying) w.copy_non_qualifying(t);
     for (const CriterionCheck& from : drug->explanation.criteria) {
       CriterionCheck& k = w.check(from.criterion_id, from.section, from.outcome);
       for (const EvidenceItem& e : from.evidence) w.copy_evidence(e);
-      k.note = from.note;
+      set(k.note, from.note);
     }
     set_rule(d, "R1.administration_follows_drug", drug->section);
     std::string& fact = w.fact("HL", "2000F", drug_line ? drug_line->at : core::SourcePosition{}).text;
-    if (texts_) append(fact, {"follows line ", drug->line_number, " (", drug->hcpcs, "): ", drug->rule_id});
-    append(sentence, {"Administration code ", code, " follows the decision on line ", drug->line_number, " (", drug->hcpcs, ", ",
+    if (texts_) add(fact, {"follows line ", drug->line_number, " (", drug->hcpcs, "): ", drug->rule_id});
+    add(sentence, {"Administration code ", code, " follows the decision on line ", drug->line_number, " (", drug->hcpcs, ", ",
                       to_string(drug->outcome), " ", drug->policy_id, " ", drug->section, "): ", drug->explanation.sentence});
   }
 };
@@ -1064,7 +1135,7 @@ void route_into(RoutingResult& r, const model::AuthorizationRequest& request, co
   // routing.yaml default_action: pend (the only action the loader accepts).
   r.hcr01 = mappings.decision_codes.hcr01_pend;
   r.hcr03 = mappings.decision_codes.hcr03_pend_unknown_payer;
-  append(r.reason, {"no route in routing.yaml matches ISA08 '", isa08, "', GS03 '", gs03, "' or 2010A NM109 '", umo,
+  add(r.reason, {"no route in routing.yaml matches ISA08 '", isa08, "', GS03 '", gs03, "' or 2010A NM109 '", umo,
                     "'; pended for review (routing.yaml default_action)"});
 }
 
@@ -1077,31 +1148,32 @@ void pend_unrouted_into(std::vector<LineDecision>& out, Store& s, const model::A
     LineDecision& d = w.d;
     d.line_number = line.line_number ? line.line_number : static_cast<std::uint32_t>(i + 1);
     if (line.procedure) {
-      d.hcpcs.assign(line.procedure->value.view());
+      set(d.hcpcs, line.procedure->value.view());
     } else {
-      d.hcpcs = line.procedure_text;
+      set(d.hcpcs, line.procedure_text);
     }
     const model::RequestedSite* site = line.review && line.review->site ? &*line.review->site
                                        : request.event.review.site   ? &*request.event.review.site
                                                                      : nullptr;
+    const mapping::SiteCode* row = site ? mappings.sites.classify(*site) : nullptr;
+    set(d.requested_site.code, site ? trim(site->code) : std::string_view());
+    set(d.requested_site.loop, !site ? "" : line.review && line.review->site ? "2000F" : "2000E");
+    set(d.requested_site.name, row ? std::string_view(row->name) : std::string_view());
     if (site) {
-      d.requested_site.code.assign(trim(site->code));
       d.requested_site.qualifier = site->qualifier;
-      d.requested_site.loop.assign(line.review && line.review->site ? "2000F" : "2000E");
       d.requested_site.at = site->at;
-      if (const auto* row = mappings.sites.classify(*site)) {
-        d.requested_site.site_class = row->site_class;
-        d.requested_site.name = row->name;
-      }
+      if (row) d.requested_site.site_class = row->site_class;
     }
     d.outcome = Outcome::pend;
-    d.hcr01 = routing.hcr01.empty() ? mappings.decision_codes.hcr01_pend : routing.hcr01;
-    d.hcr03 = routing.hcr03.empty() ? mappings.decision_codes.hcr03_pend_unknown_payer : routing.hcr03;
-    d.rule_id.assign("R0.unknown_payer");
-    d.section.assign("routing.yaml");
-    d.explanation.rule = d.rule_id;
-    d.explanation.section = d.section;
-    append(d.explanation.sentence, {"Pended: ", routing.reason, "."});
+    set(d.hcr01, routing.hcr01.empty() ? mappings.decision_codes.hcr01_pend : routing.hcr01);
+    set(d.hcr03, routing.hcr03.empty() ? mappings.decision_codes.hcr03_pend_unknown_payer : routing.hcr03);
+    set(d.policy_id, "");
+    set(d.explanation.policy, "");
+    set(d.rule_id, "R0.unknown_payer");
+    set(d.section, "routing.yaml");
+    set(d.explanation.rule, d.rule_id);
+    set(d.explanation.section, d.section);
+    add(d.explanation.sentence, {"Pended: ", routing.reason, "."});
     w.finish();
   }
 }
