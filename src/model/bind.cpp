@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
+#include <deque>
 #include <initializer_list>
 #include <memory>
 #include <span>
@@ -114,7 +116,7 @@ struct Slot {
 void make_plan(const ig::SegmentRule& rule, std::vector<Slot>& slots) {
   auto add = [&](std::string_view name, std::uint16_t position, std::uint16_t component) {
     const auto dot = name.find('.');
-    if (dot == std::string_view::npos) return;
+    if (dot == std::string_view::npos || position == 0) return;  // positions are 1-based (Binder::segment relies on it)
     slots.push_back(Slot{position, component, field_of(name.substr(dot + 1)), scope_of(name.substr(0, dot))});
   };
   for (const ig::ElementRule& e : rule.elements) {
@@ -167,6 +169,12 @@ class Elements {
   [[nodiscard]] std::string_view id() const noexcept { return {text_, id_length_}; }
   [[nodiscard]] std::string_view element(std::size_t i) const noexcept {
     if (i == 0 || i > elements_) return {};
+    return present(i);
+  }
+  // The elements found: every one up to `last`, fewer when the segment ends sooner.
+  [[nodiscard]] std::size_t count() const noexcept { return elements_; }
+  // element(i) for 1 <= i <= count().
+  [[nodiscard]] std::string_view present(std::size_t i) const noexcept {
     return {text_ + bounds_[i - 1] + 1, static_cast<std::size_t>(bounds_[i] - bounds_[i - 1] - 1)};
   }
 
@@ -228,19 +236,49 @@ std::string_view first_component(std::string_view element, char separator) noexc
   return element.substr(0, n);
 }
 
-// Every field's value is a string the model keeps; bind_into refills the same strings set after set.
-inline void set(std::string& target, std::string_view value) {
-  if (value.empty()) {
-    target.clear();
-  } else {
-    target.assign(value);
+// Copies n <= 16 bytes with two overlapping loads and stores of one size: cheaper than a call to
+// memcpy for the codes, qualifiers and ids most fields hold.
+[[gnu::always_inline]] inline void copy_short(char* to, const char* from, std::size_t n) noexcept {
+  if (n >= 8) {
+    std::uint64_t head, tail;
+    std::memcpy(&head, from, 8);
+    std::memcpy(&tail, from + n - 8, 8);
+    std::memcpy(to, &head, 8);
+    std::memcpy(to + n - 8, &tail, 8);
+  } else if (n >= 4) {
+    std::uint32_t head, tail;
+    std::memcpy(&head, from, 4);
+    std::memcpy(&tail, from + n - 4, 4);
+    std::memcpy(to, &head, 4);
+    std::memcpy(to + n - 4, &tail, 4);
+  } else if (n > 0) {
+    to[0] = from[0];
+    to[n / 2] = from[n / 2];
+    to[n - 1] = from[n - 1];
   }
 }
 
-// For fields every transaction writes whatever the previous one held (the envelope): most sets of
-// a file share them, and comparing is cheaper than copying.
-inline void set_changed(std::string& target, std::string_view value) {
-  if (std::string_view(target) != value) target.assign(value);
+// set()'s rarer case, out of line so that set() stays small enough to inline at its ~70 call sites.
+[[gnu::noinline]] void assign(std::string& target, std::string_view value) { target.assign(value.data(), value.size()); }
+
+// Every field's value is a string the model keeps; bind_into refills the same strings set after set
+// (see "written" below), and a value as long as the one it replaces (a code, a qualifier, an id of
+// fixed width, most often the same bytes) is copied over it in place: std::string::assign costs a
+// call and its aliasing checks each time. `value` never points into `target` (it is the
+// transaction's text or the envelope's).
+[[gnu::always_inline]] inline void set(std::string& target, std::string_view value) {
+  const std::size_t n = value.size();
+  if (n == target.size()) {
+    if (n <= 16) {
+      copy_short(target.data(), value.data(), n);
+    } else {
+      std::memcpy(target.data(), value.data(), n);
+    }
+  } else if (n == 0) {
+    target.clear();
+  } else {
+    assign(target, value);
+  }
 }
 
 // `value == literal`, spelled out: g++ kept string_view's compare out of line in apply().
@@ -266,14 +304,38 @@ std::optional<core::Date> date8(std::string_view t) noexcept {
                           digits[6] * 10 + digits[7]);
 }
 
-// RD8 (CCYYMMDD-CCYYMMDD, first <= last) as x12::parse_date_range reads it.
-std::optional<x12::DateRange> date_range(std::string_view t) noexcept {
-  if (t.size() != 17 || t[8] != '-') return std::nullopt;
-  const auto a = date8(t.substr(0, 8));
-  const auto b = date8(t.substr(9));
-  if (!a || !b || *b < *a) return std::nullopt;
-  return x12::DateRange{*a, *b};
-}
+// date8, and RD8 ranges, with a memory of the last texts read: the sets of a file mostly repeat their
+// submission date and service spans, and a text seen before costs one 8-byte comparison.
+class DateCache {
+ public:
+  [[gnu::always_inline]] std::optional<core::Date> date8(std::string_view t) noexcept {
+    if (t.size() != 8) return std::nullopt;
+    std::uint64_t key;
+    std::memcpy(&key, t.data(), 8);
+    Entry& e = entries_[((key >> 56) ^ (key >> 48)) & (entries_.size() - 1)];  // the day's digits
+    if (e.key != key) {
+      e.key = key;  // eight NUL bytes, the initial key, are no date either
+      e.date = model::date8(t);
+    }
+    return e.date;
+  }
+
+  // RD8 (CCYYMMDD-CCYYMMDD, first <= last) as x12::parse_date_range reads it.
+  std::optional<x12::DateRange> range(std::string_view t) noexcept {
+    if (t.size() != 17 || t[8] != '-') return std::nullopt;
+    const auto a = date8(t.substr(0, 8));
+    const auto b = date8(t.substr(9));
+    if (!a || !b || *b < *a) return std::nullopt;
+    return x12::DateRange{*a, *b};
+  }
+
+ private:
+  struct Entry {
+    std::uint64_t key = 0;
+    std::optional<core::Date> date;
+  };
+  std::array<Entry, 8> entries_{};
+};
 
 // X12 R as x12::parse_decimal reads it. Plain digit strings (most SV1 units and amounts) are exact
 // integers as doubles and skip the X3 rule; anything else takes parse_decimal itself.
@@ -287,27 +349,79 @@ std::optional<double> decimal(std::string_view t) noexcept {
   return static_cast<double>(v);
 }
 
-// Back to a new record's values, keeping the buffers of strings and vectors (bind_into). Every
-// member of the model types is listed: a member left out would carry the previous transaction's
-// value (the reuse test in tests/unit/model/bind_test.cpp compares with fresh binds).
-void reset(Party& p) noexcept {
-  p.entity_code.clear();
-  p.entity_type.clear();
-  p.last_or_org_name.value.clear();
-  p.last_or_org_name.at = {};
-  p.first_name.clear();
-  p.id_qualifier.clear();
-  p.id.value.clear();
-  p.id.at = {};
-  p.zip.clear();
-  p.state.clear();
-  p.at = {};
+// bind_into does not clear a reused request before binding: a cleared string would have to be
+// assigned again, where one that still holds last set's value of the same length is overwritten in
+// place (set above). Instead each record notes which of its fields this transaction wrote, in a
+// mask of the bits below, and when the record is complete the fields it did not write go back to
+// their defaults, which leaves what clearing first then binding would. Records that come one per
+// segment (Trace, DateSpan, Diagnosis, Attachment) are written whole by their segment, and their
+// vectors, like the providers, lines and modifiers, are refilled from the front and cut to the
+// count bound. Every member of the model types is listed in the finish() functions: a member left
+// out would carry the previous transaction's value (the reuse tests in
+// tests/unit/model/bind_test.cpp compare with fresh binds).
+namespace written {
+enum : std::uint32_t {
+  // Party, and Person (its name, birth date and gender)
+  entity_code = 1U << 0, entity_type = 1U << 1, name = 1U << 2, first_name = 1U << 3, id_qualifier = 1U << 4,
+  id = 1U << 5, zip = 1U << 6, state = 1U << 7, at = 1U << 8, birth_date = 1U << 9, gender = 1U << 10,
+  party = (1U << 9) - 1,  // every bit of a Party
+};
+enum : std::uint32_t {
+  // ServiceLine and PatientEvent (a line's line_number and at are set when it opens; hl_id is not bound)
+  review = 1U << 0, previous_authorization = 1U << 1, service_dates = 1U << 2, procedure_qualifier = 1U << 3,
+  procedure = 1U << 4, procedure_text = 1U << 5, revenue_code = 1U << 6, amount = 1U << 7, unit_basis = 1U << 8,
+  units = 1U << 9, service_segment = 1U << 10, message = 1U << 11, administrative_reference = 1U << 12,
+  event_at = 1U << 13,
+  line = (1U << 12) - 1,  // every bit a ServiceLine has
+};
+enum : std::uint32_t {
+  // the BHT fields of AuthorizationRequest
+  bht_reference = 1U << 0, bht_date = 1U << 1, bht_time = 1U << 2, bht_type = 1U << 3,
+};
+}  // namespace written
+
+// The next record of a vector refilled from the front: the one a previous transaction left at
+// that index, else a new one. `used` counts this transaction's.
+template <typename T>
+T& next_record(std::vector<T>& records, std::uint32_t& used) {
+  const std::size_t k = used++;
+  if (k < records.size()) return records[k];
+  return records.emplace_back();
 }
 
-void reset(Person& p) noexcept {
-  reset(p.name);
-  p.birth_date.reset();
-  p.gender.clear();
+template <typename T>
+[[gnu::noinline]] void erase_from(std::vector<T>& records, std::uint32_t used) {
+  records.erase(records.begin() + used, records.end());
+}
+
+template <typename T>
+inline void keep_first(std::vector<T>& records, std::uint32_t used) {
+  if (records.size() > used) erase_from(records, used);
+}
+
+void finish(Party& p, std::uint32_t w) noexcept {
+  if ((w & written::party) == written::party) return;
+  if ((w & written::entity_code) == 0) p.entity_code.clear();
+  if ((w & written::entity_type) == 0) p.entity_type.clear();
+  if ((w & written::name) == 0) {
+    p.last_or_org_name.value.clear();
+    p.last_or_org_name.at = {};
+  }
+  if ((w & written::first_name) == 0) p.first_name.clear();
+  if ((w & written::id_qualifier) == 0) p.id_qualifier.clear();
+  if ((w & written::id) == 0) {
+    p.id.value.clear();
+    p.id.at = {};
+  }
+  if ((w & written::zip) == 0) p.zip.clear();
+  if ((w & written::state) == 0) p.state.clear();
+  if ((w & written::at) == 0) p.at = {};
+}
+
+void finish(Person& p, std::uint32_t w) noexcept {
+  finish(p.name, w);
+  if ((w & written::birth_date) == 0) p.birth_date.reset();
+  if ((w & written::gender) == 0) p.gender.clear();
 }
 
 void reset(Review& v) noexcept {
@@ -318,56 +432,52 @@ void reset(Review& v) noexcept {
   v.at = {};
 }
 
-void reset(ServiceLine& l) noexcept {
-  l.line_number = 0;
-  l.hl_id.clear();
-  l.traces.clear();
-  l.review.reset();
-  l.previous_authorization.clear();
-  l.service_dates.reset();
-  l.procedure_qualifier.clear();
-  l.procedure.reset();
-  l.procedure_text.clear();
-  l.modifiers.clear();
-  l.revenue_code.clear();
-  l.amount.reset();
-  l.unit_basis.clear();
-  l.units.reset();
-  l.service_segment.clear();
-  l.attachments.clear();
-  l.message.clear();
-  l.providers.clear();
-  l.at = {};
+// What a transaction has written of its open service line or of its patient event.
+struct LineWrites {
+  std::uint32_t fields = 0;  // written:: bits
+  std::uint32_t traces = 0, attachments = 0, providers = 0, modifiers = 0;
+};
+
+struct EventWrites {
+  std::uint32_t fields = 0;  // written:: bits
+  std::uint32_t traces = 0, dates = 0, diagnoses = 0, attachments = 0, providers = 0;
+};
+
+void finish(ServiceLine& l, const LineWrites& w) noexcept {
+  const std::uint32_t f = w.fields;
+  l.hl_id.clear();  // not bound
+  keep_first(l.traces, w.traces);
+  keep_first(l.attachments, w.attachments);
+  keep_first(l.providers, w.providers);
+  keep_first(l.modifiers, w.modifiers);
+  if ((f & written::line) == written::line) return;
+  if ((f & written::review) == 0) l.review.reset();
+  if ((f & written::previous_authorization) == 0) l.previous_authorization.clear();
+  if ((f & written::service_dates) == 0) l.service_dates.reset();
+  if ((f & written::procedure_qualifier) == 0) l.procedure_qualifier.clear();
+  if ((f & written::procedure) == 0) l.procedure.reset();
+  if ((f & written::procedure_text) == 0) l.procedure_text.clear();
+  if ((f & written::revenue_code) == 0) l.revenue_code.clear();
+  if ((f & written::amount) == 0) l.amount.reset();
+  if ((f & written::unit_basis) == 0) l.unit_basis.clear();
+  if ((f & written::units) == 0) l.units.reset();
+  if ((f & written::service_segment) == 0) l.service_segment.clear();
+  if ((f & written::message) == 0) l.message.clear();
 }
 
-// All but the providers, which Binder reuses in place (their names are often longer than a
-// string's inline buffer) and trims when the transaction is bound.
-void reset_but_providers(PatientEvent& e) noexcept {
-  e.hl_id.clear();
-  e.traces.clear();
-  reset(e.review);
-  e.previous_authorization.clear();
-  e.administrative_reference.clear();
-  e.dates.clear();
-  e.diagnoses.clear();
-  e.attachments.clear();
-  e.message.clear();
-  e.at = {};
-}
-
-// All but the envelope (bind_into assigns every field of it) and the service lines and event
-// providers (Binder reuses them in place and trims them at the end).
-void reset_for_bind(AuthorizationRequest& r) noexcept {
-  r.bht_reference.clear();
-  r.bht_date.reset();
-  r.bht_time.clear();
-  r.bht_type.clear();
-  reset(r.umo);
-  reset(r.requester);
-  r.requester_phone.clear();
-  reset(r.subscriber);
-  r.dependent.reset();
-  reset_but_providers(r.event);
+void finish(PatientEvent& e, const EventWrites& w) noexcept {
+  const std::uint32_t f = w.fields;
+  e.hl_id.clear();  // not bound
+  keep_first(e.traces, w.traces);
+  keep_first(e.dates, w.dates);
+  keep_first(e.diagnoses, w.diagnoses);
+  keep_first(e.attachments, w.attachments);
+  keep_first(e.providers, w.providers);
+  if ((f & written::review) == 0) reset(e.review);
+  if ((f & written::previous_authorization) == 0) e.previous_authorization.clear();
+  if ((f & written::administrative_reference) == 0) e.administrative_reference.clear();
+  if ((f & written::message) == 0) e.message.clear();
+  if ((f & written::event_at) == 0) e.at = {};
 }
 
 // The binder's view of one guide segment occurrence, compiled when it is first met: its slots, the
@@ -381,6 +491,11 @@ struct Plan {
   std::uint64_t fields = 0;             // bit f: field f has a slot
   std::uint64_t repeated = 0;           // bit f: field f has more than one slot (HI diagnoses, SV1 modifiers)
   std::array<std::uint16_t, static_cast<std::size_t>(Field::count)> first_slot{};  // none: no slot
+  // The segment that last followed one of this plan, and its plan: a file's transactions mostly
+  // repeat one another's sequence of segments, so the next segment's plan is found with one
+  // comparison before the loop's table is consulted (Binder::plan_of).
+  const ig::SegmentRule* next_rule = nullptr;
+  Plan* next_plan = nullptr;
 };
 static_assert(static_cast<std::size_t>(Field::count) <= 64, "Plan::repeated has a bit per field");
 
@@ -399,7 +514,7 @@ class Values {
   [[nodiscard]] std::uint64_t fields() const noexcept { return plan_.fields; }
   // The slot holding `f`'s value, or -1 when the segment has none. Most fields are not in a given
   // segment's plan at all: apply() asks for a couple of dozen per segment, so that answer is one test.
-  [[nodiscard]] int find(Field f) const noexcept {
+  [[nodiscard, gnu::always_inline]] int find(Field f) const noexcept {
     const std::uint64_t bit = std::uint64_t{1} << static_cast<unsigned>(f);
     if ((plan_.fields & bit) == 0) return -1;
     const std::size_t k = plan_.first_slot[static_cast<std::size_t>(f)];
@@ -455,10 +570,14 @@ struct RequestBinder::Plans {
   std::vector<LoopEntry> loops_by_index;  // by LoopDef::index, for the first guide met with that index
   std::vector<LoopEntry> other_loops;     // the loops of other guides
   std::vector<std::uint32_t> loop_plans;  // plan index, or unknown until the occurrence is met
-  std::vector<Plan> plans;
+  std::deque<Plan> plans;  // a deque: plans point to one another (Plan::next_plan)
   std::vector<Slot> slots;
+  // The plan of the first segment last met (see Plan::next_rule).
+  const ig::SegmentRule* first_rule = nullptr;
+  Plan* first_plan = nullptr;
   std::vector<std::string_view> values;  // one segment's, as many as the largest plan has slots
   Elements elements;                     // one segment's
+  DateCache dates;
   // Service lines a previous request had beyond the current one's count, kept with their buffers
   // for the next request that has more.
   std::vector<ServiceLine> spare_lines;
@@ -484,20 +603,20 @@ struct RequestBinder::Plans {
     return LoopEntry{def, first};
   }
 
-  // The plan of a segment of a loop whose loop_plans start at `first`.
-  const Plan& plan(const ig::SegmentRule& rule, const ig::LoopDef* def, std::uint32_t first) {
+  // The plan (its index in plans) of a segment of a loop whose loop_plans start at `first`.
+  std::uint32_t plan(const ig::SegmentRule& rule, const ig::LoopDef* def, std::uint32_t first) {
     std::size_t k = rule.index;
-    if (rule.loop != def) return plans[plan_index(rule)];
+    if (rule.loop != def) return plan_index(rule);
     if (k < def->segments.size() && &def->segments[k] == &rule) {
       // a segment occurrence
     } else if (k < def->trailer.size() && &def->trailer[k] == &rule) {
       k += def->segments.size();
     } else {
-      return plans[plan_index(rule)];
+      return plan_index(rule);
     }
     std::uint32_t& index = loop_plans[first + k];
     if (index == unknown) index = plan_index(rule);
-    return plans[index];
+    return index;
   }
 
   std::uint32_t plan_index(const ig::SegmentRule& rule) {
@@ -558,15 +677,28 @@ struct Binder {
   ServiceLine* line = nullptr;
   Party* provider = nullptr;        // the open 2010EA / 2010F provider, if any
   std::uint32_t lines = 0;          // r.lines[0, lines) are this transaction's
-  std::size_t event_providers = 0;  // r.event.providers[0, event_providers) likewise
+  Plan* previous = nullptr;         // the plan of the segment met last
   core::SourcePosition seg_at;      // the segment apply() is filing
+  // What this transaction has written (see `written`): finish() resets the rest.
+  EventWrites event_writes;
+  LineWrites line_writes;           // of the open line
+  std::uint32_t provider_writes = 0;  // of the open provider
+  std::uint32_t umo_writes = 0, requester_writes = 0, subscriber_writes = 0, dependent_writes = 0, header_writes = 0;
+  bool has_dependent = false;
 
-  Person& person(Scope scope) {
+  Person& person(Scope scope, std::uint32_t*& writes) {
     if (scope == Scope::dependent) {
-      if (!r.dependent) r.dependent.emplace();
+      open_dependent();
+      writes = &dependent_writes;
       return *r.dependent;
     }
+    writes = &subscriber_writes;
     return r.subscriber;
+  }
+
+  void open_dependent() {
+    if (!r.dependent) r.dependent.emplace();
+    has_dependent = true;
   }
 
   // Where slot k's value is: the segment, at the slot's element and component.
@@ -590,48 +722,50 @@ struct Binder {
   }
 
   // The next service line: one this request (or an earlier one, through spare_lines) already had,
-  // cleared, else a new one.
+  // as it was (finish() resets what this transaction does not write), else a new one.
   ServiceLine& open_line() {
     const std::size_t k = lines++;
-    if (k < r.lines.size()) {
-      reset(r.lines[k]);
-      return r.lines[k];
-    }
+    if (k < r.lines.size()) return r.lines[k];
     if (!plans.spare_lines.empty()) {
       r.lines.push_back(std::move(plans.spare_lines.back()));
       plans.spare_lines.pop_back();
-      reset(r.lines.back());
       return r.lines.back();
     }
     return r.lines.emplace_back();
   }
 
-  Party& open_event_provider() {
-    const std::size_t k = event_providers++;
-    if (k < r.event.providers.size()) {
-      reset(r.event.providers[k]);
-      return r.event.providers[k];
-    }
-    return r.event.providers.emplace_back();
-  }
-
-  // Drops what the previous request had beyond this one's count (its lines kept for later).
-  void trim() {
+  // Completes the request: what this transaction did not write goes back to its default, and the
+  // lines the previous request had beyond this one's count are kept for later.
+  void finish_request() {
     while (r.lines.size() > lines) {
       plans.spare_lines.push_back(std::move(r.lines.back()));
       r.lines.pop_back();
     }
-    if (r.event.providers.size() > event_providers) r.event.providers.resize(event_providers);
+    finish(r.event, event_writes);
+    finish(r.umo, umo_writes);
+    finish(r.requester, requester_writes);
+    finish(r.subscriber, subscriber_writes);
+    if (!has_dependent) {
+      r.dependent.reset();
+    } else {
+      finish(*r.dependent, dependent_writes);
+    }
+    r.requester_phone.clear();  // not bound
+    if ((header_writes & written::bht_reference) == 0) r.bht_reference.clear();
+    if ((header_writes & written::bht_date) == 0) r.bht_date.reset();
+    if ((header_writes & written::bht_time) == 0) r.bht_time.clear();
+    if ((header_writes & written::bht_type) == 0) r.bht_type.clear();
   }
 
   void enter(const ig::LoopNode& loop, LoopKind kind) {
     switch (kind) {
       case LoopKind::dependent:
-        if (!r.dependent) r.dependent.emplace();
+        open_dependent();
         break;
       case LoopKind::event: {
         event = &r.event;
         event->at = loop.at;
+        event_writes.fields |= written::event_at;
         // Size the service lines and providers once (a ServiceLine is large to move on regrowth).
         std::size_t lines_here = 0, providers_here = 0;
         for (const ig::LoopNode& child : loop.children) {
@@ -640,22 +774,30 @@ struct Binder {
           providers_here += k == LoopKind::event_provider;
         }
         r.lines.reserve(lines + lines_here);
-        r.event.providers.reserve(event_providers + providers_here);
+        r.event.providers.reserve(event_writes.providers + providers_here);
         break;
       }
       case LoopKind::line:
+        // A guide nests neither lines nor providers in their own kind, but should one, the record
+        // open is completed before the next one replaces it.
+        if (provider != nullptr) close_provider();
+        if (line != nullptr) close_line();
         line = &open_line();
+        line_writes = LineWrites{};
         line->line_number = lines;
         line->at = loop.at;
         break;
       case LoopKind::event_provider:
-        provider = &open_event_provider();
+        if (provider != nullptr) close_provider();
+        provider = &next_record(r.event.providers, event_writes.providers);
+        provider_writes = written::at;
         provider->at = loop.at;
         break;
       case LoopKind::line_provider:
         if (line != nullptr) {
-          line->providers.emplace_back();
-          provider = &line->providers.back();
+          if (provider != nullptr) close_provider();
+          provider = &next_record(line->providers, line_writes.providers);
+          provider_writes = written::at;
           provider->at = loop.at;
         }
         break;
@@ -664,24 +806,43 @@ struct Binder {
   }
 
   void leave(LoopKind kind) {
-    if (kind == LoopKind::event_provider || kind == LoopKind::line_provider) provider = nullptr;
-    if (kind == LoopKind::line) line = nullptr;
+    if ((kind == LoopKind::event_provider || kind == LoopKind::line_provider) && provider != nullptr) close_provider();
+    if (kind == LoopKind::line && line != nullptr) close_line();
+  }
+
+  void close_provider() {
+    finish(*provider, provider_writes);
+    provider = nullptr;
+  }
+
+  void close_line() {
+    finish(*line, line_writes);
+    line = nullptr;
   }
 
   void walk(const ig::LoopNode& loop) {
     const LoopKind kind = loop_kind(loop.id());
     enter(loop, kind);
-    if (!loop.segments.empty()) {
-      const std::uint32_t first = loop.def != nullptr ? plans.loop_first(loop.def) : 0;
-      for (const auto& node : loop.segments) segment(node, loop.def, first);
-    }
+    for (const auto& node : loop.segments) segment(node, loop.def);
     for (const auto& child : loop.children) walk(child);
     leave(kind);
   }
 
-  void segment(const ig::SegmentNode& node, const ig::LoopDef* def, std::uint32_t first) {
+  // The plan of `node`, a segment of a `def` loop, by way of Plan::next_rule.
+  const Plan& plan_of(const ig::SegmentNode& node, const ig::LoopDef* def) {
+    const ig::SegmentRule*& rule = previous != nullptr ? previous->next_rule : plans.first_rule;
+    Plan*& plan = previous != nullptr ? previous->next_plan : plans.first_plan;
+    if (rule != node.rule) {
+      plan = &plans.plans[plans.plan(*node.rule, def, def != nullptr ? plans.loop_first(def) : 0)];
+      rule = node.rule;
+    }
+    previous = plan;
+    return *plan;
+  }
+
+  void segment(const ig::SegmentNode& node, const ig::LoopDef* def) {
     if (node.rule == nullptr) return;
-    const Plan& plan = plans.plan(*node.rule, def, first);
+    const Plan& plan = plan_of(node, def);
     if (plan.count == 0) return;
     Elements& s = plans.elements;
     s.assign(tx.text.data() + node.text_offset, node.text_length, tx.text.size() - node.text_offset, tx.delimiters.element,
@@ -690,13 +851,20 @@ struct Binder {
     std::string_view* values = plans.values.data();
     ComponentCursor components;
     bool any = false;
-    for (std::size_t k = 0; k < plan.count; ++k) {
-      const Slot& slot = slots[k];
-      values[k] = slot.component == 0 ? s.element(slot.position)
-                                      : components.get(s, slot.position, slot.component, tx.delimiters.component);
-      any |= !values[k].empty();
+    // Slots come in element order, and most segments send fewer elements than their plan binds
+    // (HI02-HI12, the SV1 modifiers): the first slot past the last element sent ends the reading.
+    const std::size_t sent = s.count();
+    const Slot* slot = slots;
+    const Slot* const end = slots + plan.count;
+    std::string_view* out = values;
+    for (; slot != end && slot->position <= sent; ++slot, ++out) {
+      const std::string_view v = slot->component == 0 ? s.present(slot->position)
+                                                      : components.get(s, slot->position, slot->component, tx.delimiters.component);
+      *out = v;
+      any |= !v.empty();
     }
     if (!any) return;
+    for (; slot != end; ++slot, ++out) *out = {};
     seg_at = node.at;
     apply(s, Values(plan, slots, values));
   }
@@ -706,10 +874,15 @@ struct Binder {
     const Scope scope = b.scope();
     if (scope == Scope::header) {
       set(r.bht_reference, b.text(Field::reference));
-    } else if (scope == Scope::umo || scope == Scope::requester) {
-      party(scope == Scope::umo ? r.umo : r.requester, s, b);
+      header_writes |= written::bht_reference;
+    } else if (scope == Scope::umo) {
+      party(r.umo, umo_writes, s, b);
+    } else if (scope == Scope::requester) {
+      party(r.requester, requester_writes, s, b);
     } else if (scope == Scope::subscriber || scope == Scope::dependent) {
-      person(person(scope), s, b);
+      std::uint32_t* writes = nullptr;
+      Person& p = person(scope, writes);
+      person(p, *writes, s, b);
     } else if (scope == Scope::event || scope == Scope::line) {
       const bool on_line = scope == Scope::line;
       if (on_line && line == nullptr) return;
@@ -718,25 +891,34 @@ struct Binder {
     }
   }
 
-  void party(Party& p, const Elements& s, const Values& b) {
+  void party(Party& p, std::uint32_t& w, const Elements& s, const Values& b) {
     p.at = seg_at;
     set(p.entity_code, s.element(1));
     set(p.entity_type, s.element(2));
+    w |= written::at | written::entity_code | written::entity_type;
     if (const int k = b.find(Field::name); k >= 0) {
       set(p.last_or_org_name.value, b.value(k));
       p.last_or_org_name.at = at(b, k);
+      w |= written::name;
     }
-    if (const int k = b.find(Field::first_name); k >= 0) set(p.first_name, b.value(k));
-    if (const int k = b.find(Field::id_qualifier); k >= 0) set(p.id_qualifier, b.value(k));
+    if (const int k = b.find(Field::first_name); k >= 0) {
+      set(p.first_name, b.value(k));
+      w |= written::first_name;
+    }
+    if (const int k = b.find(Field::id_qualifier); k >= 0) {
+      set(p.id_qualifier, b.value(k));
+      w |= written::id_qualifier;
+    }
     for (Field f : {Field::id, Field::npi}) {
       if (const int k = b.find(f); k >= 0) {
         set(p.id.value, b.value(k));
         p.id.at = at(b, k);
+        w |= written::id;
       }
     }
   }
 
-  void person(Person& p, const Elements& s, const Values& b) {
+  void person(Person& p, std::uint32_t& w, const Elements& s, const Values& b) {
     for (std::size_t k = 0; k < b.size(); ++k) {
       const std::string_view v = b.value(k);
       if (v.empty()) continue;
@@ -749,20 +931,28 @@ struct Binder {
         set(p.name.entity_code, s.element(1));
         set(p.name.entity_type, s.element(2));
         set(p.name.id_qualifier, s.element(8));
+        w |= written::name | written::at | written::entity_code | written::entity_type | written::id_qualifier;
       } else if (field == Field::first_name) {
         set(p.name.first_name, v);
+        w |= written::first_name;
       } else if (field == Field::member_id) {
         set(p.name.id.value, v);
         p.name.id.at = at(b, slot);
+        w |= written::id;
       } else if (field == Field::zip) {
         set(p.name.zip, v);
         set(p.name.state, s.element(2));
+        w |= written::zip | written::state;
       } else if (field == Field::birth_date) {
         if (is(s.element(1), "D8")) {
-          if (auto d = date8(v)) p.birth_date = Sourced<core::Date>{*d, at(b, slot)};
+          if (auto d = plans.dates.date8(v)) {
+            p.birth_date = Sourced<core::Date>{*d, at(b, slot)};
+            w |= written::birth_date;
+          }
         }
       } else if (field == Field::gender) {
         set(p.gender, v);
+        w |= written::gender;
       }
     }
   }
@@ -776,27 +966,37 @@ struct Binder {
       for (Field f : wanted) mask |= std::uint64_t{1} << static_cast<unsigned>(f);
       return (fields & mask) != 0;
     };
+    std::uint32_t& writes = on_line ? line_writes.fields : event_writes.fields;
     if (any_of({Field::trace})) trace(on_line, s, b);
     if (any_of({Field::request_category, Field::certification_type, Field::site_code})) review(on_line, b);
-    if (any_of({Field::previous_auth, Field::previous_admin_reference, Field::message})) {
-      if (const int k = b.find(Field::previous_auth); k >= 0)
+    if (any_of({Field::previous_auth, Field::previous_admin_reference})) {
+      if (const int k = b.find(Field::previous_auth); k >= 0) {
         set(on_line ? line->previous_authorization : event->previous_authorization, b.value(k));
-      if (const int k = b.find(Field::previous_admin_reference); k >= 0 && !on_line) set(event->administrative_reference, b.value(k));
+        writes |= written::previous_authorization;
+      }
+      if (const int k = b.find(Field::previous_admin_reference); k >= 0 && !on_line) {
+        set(event->administrative_reference, b.value(k));
+        writes |= written::administrative_reference;
+      }
     }
     if (any_of({Field::date})) date(on_line, b);
     if (!on_line && any_of({Field::diagnosis})) diagnoses(s, b);
     if (any_of({Field::pwk_report_type, Field::pwk_transmission})) attachment(on_line, s, b);
     if (any_of({Field::message})) {
-      if (const int k = b.find(Field::message); k >= 0) set(on_line ? line->message : event->message, b.value(k));
+      if (const int k = b.find(Field::message); k >= 0) {
+        set(on_line ? line->message : event->message, b.value(k));
+        writes |= written::message;
+      }
     }
     if (any_of({Field::provider_entity, Field::provider_npi})) provider_name(s, b);
     if (on_line && any_of({Field::procedure_code, Field::procedure_qualifier})) procedure(s, b);
   }
 
+  // Written whole: a Trace is one TRN.
   void trace(bool on_line, const Elements& s, const Values& b) {
     const int k = b.find(Field::trace);
     if (k < 0) return;
-    Trace& t = (on_line ? line->traces : event->traces).emplace_back();
+    Trace& t = on_line ? next_record(line->traces, line_writes.traces) : next_record(event->traces, event_writes.traces);
     set(t.type, s.element(1));
     set(t.number, b.value(k));
     set(t.originator, b.text(Field::trace_originator));
@@ -804,10 +1004,12 @@ struct Binder {
     t.at = seg_at;
   }
 
+  // Written whole, site included: a Review is one UM.
   void review(bool on_line, const Values& b) {
     const int code = b.find(Field::site_code);
     if (code < 0 && !b.has(Field::request_category) && !b.has(Field::certification_type)) return;
     Review& rv = on_line ? (line->review ? *line->review : line->review.emplace()) : event->review;
+    (on_line ? line_writes.fields : event_writes.fields) |= written::review;
     set(rv.request_category, b.text(Field::request_category));
     set(rv.certification_type, b.text(Field::certification_type));
     set(rv.service_type, b.text(Field::service_type));
@@ -824,22 +1026,24 @@ struct Binder {
     site.at.component = 0;
   }
 
+  // Written whole: a DateSpan is one DTP.
   void date(bool on_line, const Values& b) {
     const int k = b.find(Field::date);
     if (k < 0) return;
     std::optional<x12::DateRange> span;
     if (is(b.text(Field::date_format), "RD8")) {
-      span = date_range(b.value(k));
-    } else if (auto d = date8(b.value(k))) {
+      span = plans.dates.range(b.value(k));
+    } else if (auto d = plans.dates.date8(b.value(k))) {
       span = x12::DateRange{*d, *d};
     }
     if (!span) return;
     const std::string_view qualifier = b.text(Field::date_qualifier);
     DateSpan* target = nullptr;
     if (!on_line) {
-      target = &event->dates.emplace_back();
-    } else if (!line->service_dates || is(qualifier, "472")) {
+      target = &next_record(event->dates, event_writes.dates);
+    } else if ((line_writes.fields & written::service_dates) == 0 || is(qualifier, "472")) {
       target = line->service_dates ? &*line->service_dates : &line->service_dates.emplace();
+      line_writes.fields |= written::service_dates;
     } else {
       return;  // a line keeps its first date unless a later one is the service date
     }
@@ -849,22 +1053,29 @@ struct Binder {
     target->at = seg_at;
   }
 
+  // Written whole: a Diagnosis is one HI composite.
   void diagnoses(const Elements& s, const Values& b) {
     for (std::size_t k = 0; k < b.size(); ++k) {
       const std::string_view v = b.value(k);
       if (v.empty() || b.slot(k).field != Field::diagnosis) continue;
-      Diagnosis& d = event->diagnoses.emplace_back();
+      Diagnosis& d = next_record(event->diagnoses, event_writes.diagnoses);
       const std::string_view qualifier = first_component(s.element(b.slot(k).position), tx.delimiters.component);
       set(d.qualifier, qualifier);
       set(d.code_text, v);
       d.at = at(b, static_cast<int>(k));
-      if (qualifier.starts_with("AB") || is(qualifier, "APR")) d.icd10 = Icd10Code::parse(v);
+      if (qualifier.starts_with("AB") || is(qualifier, "APR")) {
+        d.icd10 = Icd10Code::parse(v);
+      } else {
+        d.icd10.reset();
+      }
     }
   }
 
+  // Written whole: an Attachment is one PWK.
   void attachment(bool on_line, const Elements& s, const Values& b) {
     if (!b.has(Field::pwk_report_type) && !b.has(Field::pwk_transmission)) return;
-    Attachment& a = (on_line ? line->attachments : event->attachments).emplace_back();
+    Attachment& a = on_line ? next_record(line->attachments, line_writes.attachments)
+                            : next_record(event->attachments, event_writes.attachments);
     set(a.report_type, b.text(Field::pwk_report_type));
     set(a.transmission, b.text(Field::pwk_transmission));
     set(a.control_number, b.text(Field::pwk_control));
@@ -881,9 +1092,12 @@ struct Binder {
     provider->last_or_org_name.at = seg_at;
     set(provider->first_name, s.element(4));
     set(provider->id_qualifier, s.element(8));
+    provider_writes |= written::entity_code | written::entity_type | written::name | written::first_name |
+                       written::id_qualifier | written::at;
     if (npi >= 0) {
       set(provider->id.value, b.value(npi));
       provider->id.at = at(b, npi);
+      provider_writes |= written::id;
     }
     provider->at = seg_at;
   }
@@ -891,18 +1105,33 @@ struct Binder {
   void procedure(const Elements& s, const Values& b) {
     const int code = b.find(Field::procedure_code);
     if (code < 0 && !b.has(Field::procedure_qualifier)) return;
+    std::uint32_t& w = line_writes.fields;
     set(line->service_segment, s.id());
     set(line->procedure_qualifier, b.text(Field::procedure_qualifier));
+    w |= written::service_segment | written::procedure_qualifier | written::unit_basis;
     if (code >= 0) {
       set(line->procedure_text, b.value(code));
-      if (auto h = Hcpcs::parse(b.value(code))) line->procedure = Sourced<Hcpcs>{*h, at(b, code)};
+      w |= written::procedure_text;
+      if (auto h = Hcpcs::parse(b.value(code))) {
+        line->procedure = Sourced<Hcpcs>{*h, at(b, code)};
+        w |= written::procedure;
+      }
     }
     for (std::size_t k = 0; k < b.size(); ++k)
-      if (b.slot(k).field == Field::modifier && !b.value(k).empty()) line->modifiers.emplace_back(b.value(k));
-    if (is(s.id(), "SV2")) set(line->revenue_code, s.element(1));
-    if (const int k = b.find(Field::amount); k >= 0) line->amount = decimal(b.value(k));
+      if (b.slot(k).field == Field::modifier && !b.value(k).empty()) set(next_record(line->modifiers, line_writes.modifiers), b.value(k));
+    if (is(s.id(), "SV2")) {
+      set(line->revenue_code, s.element(1));
+      w |= written::revenue_code;
+    }
+    if (const int k = b.find(Field::amount); k >= 0) {
+      line->amount = decimal(b.value(k));
+      w |= written::amount;
+    }
     set(line->unit_basis, b.text(Field::unit_basis));
-    if (const int k = b.find(Field::units); k >= 0) line->units = decimal(b.value(k));
+    if (const int k = b.find(Field::units); k >= 0) {
+      line->units = decimal(b.value(k));
+      w |= written::units;
+    }
   }
 
   // BHT04-06 carry no bind (they are not fields a decision reads) but the response echoes BHT03
@@ -915,10 +1144,11 @@ struct Binder {
       if (length < 3 || !is(std::string_view(text, 3), "BHT") || (length > 3 && text[3] != separator)) continue;
       Elements& s = plans.elements;
       s.assign(text, length, tx.text.size() - node.text_offset, separator, 6);
-      if (r.bht_reference.empty()) set(r.bht_reference, s.element(3));
-      r.bht_date = date8(s.element(4));
+      if ((header_writes & written::bht_reference) == 0 || r.bht_reference.empty()) set(r.bht_reference, s.element(3));
+      r.bht_date = plans.dates.date8(s.element(4));
       set(r.bht_time, s.element(5));
       set(r.bht_type, s.element(6));
+      header_writes |= written::bht_reference | written::bht_date | written::bht_time | written::bht_type;
     }
   }
 };
@@ -933,27 +1163,26 @@ RequestBinder& RequestBinder::operator=(RequestBinder&&) noexcept = default;
 void RequestBinder::bind_into(AuthorizationRequest& r, const ig::TransactionResult& transaction,
                               const x12::InterchangeInfo& interchange, const x12::GroupInfo& group,
                               const x12::TransactionInfo& info) {
-  reset_for_bind(r);
   const auto& h = interchange.isa;
   Envelope& e = r.envelope;
-  set_changed(e.isa_sender_qualifier, trimmed(h.sender_qualifier));
-  set_changed(e.isa_sender, trimmed(h.sender_id));
-  set_changed(e.isa_receiver_qualifier, trimmed(h.receiver_qualifier));
-  set_changed(e.isa_receiver, trimmed(h.receiver_id));
-  set_changed(e.isa_control, h.control_number);
-  set_changed(e.isa_date, h.date);
-  set_changed(e.isa_time, h.time);
-  set_changed(e.usage, h.usage);
-  set_changed(e.gs_sender, group.sender);
-  set_changed(e.gs_receiver, group.receiver);
-  set_changed(e.gs_control, group.control_number);
-  set_changed(e.gs_version, group.version);
-  set_changed(e.st_control, info.control_number);
-  set_changed(e.st_convention, info.convention);
+  set(e.isa_sender_qualifier, trimmed(h.sender_qualifier));
+  set(e.isa_sender, trimmed(h.sender_id));
+  set(e.isa_receiver_qualifier, trimmed(h.receiver_qualifier));
+  set(e.isa_receiver, trimmed(h.receiver_id));
+  set(e.isa_control, h.control_number);
+  set(e.isa_date, h.date);
+  set(e.isa_time, h.time);
+  set(e.usage, h.usage);
+  set(e.gs_sender, group.sender);
+  set(e.gs_receiver, group.receiver);
+  set(e.gs_control, group.control_number);
+  set(e.gs_version, group.version);
+  set(e.st_control, info.control_number);
+  set(e.st_convention, info.convention);
   Binder b{*plans_, r, transaction};
   b.walk(transaction.root);
-  b.trim();
   b.heading();
+  b.finish_request();
 }
 
 AuthorizationRequest RequestBinder::bind(const ig::TransactionResult& transaction, const x12::InterchangeInfo& interchange,

@@ -6,9 +6,10 @@
 //
 // Owned, plain data; a request is dropped (or, with RequestBinder::bind_into, reused) once it has
 // been decided and its response written. Loop and element references in comments follow the
-// 005010X217 guide. A new member must also be cleared by src/model/bind.cpp's reset() functions
-// (bind_into reuses requests); tests/unit/model/bind_test.cpp compares a reused request with a fresh
-// one through the operator== every type here has.
+// 005010X217 guide. A new member must also be reset by src/model/bind.cpp's finish() functions when a
+// transaction does not write it (bind_into reuses requests without clearing them first);
+// tests/unit/model/bind_test.cpp compares a reused request with a fresh one through the operator==
+// every type here has.
 #pragma once
 
 #include <cstdint>

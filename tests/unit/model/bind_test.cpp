@@ -251,3 +251,66 @@ TEST_CASE("bind: requests compare unequal when one field differs", "[model]") {
   changed.lines.front().amount = changed.lines.front().amount.value_or(0) + 1;
   CHECK_FALSE(changed == r);
 }
+
+namespace {
+
+// The one request of `text`, validated and kept for binding.
+KeptTransaction only_request(const std::string& text) {
+  x12::MemorySource src(text);
+  core::DiagnosticList diags;
+  std::vector<KeptTransaction> kept;
+  ig::validate_stream(src, guides(), {}, diags,
+                      [&](const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t,
+                          ig::TransactionResult& r) { kept.push_back(KeptTransaction{t.control_number, i, g, t, std::move(r)}); });
+  REQUIRE(kept.size() == 1);
+  REQUIRE_FALSE(kept[0].result.rejected);
+  return std::move(kept[0]);
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("bind: a record reused in place keeps no field the next transaction leaves out", "[model]") {
+  // bind_into overwrites last transaction's strings in place and resets only what the new one does
+  // not write: a rich request and a sparse one, bound after each other, must each equal a fresh bind.
+  const std::string base = test::read_file(test::source_dir() / "samples" / "multi-line.x12");
+  std::string rich = replaced(base, "TRN*1*REQ0016EV*1800000017~", "TRN*1*REQ0016EV*1800000017*RESEARCH~");
+  rich = replaced(rich, "HI*ABK:M0579~", "HI*ABK:M0579*ABF:E119*ABF:I10~");
+  rich = replaced(rich, "SV1*HC:J1745*2400*UN*40~", "SV1*HC:J1745:JW:GA*2400*UN*40~");
+  std::string sparse = replaced(base, "NM1*IL*1*TESTPATIENT*QUEBEC****MI*SOC000000116~", "NM1*IL*1*TP*****MI*SOC7~");
+  sparse = replaced(sparse, "DMG*D8*19730614*F~", "DMG*D8*19730614~");
+  sparse = replaced(sparse, "HI*ABK:M0579~", "HI*BK:7140~");  // ICD-9: no icd10 where the rich one has one
+  const KeptTransaction a = only_request(rich);
+  const KeptTransaction b = only_request(sparse);
+  const model::AuthorizationRequest fresh_a = model::bind_request(a.result, a.interchange, a.group, a.info);
+  const model::AuthorizationRequest fresh_b = model::bind_request(b.result, b.interchange, b.group, b.info);
+
+  // What reuse could leave behind differs between the two.
+  REQUIRE(fresh_a.event.diagnoses.size() == 3);
+  REQUIRE(fresh_b.event.diagnoses.size() == 1);
+  CHECK(fresh_a.event.diagnoses[0].icd10.has_value());
+  CHECK_FALSE(fresh_b.event.diagnoses[0].icd10.has_value());
+  REQUIRE_FALSE(fresh_a.event.traces.empty());
+  CHECK(fresh_a.event.traces[0].supplemental == "RESEARCH");
+  CHECK(fresh_b.event.traces[0].supplemental.empty());
+  REQUIRE_FALSE(fresh_a.lines.empty());
+  CHECK(fresh_a.lines[0].modifiers.size() == 2);
+  CHECK(fresh_b.lines[0].modifiers.empty());
+  CHECK(fresh_a.subscriber.name.first_name == "QUEBEC");
+  CHECK(fresh_b.subscriber.name.first_name.empty());
+  CHECK(fresh_b.subscriber.name.last_or_org_name.value == "TP");
+  CHECK(fresh_a.subscriber.gender == "F");
+  CHECK(fresh_b.subscriber.gender.empty());
+
+  model::RequestBinder binder;
+  model::AuthorizationRequest reused;
+  for (const KeptTransaction* k : {&a, &b, &a, &a, &b, &b, &a}) {
+    binder.bind_into(reused, k->result, k->interchange, k->group, k->info);
+    REQUIRE(reused == (k == &a ? fresh_a : fresh_b));
+  }
+}
