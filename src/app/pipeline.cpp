@@ -261,8 +261,8 @@ class Pipeline final : public x12::EnvelopeObserver {
       write_rejected(record, "aaa", texts);
       return;
     }
-    // The report prints no notes, and evidence texts only with --report full.
-    const soc::EvaluationContext context{config_.now.date, /*notes=*/false, /*evidence_texts=*/config_.full_report};
+    // The report prints no notes, and criteria and facts only with --report full.
+    const soc::EvaluationContext context{config_.now.date, /*notes=*/false, /*detail=*/config_.full_report};
     static const soc::NoHistory no_history;
     const soc::History& history = config_.history != nullptr ? *config_.history : no_history;
     // Decided into decisions_, reused from transaction to transaction: its strings keep their buffers.

@@ -31,6 +31,9 @@ struct EvaluationBuffers::Store {
   std::vector<CriterionCheck> checks;     // each with an empty `evidence` that kept its capacity
   std::vector<EvidenceItem> items;
   std::vector<std::string> texts;
+  // What LineWriter hands out instead of a kept item when the context asks for no detail.
+  EvidenceItem scratch_item;
+  CriterionCheck scratch_check;
   // The line being decided: the exceptions evidenced by coded data (policy order) and the phrases a
   // sentence cites for them ("T88.6XXA (anaphylaxis)").
   std::vector<const mapping::Criterion*> met;
@@ -150,7 +153,7 @@ void prepare(std::vector<LineDecision>& out, std::size_t n, Store& s) {
 // compares reused decisions with fresh ones).
 class LineWriter {
  public:
-  LineWriter(LineDecision& decision, Store& s) : d(decision), s_(s) {
+  LineWriter(LineDecision& decision, Store& s, bool detail = true) : d(decision), s_(s), detail_(detail) {
     d.line_number = 0;
     SiteRequest& site = d.requested_site;
     site.qualifier = model::SiteQualifier::none;
@@ -170,6 +173,7 @@ class LineWriter {
 
   // A new fact (explanation.facts) with an empty text for the caller to write.
   EvidenceItem& fact(std::string_view segment, std::string_view loop, const core::SourcePosition& at) {
+    if (!detail_) return ++facts_, s_.scratch_item;
     return start_item(reuse(d.explanation.facts, facts_, s_.items), segment, loop, at);
   }
   [[nodiscard]] std::size_t fact_count() const noexcept { return facts_; }
@@ -177,6 +181,10 @@ class LineWriter {
   // A new criterion check with no evidence and no note; evidence() adds to it until the next check().
   CriterionCheck& check(std::string_view id, std::string_view section, CriterionOutcome outcome) {
     close_check();
+    if (!detail_) {  // counted by evidence_count() for the rules all the same
+      s_.scratch_check.outcome = outcome;
+      return s_.scratch_check;
+    }
     CriterionCheck& k = reuse(d.explanation.criteria, checks_, s_.checks);
     set(k.criterion_id, id);
     set(k.section, section);
@@ -186,9 +194,11 @@ class LineWriter {
     return k;
   }
   EvidenceItem& evidence(std::string_view segment, std::string_view loop, const core::SourcePosition& at) {
+    if (!detail_) return ++evidence_, s_.scratch_item;
     return start_item(reuse(d.explanation.criteria[checks_ - 1].evidence, evidence_, s_.items), segment, loop, at);
   }
   void copy_evidence(const EvidenceItem& from) {
+    if (!detail_) return void(++evidence_);
     EvidenceItem& e = reuse(d.explanation.criteria[checks_ - 1].evidence, evidence_, s_.items);
     set(e.segment, from.segment);
     set(e.loop, from.loop);
@@ -196,6 +206,7 @@ class LineWriter {
     e.at = from.at;
   }
   [[nodiscard]] std::size_t evidence_count() const noexcept { return evidence_; }
+  [[nodiscard]] bool detail() const noexcept { return detail_; }
 
   // A new, empty text in documents_needed / non_qualifying.
   std::string& document() { return cleared(reuse(d.documents_needed, documents_, s_.texts)); }
@@ -210,7 +221,7 @@ class LineWriter {
   // Cuts every vector to what this decision wrote.
   void finish() {
     close_check();
-    cut(d.explanation.facts, facts_, s_.items);
+    cut(d.explanation.facts, detail_ ? facts_ : 0, s_.items);
     cut(d.explanation.criteria, checks_, s_.checks);
     cut(d.documents_needed, documents_, s_.texts);
     cut(d.non_qualifying, non_qualifying_, s_.texts);
@@ -218,6 +229,7 @@ class LineWriter {
 
  private:
   Store& s_;
+  const bool detail_;  // EvaluationContext::detail: keep criteria and facts
   std::size_t facts_ = 0, checks_ = 0, evidence_ = 0, documents_ = 0, non_qualifying_ = 0;
 
   static EvidenceItem& start_item(EvidenceItem& e, std::string_view segment, std::string_view loop, const core::SourcePosition& at) {
@@ -389,7 +401,7 @@ class Evaluator {
   Evaluator(const model::AuthorizationRequest& request, const mapping::Policy& policy, const mapping::MappingSet& mappings,
             const History& history, const EvaluationContext& context, Store& store)
       : req_(request), policy_(policy), maps_(mappings), history_(history), ctx_(context),
-        codes_(mappings.decision_codes), notes_(context.notes), texts_(context.evidence_texts), s_(store) {}
+        codes_(mappings.decision_codes), notes_(context.notes), texts_(context.detail), s_(store) {}
 
   void run(std::vector<LineDecision>& out) {
     const std::size_t n = req_.lines.size();
@@ -407,14 +419,14 @@ class Evaluator {
       if (line.procedure && !listed && maps_.administration.contains(line.procedure->value)) {
         s_.administration[i] = 1;
       } else {
-        LineWriter w(out[i], s_);
+        LineWriter w(out[i], s_, texts_);
         decide_line(w, line, i);
         w.finish();
       }
     }
     for (std::size_t i = 0; i < n; ++i) {
       if (s_.administration[i] == 0) continue;
-      LineWriter w(out[i], s_);
+      LineWriter w(out[i], s_, texts_);
       decide_administration(w, req_.lines[i], i, first_drug ? &out[*first_drug] : nullptr,
                             first_drug ? &req_.lines[*first_drug] : nullptr);
       w.finish();
@@ -429,7 +441,7 @@ class Evaluator {
   const EvaluationContext& ctx_;
   const mapping::DecisionCodes& codes_;
   const bool notes_;  // fill CriterionCheck::note (EvaluationContext::notes)
-  const bool texts_;  // fill EvidenceItem::text (EvaluationContext::evidence_texts)
+  const bool texts_;  // keep criteria and facts, and fill their texts (EvaluationContext::detail)
   Store& s_;
 
   // ---- reading the line ----------------------------------------------------------------------
@@ -983,7 +995,8 @@ class Evaluator {
       const std::string_view cont_section = cont ? std::string_view(cont->section) : "II.A";
       CriterionCheck& rec = w.check(cont ? std::string_view(cont->id) : "II.A", cont_section,
                                     lc.any_submitted() ? CriterionOutcome::met : CriterionOutcome::not_met);
-      for (std::size_t i = 0; i < lc.pwk_count; ++i) w.copy_evidence(d.explanation.facts[lc.first_pwk + i]);
+      for (std::size_t i = 0; i < lc.pwk_count; ++i)
+        w.copy_evidence(w.detail() ? d.explanation.facts[lc.first_pwk + i] : EvidenceItem{});
       if (notes_) rec.note = lc.any_submitted() ? "records submitted" : "no medical or infusion records submitted";
       const Assessment a = assess(w, lc, false);
       const std::string_view kind = um02_meaning(lc.um02);

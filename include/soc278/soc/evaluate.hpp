@@ -28,9 +28,10 @@ struct EvaluationContext {
   // CriterionCheck::note is written for `soc278 explain`; a caller that shows no notes (the decision
   // report) turns them off and saves building them. Nothing else in a decision changes.
   bool notes = true;
-  // EvidenceItem::text of the facts and of the criteria's evidence, likewise (segment, loop and
-  // position are always kept): the standard decision report and the 278 print none of them.
-  bool evidence_texts = true;
+  // Explanation::criteria and ::facts, with their evidence items and texts, likewise: built for
+  // `soc278 explain` and `--report full`; the standard decision report and the 278 print none of
+  // them. Outcome, codes, span, sentence, documents_needed and non_qualifying do not change.
+  bool detail = true;
 };
 
 struct RoutingResult {
