@@ -1003,7 +1003,9 @@ class Evaluator {
       if (!lc.any_submitted()) {
         if (cont) add_documents_for(w, *cont);
         pend(d, codes_.hcr03_pend_documentation, "R3.records_needed", cont_section);
-        add(sentence, {"Pended: a ", kind, " at hospital outpatient (", um04,
+        // "an extension", "a renewal": um02_meaning() gives the noun.
+        const bool vowel = !kind.empty() && std::string_view("aeiou").find(kind.front()) != std::string_view::npos;
+        add(sentence, {vowel ? "Pended: an " : "Pended: a ", kind, " at hospital outpatient (", um04,
                           ") needs submitted medical or infusion records to reassess the site of care (", pid, " ", cont_section, ")."});
         return;
       }

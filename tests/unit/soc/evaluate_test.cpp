@@ -503,3 +503,18 @@ TEST_CASE("response_message cuts at a word boundary within 264 characters", "[so
   soc::response_message(d, reused);
   CHECK(reused == m);
 }
+
+TEST_CASE("a continued-approval pend names the certification type with its article", "[soc]") {
+  // Regression: the sentence said "a extension" for UM02 = 4.
+  RequestBuilder extension;
+  extension.um02("4").line("J1745");
+  const auto e = run(extension);
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].rule_id == "R3.records_needed");
+  CHECK(e[0].explanation.sentence.rfind("Pended: an extension at hospital outpatient", 0) == 0);
+  RequestBuilder renewal;
+  renewal.um02("R").line("J1745");
+  const auto r = run(renewal);
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].explanation.sentence.rfind("Pended: a renewal at hospital outpatient", 0) == 0);
+}
