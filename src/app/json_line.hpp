@@ -63,6 +63,16 @@ class JsonLine {
   JsonLine& operator=(const JsonLine&) = delete;
 
   JsonLine& begin_object() { return open('{'); }
+  // Opens an object whose first members were written earlier by another JsonLine that began an
+  // object, wrote them and was destroyed without closing it (`written` is that output, '{'
+  // included): a prefix shared by several lines is escaped once and copied into each.
+  JsonLine& resume_object(std::string_view written) {
+    separate();
+    raw(written);
+    fresh_ = (fresh_ << 1) | (written.size() > 1 ? 0U : 1U);
+    ++depth_;
+    return *this;
+  }
   JsonLine& end_object() { return close('}'); }
   JsonLine& begin_array() { return open('['); }
   JsonLine& end_array() { return close(']'); }

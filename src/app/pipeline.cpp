@@ -192,9 +192,11 @@ class Pipeline final : public x12::EnvelopeObserver {
 
   // Opens a report object with the fields every line shares.
   JsonLine& base(JsonLine& j, const SetRecord& s, std::uint32_t line) const {
-    j.begin_object().field("schema", "soc278.decision/1").field("file", report_.file).field("isa13", isa13_).field("gs06", s.gs06);
-    j.field("st02", s.st02).field_or_null("trace", s.trace).field("line", line);
-    return j;
+    return base_members(j.begin_object(), s).field("line", line);
+  }
+  JsonLine& base_members(JsonLine& j, const SetRecord& s) const {
+    j.field("schema", "soc278.decision/1").field("file", report_.file).field("isa13", isa13_).field("gs06", s.gs06);
+    return j.field("st02", s.st02).field_or_null("trace", s.trace);
   }
 
   void write_line() {
@@ -221,6 +223,7 @@ class Pipeline final : public x12::EnvelopeObserver {
   void on_result(const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t, ig::TransactionResult& r) {
     isa13_ = i.isa.control_number;
     SetRecord record{g.control_number, t.control_number, r.trn02_trace, false};
+    prefix_for_ = nullptr;  // `record` may sit where the previous set's did: its prefix is stale
     const bool rejected = r.rejected || set_level_error(t.findings);
     std::vector<std::string> reasons;
     if (rejected) {
@@ -307,8 +310,14 @@ class Pipeline final : public x12::EnvelopeObserver {
                   d.requested_site.qualifier == model::SiteQualifier::bill_type ? ":A" : "", std::string(soc::to_string(d.outcome)).c_str(),
                   d.hcr01.c_str(), d.hcr03.empty() ? "" : "/", d.hcr03.c_str(), d.policy_id.c_str(), d.section.c_str());
     }
+    if (prefix_for_ != &s) {  // the members up to "trace" are the same for every line of the set
+      prefix_.clear();
+      JsonLine p(prefix_);
+      base_members(p.begin_object(), s);
+      prefix_for_ = &s;
+    }
     JsonLine j(line_);
-    base(j, s, d.line_number);
+    j.resume_object(prefix_).field("line", d.line_number);
     j.field("hcpcs", d.hcpcs).field_or_null("requested_pos", d.requested_site.code);
     j.field("site_qualifier", d.requested_site.qualifier == model::SiteQualifier::bill_type          ? "A"
                               : d.requested_site.qualifier == model::SiteQualifier::place_of_service ? "B"
@@ -368,6 +377,8 @@ class Pipeline final : public x12::EnvelopeObserver {
   std::uint64_t ack_mark_ = 0, response_mark_ = 0, decisions_interchange_mark_ = 0, decisions_group_mark_ = 0;
   std::string isa13_;
   std::string line_;  // the report line being built, reused
+  std::string prefix_;                    // "{" and the members before "line", escaped once per set
+  const SetRecord* prefix_for_ = nullptr; // the set prefix_ was written for
   std::vector<respond::LineAnswer> answers_;  // the open transaction's, reused
   soc::Decisions decisions_;                  // the open transaction's, reused (soc::decide_into)
 };

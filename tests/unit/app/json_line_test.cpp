@@ -48,3 +48,26 @@ TEST_CASE("JsonLine escapes at every position of short and long strings", "[app]
   soc278::app::JsonLine(w).begin_array().string(wide).end_array();
   CHECK(w == "[\"" + wide + "\"]");
 }
+
+TEST_CASE("JsonLine resumes an object from a prefix written once", "[app]") {
+  std::string prefix;
+  {
+    soc278::app::JsonLine p(prefix);
+    p.begin_object().field("a", "x\"y").field("n", 1);
+  }  // destroyed open: the prefix keeps '{' and the members
+  CHECK(prefix == "{\"a\":\"x\\\"y\",\"n\":1");
+  for (int line = 1; line <= 2; ++line) {
+    std::string out;
+    soc278::app::JsonLine(out).resume_object(prefix).field("line", static_cast<std::uint64_t>(line)).end_object();
+    const auto parsed = nlohmann::json::parse(out);
+    CHECK(parsed["a"] == "x\"y");
+    CHECK(parsed["line"] == line);
+  }
+  std::string empty_prefix, out;
+  {
+    soc278::app::JsonLine p(empty_prefix);
+    p.begin_object();
+  }
+  soc278::app::JsonLine(out).resume_object(empty_prefix).field("k", "v").end_object();
+  CHECK(out == "{\"k\":\"v\"}");  // no comma before the first member
+}
