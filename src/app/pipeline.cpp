@@ -279,6 +279,7 @@ class Pipeline final : public x12::EnvelopeObserver {
     // Reused from transaction to transaction: the certification strings keep their buffers.
     std::vector<respond::LineAnswer>& answers = answers_;
     answers.resize(decisions.size());
+    const auto request_hash = config_.certifications.request_hash(request);  // once per request, not per line
     for (std::size_t k = 0; k < decisions.size(); ++k) {
       const soc::LineDecision& d = decisions[k];
       respond::LineAnswer& a = answers[k];
@@ -286,9 +287,9 @@ class Pipeline final : public x12::EnvelopeObserver {
       a.certification.clear();
       a.tracking.clear();
       if (d.outcome == soc::Outcome::pend) {
-        config_.certifications.tracking(request, d.line_number, a.tracking);
+        config_.certifications.tracking(request_hash, d.line_number, a.tracking);
       } else {
-        config_.certifications.for_line(request, d.line_number, a.certification);
+        config_.certifications.for_line(request_hash, d.line_number, a.certification);
       }
       write_decision(record, d, a);
       SetRecord& kept = interchange_sets_.back();

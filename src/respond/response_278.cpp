@@ -72,6 +72,19 @@ std::array<char, 6> unsafe_list(const x12::Delimiters& d) {
   return {d.element, d.component, d.segment, '\r', '\n', d.repetition != '\0' ? d.repetition : d.element};
 }
 
+// Whether text made only of the characters soc::response_message writes (A-Z 0-9 space
+// ' ( ) , - . / ;) can hold none of the characters `unsafe` marks: then it needs no cleaning.
+bool message_chars_safe(const std::array<bool, 256>& unsafe) {
+  const auto safe = [&](char c) { return !unsafe[static_cast<unsigned char>(c)]; };
+  for (char c = 'A'; c <= 'Z'; ++c)
+    if (!safe(c)) return false;
+  for (char c = '0'; c <= '9'; ++c)
+    if (!safe(c)) return false;
+  for (char c : {' ', '\'', '(', ')', ',', '-', '.', '/', ';'})
+    if (!safe(c)) return false;
+  return true;
+}
+
 // `value`, or `fallback` when it is empty (a view: no string is copied).
 std::string_view or_default(std::string_view value, std::string_view fallback) noexcept {
   return value.empty() ? fallback : value;
@@ -127,15 +140,20 @@ std::size_t write_rd8(char* out, const core::Date& first, const core::Date& last
 
 }  // namespace
 
-void CertificationNumbers::hash36(const model::AuthorizationRequest& r, std::uint32_t line, char* out) const {
+CertificationNumbers::RequestHash CertificationNumbers::request_hash(const model::AuthorizationRequest& r) const noexcept {
   std::uint64_t h = 1469598103934665603ULL ^ seed_;
   h = mix(h, r.envelope.isa_sender);
   h = mix(h, r.envelope.isa_control);
   h = mix(h, r.envelope.gs_control);
   h = mix(h, r.envelope.st_control);
   h = mix(h, r.bht_reference);
+  return RequestHash{h};
+}
+
+void CertificationNumbers::hash36(RequestHash request, std::uint32_t line, char* out) noexcept {
   char decimal[10];  // the line as std::to_string spells it
-  h = mix(h, std::string_view(decimal, static_cast<std::size_t>(std::to_chars(decimal, decimal + 10, line).ptr - decimal)));
+  std::uint64_t h =
+      mix(request.state, std::string_view(decimal, static_cast<std::size_t>(std::to_chars(decimal, decimal + 10, line).ptr - decimal)));
   static constexpr char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
   for (int i = 9; i >= 0; --i) {
     out[i] = digits[h % 36];
@@ -145,26 +163,34 @@ void CertificationNumbers::hash36(const model::AuthorizationRequest& r, std::uin
 
 std::string CertificationNumbers::for_line(const model::AuthorizationRequest& r, std::uint32_t line) const {
   std::string out;
-  for_line(r, line, out);
+  for_line(request_hash(r), line, out);
   return out;
 }
 
 void CertificationNumbers::for_line(const model::AuthorizationRequest& r, std::uint32_t line, std::string& out) const {
+  for_line(request_hash(r), line, out);
+}
+
+void CertificationNumbers::for_line(RequestHash request, std::uint32_t line, std::string& out) const {
   char hash[10];
-  hash36(r, line, hash);
+  hash36(request, line, hash);
   char text[32];
   out.assign(text, numbered("SOC", hash, line, text));
 }
 
 std::string CertificationNumbers::tracking(const model::AuthorizationRequest& r, std::uint32_t line) const {
   std::string out;
-  tracking(r, line, out);
+  tracking(request_hash(r), line, out);
   return out;
 }
 
 void CertificationNumbers::tracking(const model::AuthorizationRequest& r, std::uint32_t line, std::string& out) const {
+  tracking(request_hash(r), line, out);
+}
+
+void CertificationNumbers::tracking(RequestHash request, std::uint32_t line, std::string& out) const {
   char hash[10];
-  hash36(r, line, hash);
+  hash36(request, line, hash);
   char text[32];
   out.assign(text, numbered("PND", hash, line, text));
 }
@@ -175,6 +201,7 @@ Response278Writer::Response278Writer(std::ostream& out, ControlNumberSequence& n
       numbers_(numbers), now_(now) {
   unsafe_ = unsafe_chars(writer_.delimiters());
   unsafe_list_ = unsafe_list(writer_.delimiters());
+  msg_safe_ = message_chars_safe(unsafe_);
   date8_ = now.date.ccyymmdd();
   date6_ = now.date.yymmdd();
   time4_ = now.time.hhmm();
@@ -192,6 +219,7 @@ void Response278Writer::begin_interchange(const x12::InterchangeInfo& received) 
   writer_.set_delimiters(d);
   unsafe_ = unsafe_chars(d);
   unsafe_list_ = unsafe_list(d);
+  msg_safe_ = message_chars_safe(unsafe_);
 }
 
 void Response278Writer::begin_group(const x12::GroupInfo& received) {
@@ -241,6 +269,15 @@ void Response278Writer::write_span(std::string_view qualifier, const core::Date&
 void Response278Writer::write_msg(std::string_view text) {
   writer_.begin("MSG");
   clean_element(text);
+  writer_.end();
+}
+
+void Response278Writer::write_safe_msg(std::string_view text) {
+  if (!msg_safe_) {
+    write_msg(text);
+    return;
+  }
+  writer_.begin("MSG").element(text);
   writer_.end();
 }
 
@@ -452,7 +489,9 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
     writer_.end();
   }
   if (span) write_span("AAH", span->first, span->last);
-  if (!message_.empty()) write_msg(message_);
+  if (!message_.empty()) write_safe_msg(message_);
+  // A redirect summary's text is its first redirected line's: written again at that line.
+  const soc::LineDecision* event_message_from = redirected > 0 && pended == 0 ? first_redirect : nullptr;
 
   std::uint32_t next_hl = event_hl + 1;
   for (const auto& a : lines) {
@@ -505,8 +544,12 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
       writer_.element(line->unit_basis).element_with(number_max, amount(line->units));
       writer_.end();
     }
-    soc::response_message(d, message_);
-    write_msg(message_);
+    if (&d == event_message_from) {
+      write_safe_msg(message_);
+    } else {
+      soc::response_message(d, line_message_);
+      write_safe_msg(line_message_);
+    }
   }
   writer_.write_se(st02);
 }

@@ -53,9 +53,19 @@ class CertificationNumbers {
   void for_line(const model::AuthorizationRequest& r, std::uint32_t line, std::string& out) const;
   void tracking(const model::AuthorizationRequest& r, std::uint32_t line, std::string& out) const;
 
+  // The hash of seed and request before the line goes in: the same for every line of a request,
+  // so a caller numbering several lines computes it once (request_hash) and numbers each line
+  // from it. The numbers are exactly those of the overloads above.
+  struct RequestHash {
+    std::uint64_t state = 0;
+  };
+  [[nodiscard]] RequestHash request_hash(const model::AuthorizationRequest& r) const noexcept;
+  void for_line(RequestHash request, std::uint32_t line, std::string& out) const;
+  void tracking(RequestHash request, std::uint32_t line, std::string& out) const;
+
  private:
-  // The 10 base-36 characters of the hash of seed, request and line, into `out`.
-  void hash36(const model::AuthorizationRequest& r, std::uint32_t line, char* out) const;
+  // The 10 base-36 characters of the hash of the request's hash and the line, into `out`.
+  static void hash36(RequestHash request, std::uint32_t line, char* out) noexcept;
   std::uint64_t seed_;
 };
 
@@ -92,6 +102,10 @@ class Response278Writer {
   void write_traces(const std::vector<model::Trace>& traces);
   void write_span(std::string_view qualifier, const core::Date& first, const core::Date& last);
   void write_msg(std::string_view text);
+  // write_msg for text that is MSG-safe by construction (soc::response_message, this writer's
+  // literal summaries): only A-Z 0-9 space ' ( ) , - . / ; at most 264 characters, no trailing
+  // space. Written as it is when no delimiter in force is one of those characters (msg_safe_).
+  void write_safe_msg(std::string_view text);
 
   // Writes `text` as the next element: at most 264 characters, each delimiter in force (and CR,
   // LF) as a space, no trailing spaces (MSG01). Cleaned on its way into the writer's buffer.
@@ -113,7 +127,9 @@ class Response278Writer {
   std::uint32_t st_in_group_ = 0;
   std::uint32_t groups_written_ = 0;
   std::uint64_t transactions_ = 0;
-  std::string message_;  // the MSG01 being built, reused
+  std::string message_;  // the 2000E MSG01 being built, reused
+  std::string line_message_;  // a 2000F MSG01 being built, reused
+  bool msg_safe_ = true;  // no delimiter in force can occur in soc::response_message's text
   std::array<bool, 256> unsafe_{};  // characters MSG01 may not hold under the delimiters in force
   std::array<char, 6> unsafe_list_{};  // the same characters as a list (repeats allowed)
 };

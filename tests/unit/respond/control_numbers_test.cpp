@@ -70,3 +70,28 @@ TEST_CASE("certification numbers written into a reused string match the returned
   CHECK(numbers.for_line(r, 1).substr(13) == "-01");
   CHECK(numbers.tracking(r, 123).substr(13) == "-123");
 }
+
+TEST_CASE("certification numbers from a request's hash equal those from the request, request after request", "[respond]") {
+  const soc278::respond::CertificationNumbers numbers(278);
+  soc278::model::AuthorizationRequest first;
+  first.envelope.isa_sender = "SOCPROVIDER01";
+  first.envelope.isa_control = "000000001";
+  first.envelope.gs_control = "1";
+  first.envelope.st_control = "0001";
+  first.bht_reference = "REQ1";
+  soc278::model::AuthorizationRequest second = first;
+  second.envelope.st_control = "0002";
+  second.bht_reference = "REQ2-LONGER-REFERENCE";
+  std::string out;
+  for (const auto* r : {&first, &second, &first}) {
+    const auto hash = numbers.request_hash(*r);
+    for (std::uint32_t line : {1U, 2U, 10U, 999U}) {
+      numbers.for_line(hash, line, out);
+      CHECK(out == numbers.for_line(*r, line));
+      numbers.tracking(hash, line, out);
+      CHECK(out == numbers.tracking(*r, line));
+    }
+  }
+  CHECK(numbers.for_line(first, 1) != numbers.for_line(second, 1));
+  CHECK(numbers.request_hash(first).state != soc278::respond::CertificationNumbers(279).request_hash(first).state);
+}

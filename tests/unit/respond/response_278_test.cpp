@@ -255,3 +255,29 @@ TEST_CASE("ST02 written into a caller's buffer equals the returned string", "[re
   char buffer[10];
   CHECK(respond::ControlNumberSequence::st02(7, buffer) == "0007");
 }
+
+TEST_CASE("MSG01 under delimiters the messages cannot hold is the message as written, redirect summary included", "[respond]") {
+  // '*' ':' '^' '~': none of them is a character soc::response_message writes, so no cleaning.
+  x12::InterchangeInfo received = received_interchange();
+  received.isa.delimiters = x12::Delimiters{'*', ':', '^', '~'};
+  const auto r = request("S", 2);
+  // Line 1 approved, line 2 redirected: the event's MSG is the redirected line's message.
+  const auto ds = decisions(2);
+  REQUIRE(ds[1].outcome == soc::Outcome::redirect);
+  std::ostringstream out;
+  respond::ControlNumberSequence numbers(1);
+  respond::Response278Writer w(out, numbers, now);
+  w.begin_interchange(received);
+  w.begin_group(received_group("1"));
+  w.add_decided(r, answers(r, ds));
+  w.end_group(true);
+  CHECK(w.end_interchange());
+  const std::string text = out.str();
+  const std::vector<std::string> expected = {soc::response_message(ds[1]), soc::response_message(ds[0]),
+                                             soc::response_message(ds[1])};
+  std::vector<std::string> found;
+  for (std::size_t at = text.find("MSG*"); at != std::string::npos; at = text.find("MSG*", at + 1))
+    found.push_back(text.substr(at + 4, text.find('~', at) - at - 4));
+  CHECK(found == expected);
+  CHECK(text.find("HCR*A6*") != std::string::npos);
+}
