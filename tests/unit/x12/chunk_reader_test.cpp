@@ -276,3 +276,28 @@ TEST_CASE("chunk size does not change what is read", "[x12]") {
     CHECK(trace_reader(a, o) == trace_reader(b));
   }
 }
+
+TEST_CASE("the reader's scan splits elements as assign() does, up to and past the element limit", "[x12]") {
+  // Dense separators (a 16-byte block can hold 16 of them) around max_elements: the scan stores a
+  // block's separators without a per-separator limit check only while 16 more fit.
+  for (std::size_t elements : {1u, 15u, 16u, 17u, 47u, 48u, 49u, 62u, 63u, 64u, 65u, 80u}) {
+    for (std::size_t width : {0u, 1u, 3u}) {
+      std::string seg = "REF";
+      for (std::size_t i = 0; i < elements; ++i) seg += "*" + std::string(width, static_cast<char>('A' + i % 26));
+      const std::string text = test::isa() + seg + "~";
+      x12::MemorySource src(text);
+      core::DiagnosticList diags;
+      x12::ChunkReader r(src);
+      x12::SegmentView read;
+      REQUIRE(r.next(read, diags) == x12::ReadStatus::segment);  // ISA
+      REQUIRE(r.next(read, diags) == x12::ReadStatus::segment);
+      x12::SegmentView assigned;
+      const bool fits = assigned.assign(seg.data(), seg.size(), read.delimiters(), 0, 0);
+      CHECK(fits == (elements <= x12::SegmentView::max_elements));
+      CHECK(read.id() == "REF");
+      CHECK(read.text() == seg);
+      REQUIRE(read.element_count() == assigned.element_count());
+      for (std::size_t i = 1; i <= assigned.element_count(); ++i) CHECK(read.element(i) == assigned.element(i));
+    }
+  }
+}
