@@ -221,6 +221,10 @@ class ComponentCursor {
     return piece;
   }
 
+  // Forgets the element read last: the next get() starts a new one. A cursor is kept with the
+  // binder's storage and restarted per segment (building one per segment cost 7 stores).
+  void restart() noexcept { element_ = 0; }
+
  private:
   std::uint16_t element_ = 0;  // 0: none yet
   std::uint16_t next_ = 1;     // the component p_ points at
@@ -577,6 +581,7 @@ struct RequestBinder::Plans {
   Plan* first_plan = nullptr;
   std::vector<std::string_view> values;  // one segment's, as many as the largest plan has slots
   Elements elements;                     // one segment's
+  ComponentCursor components;            // over `elements`, restarted per segment
   DateCache dates;
   // Service lines a previous request had beyond the current one's count, kept with their buffers
   // for the next request that has more.
@@ -849,7 +854,8 @@ struct Binder {
              plan.last);
     const Slot* slots = plans.slots.data() + plan.first;
     std::string_view* values = plans.values.data();
-    ComponentCursor components;
+    ComponentCursor& components = plans.components;
+    components.restart();
     bool any = false;
     // Slots come in element order, and most segments send fewer elements than their plan binds
     // (HI02-HI12, the SV1 modifiers): the first slot past the last element sent ends the reading.
