@@ -124,6 +124,7 @@ class MsgText {
   }
   [[gnu::always_inline]] MsgText& operator<<(std::string_view text) {
     if (text.size() > kPending - pending_) [[unlikely]] text = make_room(text);
+    if (text.empty()) return *this;  // an empty view may hold no pointer at all (make_room's {}): memcpy must not see it
     std::memcpy(pending_text_.data() + pending_, text.data(), text.size());
     pending_ += text.size();
     return *this;
