@@ -23,12 +23,28 @@ bool OutputFile::open(const std::filesystem::path& dir, const std::string& name)
   setp(buffer_.data(), buffer_.data() + buffer_.size());
   flushed_ = 0;
   written_back_ = 0;
+  reserved_ = 0;
+  reserve_ = true;
   return true;
+}
+
+void OutputFile::preallocate(std::uint64_t upto) {
+  // Steps of half the file so far, between 1 and 64 MiB: a small output reserves little, a large
+  // one asks the file system a dozen times per GiB.
+  constexpr std::uint64_t min_step = 1 << 20, max_step = 64 << 20;
+  const std::uint64_t step = std::clamp<std::uint64_t>(flushed_ / 2, min_step, max_step);
+  const std::uint64_t to = std::max(upto, reserved_ + step);
+  if (::fallocate(fd_, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(reserved_), static_cast<off_t>(to - reserved_)) != 0) {
+    reserve_ = false;
+    return;
+  }
+  reserved_ = to;
 }
 
 bool OutputFile::flush_buffer() {
   const char* p = pbase();
   std::size_t n = static_cast<std::size_t>(pptr() - pbase());
+  if (reserve_ && flushed_ + n > reserved_) preallocate(flushed_ + n);
   while (n > 0) {
     const ssize_t w = ::write(fd_, p, n);
     if (w < 0) {
@@ -97,6 +113,7 @@ bool OutputFile::rewind(std::uint64_t mark) {
   }
   flushed_ = mark;
   written_back_ = std::min(written_back_, mark);
+  reserved_ = std::min(reserved_, mark);  // ftruncate released the blocks past the mark
   return true;
 }
 
@@ -104,7 +121,9 @@ bool OutputFile::commit(bool replace, bool keep_empty) {
   if (fd_ < 0) return false;
   stream_.flush();
   const bool flushed = flush_buffer();
-  const bool synced = flushed && ::fsync(fd_) == 0;
+  // Gives back the reserved blocks past the end (a truncate to the same size releases them).
+  const bool trimmed = flushed && (reserved_ <= flushed_ || ::ftruncate(fd_, static_cast<off_t>(flushed_)) == 0);
+  const bool synced = trimmed && ::fsync(fd_) == 0;
   ::close(fd_);
   fd_ = -1;
   if (!synced) {
