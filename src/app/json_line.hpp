@@ -51,13 +51,132 @@ template <typename Word>
                                     _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
   return _mm_movemask_epi8(hits) != 0;
 }
+
+// Writes `s` escaped per RFC 8259, without the quotes, at `d`, which has room for 6 * s.size()
+// bytes (the worst case, every byte a \u00XX); returns the end of what was written.
+[[nodiscard]] inline char* json_escape_into(char* d, std::string_view s) noexcept {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const std::size_t n = s.size();
+  // Fast paths for text that needs no escape (nearly all of the report): whole words, and for the
+  // last partial word an overlapping load of the final 8 (or 4) bytes, so no byte loop at all.
+  if (n >= 8) {
+    while (end - p >= 16 && !json_escape_in16(p)) {
+      std::memcpy(d, p, 16);
+      p += 16;
+      d += 16;
+    }
+    while (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (json_escape_in(w)) break;
+      std::memcpy(d, p, 8);
+      p += 8;
+      d += 8;
+    }
+    if (p == end) return d;
+    if (end - p < 8) {
+      std::uint64_t w;
+      std::memcpy(&w, end - 8, 8);
+      if (!json_escape_in(w)) {
+        std::memcpy(d - (8 - (end - p)), end - 8, 8);
+        return d + (end - p);
+      }
+    }
+  } else if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, end - 4, 4);
+    if (!json_escape_in(a) && !json_escape_in(b)) {
+      std::memcpy(d, p, 4);
+      std::memcpy(d + n - 4, end - 4, 4);
+      return d + n;
+    }
+  }
+  for (;;) {
+    while (p != end && !json_escape_table[static_cast<unsigned char>(*p)]) *d++ = *p++;
+    if (p == end) return d;
+    const auto c = static_cast<unsigned char>(*p++);
+    switch (c) {
+      case '"': d[0] = '\\', d[1] = '"', d += 2; break;
+      case '\\': d[0] = '\\', d[1] = '\\', d += 2; break;
+      case '\n': d[0] = '\\', d[1] = 'n', d += 2; break;
+      case '\r': d[0] = '\\', d[1] = 'r', d += 2; break;
+      case '\t': d[0] = '\\', d[1] = 't', d += 2; break;
+      default: {
+        static constexpr char hex[] = "0123456789abcdef";
+        d[0] = '\\', d[1] = 'u', d[2] = '0', d[3] = '0', d[4] = hex[c >> 4], d[5] = hex[c & 15];
+        d += 6;
+      }
+    }
+  }
+}
+
+// Room json_escape_into needs for `s`, with its quotes.
+[[nodiscard]] constexpr std::size_t json_string_room(std::string_view s) noexcept { return 6 * s.size() + 2; }
 }  // namespace detail
+
+// A run of members written into room sized once (JsonLine::begin_run): no room check and no
+// separator state per member. Keys are literals carrying their own punctuation (`,"line":`), so a
+// run reads like the line it writes. The report writes ~25 members per service line, millions of
+// lines a night: per-member bookkeeping was most of the report's cost.
+class JsonRun {
+ public:
+  explicit JsonRun(char* at) noexcept : d_(at) {}
+  // Writes a literal (punctuation and keys) as it is.
+  template <std::size_t N>
+  [[gnu::always_inline]] JsonRun& raw(const char (&literal)[N]) noexcept {
+    std::memcpy(d_, literal, N - 1);
+    d_ += N - 1;
+    return *this;
+  }
+  JsonRun& string(std::string_view v) noexcept {
+    *d_++ = '"';
+    d_ = detail::json_escape_into(d_, v);
+    *d_++ = '"';
+    return *this;
+  }
+  JsonRun& string_or_null(std::string_view v) noexcept { return v.empty() ? raw("null") : string(v); }
+  JsonRun& number(std::uint64_t v) noexcept {
+    d_ = std::to_chars(d_, d_ + 20, v).ptr;
+    return *this;
+  }
+  JsonRun& boolean(bool v) noexcept { return v ? raw("true") : raw("false"); }
+  // Writes "CCYY-MM-DD" (with its quotes) for a year of four digits.
+  JsonRun& iso_date(int year, unsigned month, unsigned day) noexcept {
+    char* d = d_;
+    d[0] = '"';
+    d[1] = static_cast<char>('0' + year / 1000 % 10), d[2] = static_cast<char>('0' + year / 100 % 10);
+    d[3] = static_cast<char>('0' + year / 10 % 10), d[4] = static_cast<char>('0' + year % 10);
+    d[5] = '-', d[6] = static_cast<char>('0' + month / 10), d[7] = static_cast<char>('0' + month % 10);
+    d[8] = '-', d[9] = static_cast<char>('0' + day / 10), d[10] = static_cast<char>('0' + day % 10), d[11] = '"';
+    d_ += 12;
+    return *this;
+  }
+  [[nodiscard]] char* end() const noexcept { return d_; }
+
+ private:
+  char* d_;
+};
 
 class JsonLine {
  public:
   explicit JsonLine(std::string& out) : out_(out), pos_(out.size()), data_(out.data()), end_(out.size()) {}
+  // Writes from the start of `scratch`, a buffer reused line after line whose size is never brought
+  // back: growing a std::string zero-fills what it adds, and a line that sizes its room up front
+  // (begin_run) paid that fill every time. What was written is text(); the bytes past it are
+  // leftovers of earlier lines.
+  struct Scratch {};
+  JsonLine(std::string& scratch, Scratch) : out_(scratch), pos_(0), data_(scratch.data()), end_(scratch.size()), scratch_(true) {}
   ~JsonLine() {
-    if (end_ != pos_) out_.resize(pos_);
+    if (!scratch_ && end_ != pos_) out_.resize(pos_);
+  }
+  // The text written so far (complete once the outermost value is closed).
+  [[nodiscard]] std::string_view text() const noexcept { return {data_, pos_}; }
+  // Ends the line: a newline after the closed outermost value.
+  JsonLine& newline() {
+    put('\n');
+    return *this;
   }
   JsonLine(const JsonLine&) = delete;
   JsonLine& operator=(const JsonLine&) = delete;
@@ -113,6 +232,18 @@ class JsonLine {
     raw("null");
     return *this;
   }
+  // Room for `room` bytes of members at the cursor, written with a JsonRun and closed by end_run()
+  // with the run's end. Used inside an open object that already has a member (the run's keys start
+  // with their comma).
+  [[nodiscard]] char* begin_run(std::size_t room) {
+    reserve(room);
+    return data_ + pos_;
+  }
+  JsonLine& end_run(const JsonRun& run) noexcept {
+    pos_ = static_cast<std::size_t>(run.end() - data_);
+    fresh_ &= ~std::uint64_t{1};
+    return *this;
+  }
   // key + value shorthands
   // Inlined, so that a literal key is copied with a known length.
   [[gnu::always_inline]] JsonLine& field(std::string_view k, std::string_view v) { return key(k).string(v); }
@@ -154,7 +285,7 @@ class JsonLine {
   JsonLine& close(char c) {
     put(c);
     fresh_ >>= 1;
-    if (--depth_ == 0) {  // complete: `out` may be read now
+    if (--depth_ == 0 && !scratch_) {  // complete: `out` may be read now
       out_.resize(pos_);
       end_ = pos_;
     }
@@ -174,68 +305,10 @@ class JsonLine {
   }
 
   void string_body(std::string_view s) {
-    reserve(s.size() + 2);
+    reserve(6 * s.size() + 2);
     char* d = data_ + pos_;  // a local cursor: writes through char* would make the compiler reload pos_
     *d++ = '"';
-    const char* p = s.data();
-    const char* const end = p + s.size();
-    const std::size_t n = s.size();
-    // Fast paths for text that needs no escape (nearly all of the report): whole words, and for the
-    // last partial word an overlapping load of the final 8 (or 4) bytes, so no byte loop at all.
-    if (n >= 8) {
-      while (end - p >= 16 && !detail::json_escape_in16(p)) {
-        std::memcpy(d, p, 16);
-        p += 16;
-        d += 16;
-      }
-      while (end - p >= 8) {
-        std::uint64_t w;
-        std::memcpy(&w, p, 8);
-        if (detail::json_escape_in(w)) break;
-        std::memcpy(d, p, 8);
-        p += 8;
-        d += 8;
-      }
-      if (p == end) return finish(d);
-      if (end - p < 8) {
-        std::uint64_t w;
-        std::memcpy(&w, end - 8, 8);
-        if (!detail::json_escape_in(w)) {
-          std::memcpy(d - (8 - (end - p)), end - 8, 8);
-          return finish(d + (end - p));
-        }
-      }
-    } else if (n >= 4) {
-      std::uint32_t a, b;
-      std::memcpy(&a, p, 4);
-      std::memcpy(&b, end - 4, 4);
-      if (!detail::json_escape_in(a) && !detail::json_escape_in(b)) {
-        std::memcpy(d, p, 4);
-        std::memcpy(d + n - 4, end - 4, 4);
-        return finish(d + n);
-      }
-    }
-    for (;;) {
-      while (p != end && !detail::json_escape_table[static_cast<unsigned char>(*p)]) *d++ = *p++;
-      if (p == end) break;
-      // At most 6 bytes for this character, plus the rest and the closing quote.
-      pos_ = static_cast<std::size_t>(d - data_);
-      reserve(7 + static_cast<std::size_t>(end - p));
-      d = data_ + pos_;
-      const auto c = static_cast<unsigned char>(*p++);
-      switch (c) {
-        case '"': d[0] = '\\', d[1] = '"', d += 2; break;
-        case '\\': d[0] = '\\', d[1] = '\\', d += 2; break;
-        case '\n': d[0] = '\\', d[1] = 'n', d += 2; break;
-        case '\r': d[0] = '\\', d[1] = 'r', d += 2; break;
-        case '\t': d[0] = '\\', d[1] = 't', d += 2; break;
-        default: {
-          static constexpr char hex[] = "0123456789abcdef";
-          d[0] = '\\', d[1] = 'u', d[2] = '0', d[3] = '0', d[4] = hex[c >> 4], d[5] = hex[c & 15];
-          d += 6;
-        }
-      }
-    }
+    d = detail::json_escape_into(d, s);
     finish(d);
   }
   // Closes a string whose last byte is before `d` (room for the quote was reserved).
@@ -251,6 +324,7 @@ class JsonLine {
   std::uint64_t fresh_ = 0;
   unsigned depth_ = 0;
   bool after_key_ = false;
+  bool scratch_ = false;  // see Scratch
 };
 
 }  // namespace soc278::app

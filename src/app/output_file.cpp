@@ -42,8 +42,12 @@ void OutputFile::preallocate(std::uint64_t upto) {
 }
 
 bool OutputFile::flush_buffer() {
-  const char* p = pbase();
-  std::size_t n = static_cast<std::size_t>(pptr() - pbase());
+  if (!write_all(pbase(), static_cast<std::size_t>(pptr() - pbase()))) return false;
+  setp(buffer_.data(), buffer_.data() + buffer_.size());
+  return true;
+}
+
+bool OutputFile::write_all(const char* p, std::size_t n) {
   if (reserve_ && flushed_ + n > reserved_) preallocate(flushed_ + n);
   while (n > 0) {
     const ssize_t w = ::write(fd_, p, n);
@@ -56,7 +60,6 @@ bool OutputFile::flush_buffer() {
     n -= static_cast<std::size_t>(w);
     flushed_ += static_cast<std::uint64_t>(w);
   }
-  setp(buffer_.data(), buffer_.data() + buffer_.size());
   if (flushed_ - written_back_ >= writeback_step) start_writeback();
   return true;
 }
@@ -80,6 +83,13 @@ OutputFile::int_type OutputFile::overflow(int_type ch) {
 }
 
 std::streamsize OutputFile::xsputn(const char* s, std::streamsize n) {
+  // A large block (a functional group of 278 responses, held by its writer until the GE is known,
+  // is ~50 KiB) goes to the kernel as it is: copying it through the buffer first cost as much as
+  // the copy the kernel makes anyway.
+  if (n >= direct_write_min && fd_ >= 0) {
+    if (!flush_buffer() || !write_all(s, static_cast<std::size_t>(n))) return 0;
+    return n;
+  }
   std::streamsize done = 0;
   while (done < n) {
     const std::streamsize room = epptr() - pptr();

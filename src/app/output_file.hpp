@@ -44,6 +44,7 @@ class OutputFile final : public std::streambuf {
 
  private:
   bool flush_buffer();
+  bool write_all(const char* p, std::size_t n);  // straight to the file, at flushed_
   void start_writeback();
   void preallocate(std::uint64_t upto);
   int fd_ = -1;
@@ -60,6 +61,7 @@ class OutputFile final : public std::streambuf {
   std::uint64_t reserved_ = 0;
   bool reserve_ = true;
   std::vector<char> buffer_ = std::vector<char>(64 * 1024);
+  static constexpr std::streamsize direct_write_min = 16 * 1024;  // xsputn: larger blocks bypass buffer_
   std::uint64_t flushed_ = 0;
   std::filesystem::path temp_, final_;
   std::string error_;

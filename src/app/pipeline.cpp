@@ -195,19 +195,26 @@ class Pipeline final : public x12::EnvelopeObserver {
     return base_members(j.begin_object(), s).field("line", line);
   }
   JsonLine& base_members(JsonLine& j, const SetRecord& s) const {
-    j.field("schema", "soc278.decision/1").field("file", report_.file).field("isa13", isa13_).field("gs06", s.gs06);
-    return j.field("st02", s.st02).field_or_null("trace", s.trace);
+    j.field("schema", "soc278.decision/1");
+    std::size_t room = 64;  // the literals below
+    for (const std::string_view v : {std::string_view(report_.file), std::string_view(isa13_), std::string_view(s.gs06),
+                                     std::string_view(s.st02), std::string_view(s.trace)})
+      room += detail::json_string_room(v);
+    JsonRun r(j.begin_run(room));
+    r.raw(",\"file\":").string(report_.file).raw(",\"isa13\":").string(isa13_).raw(",\"gs06\":").string(s.gs06);
+    r.raw(",\"st02\":").string(s.st02).raw(",\"trace\":").string_or_null(s.trace);
+    return j.end_run(r);
   }
 
-  void write_line() {
-    line_ += '\n';
+  // Ends the line `j` holds and writes it.
+  void write_line(JsonLine& j) {
+    j.newline();
     // Straight into the file's buffer (streambuf::sputn): std::ostream::write would build a sentry per line.
-    if (out_.decisions != nullptr) out_.decisions->sputn(line_.data(), static_cast<std::streamsize>(line_.size()));
-    line_.clear();
+    if (out_.decisions != nullptr) out_.decisions->sputn(j.text().data(), static_cast<std::streamsize>(j.text().size()));
   }
 
   void write_rejected(const SetRecord& s, std::string_view by, const std::vector<std::string>& reasons) {
-    JsonLine j(line_);
+    JsonLine j(line_, JsonLine::Scratch{});
     base(j, s, 0);
     j.key("hcpcs").null().key("requested_pos").null().key("site_class").null();
     j.field("decision", "rejected").field("rejected_by", by);
@@ -217,7 +224,7 @@ class Pipeline final : public x12::EnvelopeObserver {
     j.key("reasons").begin_array();
     for (const auto& r : reasons) j.string(r);
     j.end_array().end_object();
-    write_line();
+    write_line(j);
   }
 
   void on_result(const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t, ig::TransactionResult& r) {
@@ -317,33 +324,58 @@ class Pipeline final : public x12::EnvelopeObserver {
       base_members(p.begin_object(), s);
       prefix_for_ = &s;
     }
-    JsonLine j(line_);
-    j.resume_object(prefix_).field("line", d.line_number);
-    j.field("hcpcs", d.hcpcs).field_or_null("requested_pos", d.requested_site.code);
-    j.field("site_qualifier", d.requested_site.qualifier == model::SiteQualifier::bill_type          ? "A"
-                              : d.requested_site.qualifier == model::SiteQualifier::place_of_service ? "B"
-                                                                                                      : "");
-    j.field_or_null("site_class", site_class_name(d.requested_site.site_class));
-    j.field("decision", soc::to_string(d.outcome)).field("hcr01", d.hcr01).field_or_null("hcr03", d.hcr03);
-    j.field("policy", d.policy_id).field("section", d.section).field("rule", d.rule_id);
-    j.key("redirect_to").begin_array();
-    for (auto c : d.redirect_to) j.string(mapping::to_string(c));
-    j.end_array();
-    j.key("certified_facility").boolean(d.certified_facility);
-    j.field_or_null("authorized_pos", d.authorized_site ? std::string_view(d.authorized_site->code) : std::string_view());
-    j.field_or_null("certification", a.certification).field_or_null("tracking", a.tracking);
-    if (d.approved_span) {
-      j.field("approved_from", d.approved_span->first.iso()).field("approved_to", d.approved_span->last.iso());
-    } else {
-      j.key("approved_from").null().key("approved_to").null();
+    const std::string_view site_qualifier = d.requested_site.qualifier == model::SiteQualifier::bill_type          ? "A"
+                                            : d.requested_site.qualifier == model::SiteQualifier::place_of_service ? "B"
+                                                                                                                    : "";
+    const std::string_view site_class = site_class_name(d.requested_site.site_class);
+    const std::string_view outcome = soc::to_string(d.outcome);
+    const std::string_view authorized_pos = d.authorized_site ? std::string_view(d.authorized_site->code) : std::string_view();
+    // The room the members below can take: their literals (under 512 bytes), numbers, and every
+    // string at its worst-case escaped size.
+    std::size_t room = 512;
+    for (const std::string_view v : {std::string_view(d.hcpcs), std::string_view(d.requested_site.code), site_qualifier, site_class, outcome,
+                                     std::string_view(d.hcr01), std::string_view(d.hcr03), std::string_view(d.policy_id),
+                                     std::string_view(d.section), std::string_view(d.rule_id), authorized_pos,
+                                     std::string_view(a.certification), std::string_view(a.tracking), std::string_view(d.explanation.sentence)})
+      room += detail::json_string_room(v);
+    for (auto c : d.redirect_to) room += detail::json_string_room(mapping::to_string(c)) + 1;
+    for (const auto& doc : d.documents_needed) room += detail::json_string_room(doc) + 1;
+
+    JsonLine j(line_, JsonLine::Scratch{});
+    j.resume_object(prefix_);
+    JsonRun r(j.begin_run(room));
+    r.raw(",\"line\":").number(d.line_number);
+    r.raw(",\"hcpcs\":").string(d.hcpcs).raw(",\"requested_pos\":").string_or_null(d.requested_site.code);
+    r.raw(",\"site_qualifier\":").string(site_qualifier).raw(",\"site_class\":").string_or_null(site_class);
+    r.raw(",\"decision\":").string(outcome).raw(",\"hcr01\":").string(d.hcr01).raw(",\"hcr03\":").string_or_null(d.hcr03);
+    r.raw(",\"policy\":").string(d.policy_id).raw(",\"section\":").string(d.section).raw(",\"rule\":").string(d.rule_id);
+    r.raw(",\"redirect_to\":[");
+    for (std::size_t k = 0; k < d.redirect_to.size(); ++k) {
+      if (k != 0) r.raw(",");
+      r.string(mapping::to_string(d.redirect_to[k]));
     }
-    j.key("documents_needed").begin_array();
-    for (const auto& doc : d.documents_needed) j.string(doc);
-    j.end_array();
-    j.field("explanation", d.explanation.sentence);
+    r.raw("],\"certified_facility\":").boolean(d.certified_facility).raw(",\"authorized_pos\":").string_or_null(authorized_pos);
+    r.raw(",\"certification\":").string_or_null(a.certification).raw(",\"tracking\":").string_or_null(a.tracking);
+    if (d.approved_span && d.approved_span->first.year >= 0 && d.approved_span->first.year <= 9999 && d.approved_span->last.year >= 0 &&
+        d.approved_span->last.year <= 9999) {
+      const core::Date& from = d.approved_span->first;
+      const core::Date& to = d.approved_span->last;
+      r.raw(",\"approved_from\":").iso_date(from.year, from.month, from.day).raw(",\"approved_to\":").iso_date(to.year, to.month, to.day);
+    } else if (d.approved_span) {  // a year past four digits: Date::iso() knows how to write it
+      r.raw(",\"approved_from\":").string(d.approved_span->first.iso()).raw(",\"approved_to\":").string(d.approved_span->last.iso());
+    } else {
+      r.raw(",\"approved_from\":null,\"approved_to\":null");
+    }
+    r.raw(",\"documents_needed\":[");
+    for (std::size_t k = 0; k < d.documents_needed.size(); ++k) {
+      if (k != 0) r.raw(",");
+      r.string(d.documents_needed[k]);
+    }
+    r.raw("],\"explanation\":").string(d.explanation.sentence);
+    j.end_run(r);
     if (config_.full_report) full_detail(j, d);
     j.end_object();
-    write_line();
+    write_line(j);
   }
 
   // The criteria tried, each with its outcome and the segments it used, and the facts read; the
@@ -377,7 +409,7 @@ class Pipeline final : public x12::EnvelopeObserver {
   std::size_t group_first_set_ = 0;
   std::uint64_t ack_mark_ = 0, response_mark_ = 0, decisions_interchange_mark_ = 0, decisions_group_mark_ = 0;
   std::string isa13_;
-  std::string line_;  // the report line being built, reused
+  std::string line_;  // scratch for the report line being built (JsonLine::Scratch), reused
   std::string prefix_;                    // "{" and the members before "line", escaped once per set
   const SetRecord* prefix_for_ = nullptr; // the set prefix_ was written for
   std::vector<respond::LineAnswer> answers_;  // the open transaction's, reused

@@ -71,3 +71,38 @@ TEST_CASE("JsonLine resumes an object from a prefix written once", "[app]") {
   soc278::app::JsonLine(out).resume_object(empty_prefix).field("k", "v").end_object();
   CHECK(out == "{\"k\":\"v\"}");  // no comma before the first member
 }
+
+TEST_CASE("JsonRun writes the same members as the JsonLine calls it replaces", "[app]") {
+  const std::string_view tricky = "tab\there \"quoted\" back\\slash \x01 and a long enough tail to take the 16-byte path";
+  std::string by_calls;
+  {
+    soc278::app::JsonLine j(by_calls);
+    j.begin_object().field("first", "x").field("n", std::uint64_t{42}).field("s", tricky).field_or_null("none", "");
+    j.key("list").begin_array().string("a").string("b\"").end_array().key("yes").boolean(true);
+    j.field("from", "2026-12-01").field("short", "ab").end_object();
+  }
+  std::string scratch(3, '#');  // leftovers of an earlier line
+  soc278::app::JsonLine j(scratch, soc278::app::JsonLine::Scratch{});
+  j.begin_object().field("first", "x");
+  soc278::app::JsonRun r(j.begin_run(512 + soc278::app::detail::json_string_room(tricky)));
+  r.raw(",\"n\":").number(42).raw(",\"s\":").string(tricky).raw(",\"none\":").string_or_null("");
+  r.raw(",\"list\":[").string("a").raw(",").string("b\"").raw("],\"yes\":").boolean(true);
+  r.raw(",\"from\":").iso_date(2026, 12, 1).raw(",\"short\":").string("ab");
+  j.end_run(r).end_object();
+  CHECK(j.text() == by_calls);
+  CHECK(nlohmann::json::parse(j.text())["s"] == tricky);
+}
+
+TEST_CASE("A scratch JsonLine reuses its buffer: a shorter line after a longer one is exact", "[app]") {
+  std::string scratch;
+  {
+    soc278::app::JsonLine j(scratch, soc278::app::JsonLine::Scratch{});
+    j.begin_object().field("long", std::string(3000, 'y')).end_object().newline();
+    CHECK(j.text().size() == 3000 + 12);
+  }
+  const std::size_t high_water = scratch.size();
+  soc278::app::JsonLine j(scratch, soc278::app::JsonLine::Scratch{});
+  j.begin_object().field("k", "v").end_object().newline();
+  CHECK(j.text() == "{\"k\":\"v\"}\n");
+  CHECK(scratch.size() == high_water);  // not brought back: the next long line needs no zero-fill
+}

@@ -88,3 +88,17 @@ TEST_CASE("OutputFile rewinds into bytes already written to the file", "[app][ou
   CHECK(slurp(dir / "r.txt") == head + "tail");
   CHECK(allocated_bytes(dir / "r.txt") <= head.size() + 64 * 1024);
 }
+
+TEST_CASE("OutputFile keeps the order of small buffered writes and large direct ones", "[app][output]") {
+  const auto dir = scratch_dir("output-file-order");
+  const std::string big = pattern(200 * 1024);  // larger than the buffer: written straight to the file
+  OutputFile f;
+  REQUIRE(f.open(dir, "o.txt"));
+  f.stream() << "head,";
+  CHECK(f.position() == 5);
+  f.stream().write(big.data(), static_cast<std::streamsize>(big.size()));
+  CHECK(f.position() == 5 + big.size());
+  f.stream() << ",tail";
+  REQUIRE(f.commit(false));
+  CHECK(slurp(dir / "o.txt") == "head," + big + ",tail");
+}
