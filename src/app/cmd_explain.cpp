@@ -27,6 +27,7 @@ struct Options {
   std::string data;
   std::string now;
   std::string policy;
+  std::string quirks;
   bool json = false;
   bool show_phi = false;
 };
@@ -287,11 +288,12 @@ int run_explain(const Options& o) {
     std::cerr << "soc278: --policy: no policy '" << o.policy << "'\n";
     return exit_usage;
   }
-  const auto now = parse_now(o.now);
-  if (!now) {
-    std::cerr << "soc278: --now: expected YYYY-MM-DD[THH:MM]\n";
-    return exit_usage;
-  }
+  const auto now = now_option(o.now);
+  if (!now) return exit_usage;
+  // The same quirk switches as the `process` run being replayed, or its findings would differ.
+  auto validation = quirks_option(o.quirks);
+  if (!validation) return exit_usage;
+  validation->build_tree = true;  // the explanation walks the loop tree
   auto in = open_input(o.file);
   if (!in->source) {
     std::cerr << fmt::format("soc278: {}: cannot open: {}\n", o.file, in->error);
@@ -301,7 +303,7 @@ int run_explain(const Options& o) {
   FindingPrinter printer(o.file, o.json, true);  // guide findings are shown inline, envelope ones below
   core::DiagnosticList envelope_findings(200);
   const auto summary = ig::validate_stream(
-      *in->source, *guides, {}, envelope_findings,
+      *in->source, *guides, *validation, envelope_findings,
       [&](const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t, ig::TransactionResult& r) {
         explainer.transaction(i, g, t, r);
       });
@@ -328,6 +330,7 @@ Verb add_explain(CLI::App& app) {
   v.command->add_flag("--json", o->json, "a JSON tree keyed by guide ids (2000E, UM04), each value with its position");
   v.command->add_option("--policy", o->policy, "apply this policy whatever routing.yaml says");
   v.command->add_option("--now", o->now, "decision date, YYYY-MM-DD (default: today, UTC)");
+  v.command->add_option("--quirks", o->quirks, "partner quirk switches (YAML), as given to the process run replayed");
   v.command->add_option("--data", o->data, "folder holding grammars/ and mappings/");
   v.command->add_flag("--show-phi", o->show_phi, "show member names, ids and birth dates in full");
   v.run = [o] { return run_explain(*o); };

@@ -59,11 +59,10 @@ int run_process(const Options& o) {
     std::cerr << "soc278: --policy: no policy '" << o.policy << "' in " << (dir / "mappings").string() << '\n';
     return exit_usage;
   }
-  const auto now = parse_now(o.now);
-  if (!now) {
-    std::cerr << "soc278: --now: expected YYYY-MM-DD[THH:MM], found '" << o.now << "'\n";
-    return exit_usage;
-  }
+  const auto now = now_option(o.now);
+  if (!now) return exit_usage;
+  auto validation = quirks_option(o.quirks);
+  if (!validation) return exit_usage;
   std::error_code ec;
   std::filesystem::create_directories(o.out_dir, ec);
   if (ec) {
@@ -82,14 +81,7 @@ int run_process(const Options& o) {
   config.mappings = &*mappings;
   config.forced_policy = o.policy;
   config.now = *now;
-  if (!o.quirks.empty()) {
-    auto q = ig::load_validation_options(o.quirks);
-    if (!q.ok()) {
-      std::cerr << "soc278: --quirks: " << q.error().message << '\n';
-      return exit_usage;
-    }
-    config.validation = q.value();
-  }
+  config.validation = *validation;
   // Deciding needs the loop tree, whatever a quirks file says.
   config.validation.build_tree = true;
   respond::ControlNumberSequence numbers(o.control_start);

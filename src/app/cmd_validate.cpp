@@ -26,21 +26,13 @@ int run_validate(const Options& o) {
   const auto dir = data_dir(o.data);
   const auto guides = load_guides_or_report(dir);
   if (!guides) return exit_usage;
-  const auto now = parse_now(o.now);
-  if (!now) {
-    std::cerr << "soc278: --now: expected YYYY-MM-DD[THH:MM], found '" << o.now << "'\n";
-    return exit_usage;
-  }
+  const auto now = now_option(o.now);
+  if (!now) return exit_usage;
+  auto validation = quirks_option(o.quirks);
+  if (!validation) return exit_usage;
   RunConfig config;
   config.guides = &*guides;
-  if (!o.quirks.empty()) {
-    auto q = ig::load_validation_options(o.quirks);
-    if (!q.ok()) {
-      std::cerr << "soc278: --quirks: " << q.error().message << '\n';
-      return exit_usage;
-    }
-    config.validation = q.value();
-  }
+  config.validation = *validation;
   config.validation.build_tree = false;
   config.now = *now;
   respond::ControlNumberSequence numbers(o.control_start);

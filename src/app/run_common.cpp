@@ -52,6 +52,22 @@ std::optional<core::DateTime> parse_now(const std::string& text) {
   return dt;
 }
 
+std::optional<core::DateTime> now_option(const std::string& text) {
+  auto now = parse_now(text);
+  if (!now) std::cerr << "soc278: --now: expected YYYY-MM-DD[THH:MM], found '" << text << "'\n";
+  return now;
+}
+
+std::optional<ig::ValidationOptions> quirks_option(const std::string& path) {
+  if (path.empty()) return ig::ValidationOptions{};
+  auto q = ig::load_validation_options(path);
+  if (!q.ok()) {
+    std::cerr << "soc278: --quirks: " << q.error().message << '\n';
+    return std::nullopt;
+  }
+  return q.value();
+}
+
 std::string output_stem(const std::string& input) {
   if (input == "-") return "stdin";
   return std::filesystem::path(input).stem().string();

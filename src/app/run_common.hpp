@@ -11,6 +11,7 @@
 #include "app/pipeline.hpp"
 #include "soc278/core/clock.hpp"
 #include "soc278/ig/guide.hpp"
+#include "soc278/ig/walker.hpp"
 #include "soc278/mapping/load.hpp"
 
 namespace soc278::app {
@@ -24,6 +25,13 @@ namespace soc278::app {
 
 // "2026-11-15", "2026-11-15T09:30" or "20261115T0930"; empty = the system clock (UTC).
 [[nodiscard]] std::optional<core::DateTime> parse_now(const std::string& text);
+
+// The command-line options every command that validates shares, read the same way by each: on a bad
+// value they print the usage error to stderr and return nullopt (the command then exits 2).
+// --now: as parse_now reads it.
+[[nodiscard]] std::optional<core::DateTime> now_option(const std::string& text);
+// --quirks: the partner quirk switches of a YAML file; the defaults when `path` is empty.
+[[nodiscard]] std::optional<ig::ValidationOptions> quirks_option(const std::string& path);
 
 // The output stem of an input: its file name without the last extension; "stdin" for "-".
 [[nodiscard]] std::string output_stem(const std::string& input);

@@ -91,3 +91,26 @@ TEST_CASE("explain --json: a tree keyed by guide ids, each value with its positi
   CHECK(text.find("\"UM04\"") != std::string::npos);
   CHECK(text.find("\"set_position\"") != std::string::npos);
 }
+
+TEST_CASE("explain takes the --quirks of the process run it replays; bad --now and --quirks are usage errors", "[app]") {
+  // Regression: explain validated with the default switches only, so a file processed with a
+  // partner's quirks was shown rejected where process had decided it.
+  const auto dir = scratch("soc278-explain-quirks");
+  std::string text = read_file("samples/infliximab-hopd.x12");
+  const auto at = text.find("NM1*IL*1*TESTPATIENT*");
+  REQUIRE(at != std::string::npos);
+  text.insert(at + std::string("NM1*IL*1*TESTPATIENT").size(), " ");  // NM103 space-padded
+  std::ofstream(dir / "padded.x12") << text;
+  std::ofstream(dir / "partner.yaml") << "accept_space_padding: true\n";
+  const std::string input = "'" + (dir / "padded.x12").string() + "'";
+  CHECK(run_cli("explain " + input + " --now 2026-11-20") == 1);
+  CHECK(run_cli("process " + input + " --out '" + (dir / "out").string() + "' --quiet --now 2026-11-20 --quirks '" +
+                (dir / "partner.yaml").string() + "'") == 0);
+  std::string out;
+  CHECK(run_cli("explain " + input + " --now 2026-11-20 --quirks '" + (dir / "partner.yaml").string() + "'", &out) == 0);
+  CHECK(out.find("Redirected from hospital outpatient") != std::string::npos);  // decided, not rejected
+  CHECK(run_cli("explain " + input + " --quirks /no/such/partner.yaml") == 2);
+  CHECK(run_cli("explain " + input + " --now 2026-13-45") == 2);
+  CHECK(run_cli("validate " + input + " --now tomorrow") == 2);
+  CHECK(run_cli("process " + input + " --out '" + (dir / "out2").string() + "' --now 2026-11-20 --quirks /no/such/partner.yaml") == 2);
+}
