@@ -96,12 +96,19 @@ int run_validate(const Options& o) {
       j["transactions"] = r.transactions;
       j["accepted"] = r.accepted;
       j["rejected"] = r.rejected;
+      j["rejected_with_envelope"] = r.rejected_with_envelope;
       j["errors"] = r.errors;
       j["warnings"] = r.warnings;
       std::cout << j.dump() << '\n';
     } else {
-      std::cout << fmt::format("  {} interchange(s), {} group(s), {} transaction set(s): {} accepted, {} rejected; {} error(s), {} warning(s){}\n",
-                               r.interchanges, r.groups, r.transactions, r.accepted, r.rejected, r.errors, r.warnings,
+      // A set the guide accepted inside a rejected group is counted rejected here (it is not
+      // processed), while the 999 counts it in AK904 (its own IK5 is A): say so, or the two disagree.
+      const std::string with_envelope =
+          r.rejected_with_envelope == 0
+              ? std::string()
+              : fmt::format(" ({} only because their group or interchange was rejected)", r.rejected_with_envelope);
+      std::cout << fmt::format("  {} interchange(s), {} group(s), {} transaction set(s): {} accepted, {} rejected{}; {} error(s), {} warning(s){}\n",
+                               r.interchanges, r.groups, r.transactions, r.accepted, r.rejected, with_envelope, r.errors, r.warnings,
                                r.ta1_written > 0 ? fmt::format("; {} TA1", r.ta1_written) : std::string());
     }
     if (r.io_failed) {

@@ -179,6 +179,7 @@ class Pipeline final : public x12::EnvelopeObserver {
         s.rejected = true;
         --report_.accepted;
         ++report_.rejected;
+        ++report_.rejected_with_envelope;
         if (s.unanswerable) --report_.unanswerable;
         report_.approve -= s.approve;
         report_.redirect -= s.redirect;

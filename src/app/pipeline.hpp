@@ -54,6 +54,8 @@ struct FileReport {
   std::size_t interchanges = 0, groups = 0, transactions = 0;
   std::size_t accepted = 0;        // 999 IK501 A or E
   std::size_t rejected = 0;        // 999 IK501 R, or inside a group / interchange rejected at GE / TA1 level
+  std::size_t rejected_with_envelope = 0;  // of `rejected`, sets whose own IK501 is A or E (so counted in AK904)
+                                           // taken down by their group's AK9 R or their interchange's TA1 R
   std::size_t unanswerable = 0;    // accepted, answered with AAA (soc/answerable.hpp)
   std::size_t not_requests = 0;    // accepted sets that are not 278 requests (responses, 999s): nothing to decide
   std::size_t lines = 0, approve = 0, redirect = 0, pend = 0;

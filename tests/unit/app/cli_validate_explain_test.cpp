@@ -114,3 +114,22 @@ TEST_CASE("explain takes the --quirks of the process run it replays; bad --now a
   CHECK(run_cli("validate " + input + " --now tomorrow") == 2);
   CHECK(run_cli("process " + input + " --out '" + (dir / "out2").string() + "' --now 2026-11-20 --quirks /no/such/partner.yaml") == 2);
 }
+
+TEST_CASE("validate: a set accepted inside a rejected group is counted as such, as the 999's AK904 does", "[app]") {
+  // Regression: the console said "0 accepted, 1 rejected" while AK904 counted the set accepted,
+  // with nothing telling why the two differ.
+  const auto dir = scratch("soc278-ge02");
+  std::string text = read_file("samples/infliximab-hopd.x12");
+  const auto ge = text.find("GE*1*");
+  REQUIRE(ge != std::string::npos);
+  text.replace(ge, text.find('~', ge) - ge, "GE*1*999");  // GE02 differs from GS06
+  std::ofstream(dir / "ge02.x12") << text;
+  std::string out;
+  CHECK(run_cli("validate '" + (dir / "ge02.x12").string() + "' --ack '" + dir.string() + "' --now 2026-11-20", &out) == 1);
+  CHECK(out.find("0 accepted, 1 rejected (1 only because their group or interchange was rejected)") != std::string::npos);
+  const std::string ack = read_file(dir / "ge02.999");
+  CHECK(ack.find("IK5*A~") != std::string::npos);
+  CHECK(ack.find("AK9*R*1*1*1*4~") != std::string::npos);
+  CHECK(run_cli("validate --json '" + (dir / "ge02.x12").string() + "'", &out) == 1);
+  CHECK(out.find("\"rejected\":1,\"rejected_with_envelope\":1") != std::string::npos);
+}
