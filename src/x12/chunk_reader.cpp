@@ -5,10 +5,6 @@
 #include <algorithm>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "x12/grammar/grammar.hpp"
 
 namespace soc278::x12 {
@@ -16,18 +12,10 @@ namespace {
 
 constexpr std::size_t isa_length = 106;  // fixed: 105 bytes of ISA plus the segment terminator
 
-bool is_alnum(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
-
-inline bool id_char(char c) noexcept { return static_cast<unsigned char>(c - 'A') < 26u || static_cast<unsigned char>(c - '0') < 10u; }
-
-inline bool valid_segment_id(std::string_view id) noexcept {
-  const std::size_t n = id.size();
-  return (n == 2 || n == 3) && id_char(id[0]) && id_char(id[1]) && (n == 2 || id_char(id[2]));
-}
+// The reader's byte classes, shared with the inline fast path (chunk_reader.hpp).
+inline bool is_alnum(char c) noexcept { return detail::reader_alnum(c); }
+inline bool is_space(char c) noexcept { return detail::reader_space(c); }
+using detail::valid_segment_id;
 
 // A short, printable rendering of bytes for messages: never more than 24 characters.
 std::string preview(const char* p, std::size_t n) {
@@ -55,94 +43,6 @@ std::string describe_non_x12(const char* p, std::size_t n) {
 }
 
 }  // namespace
-
-// SegmentView::scan lives beside its only caller, ChunkReader::next(), so that it is inlined into the
-// reader's fast path (a call with five arguments and a returned struct costs ~15 instructions a segment).
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-inline SegmentView::ScanResult SegmentView::scan(const char* text, std::size_t available, const Delimiters& d,
-                                          std::uint64_t byte_offset, std::uint64_t ordinal) noexcept {
-  ScanResult r;
-  std::size_t count = 0;
-  std::size_t i = 0;
-  std::size_t end = available;
-  const char sep = d.element;
-  const char term = d.segment;
-  const auto record = [&](std::size_t at) {
-    if (count < max_elements) bounds_[count] = static_cast<std::uint32_t>(at);
-    ++count;
-  };
-#if defined(__SSE2__)
-  // A 32-bit broadcast (movd + pshufd) is cheaper than _mm_set1_epi8 without SSSE3's pshufb.
-  const auto broadcast = [](char c) {
-    return _mm_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(static_cast<unsigned char>(c)) * 0x01010101u));
-  };
-  const __m128i sep_v = broadcast(sep);
-  const __m128i term_v = broadcast(term);
-  // A block holds at most 16 separators: while 16 more fit in bounds_, they are stored without
-  // record()'s overflow check.
-  const auto record_block = [&](std::size_t at, unsigned seps) {
-    if (count + 16 <= max_elements) [[likely]] {
-      while (seps != 0) {
-        bounds_[count++] = static_cast<std::uint32_t>(at + static_cast<unsigned>(__builtin_ctz(seps)));
-        seps &= seps - 1;
-      }
-      return;
-    }
-    while (seps != 0) {
-      record(at + static_cast<unsigned>(__builtin_ctz(seps)));
-      seps &= seps - 1;
-    }
-  };
-  for (; i + 16 <= available; i += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
-    unsigned seps = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, sep_v)));
-    const unsigned terms = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, term_v)));
-    if (terms != 0) {
-      const unsigned stop = static_cast<unsigned>(__builtin_ctz(terms));
-      record_block(i, seps & ((1u << stop) - 1u));
-      end = i + stop;
-      r.found = true;
-      break;
-    }
-    record_block(i, seps);
-  }
-#endif
-  if (!r.found) {
-    for (; i < available; ++i) {
-      const char c = text[i];
-      if (c == term) {
-        end = i;
-        r.found = true;
-        break;
-      }
-      if (c == sep) record(i);
-    }
-  }
-  if (!r.found) return r;
-  text_ = text;
-  length_ = static_cast<std::uint32_t>(end);
-  delimiters_ = d;
-  byte_offset_ = byte_offset;
-  ordinal_ = ordinal;
-  r.length = end;
-  if (count == 0) {
-    id_length_ = length_;
-    element_count_ = 0;
-    bounds_[0] = length_;
-    return r;
-  }
-  id_length_ = bounds_[0];
-  if (count > max_elements) {
-    element_count_ = static_cast<std::uint32_t>(max_elements - 1);
-    r.fits = false;
-    return r;
-  }
-  element_count_ = static_cast<std::uint32_t>(count);
-  bounds_[count] = length_;
-  return r;
-}
 
 ChunkReader::ChunkReader(ByteSource& source, ReaderOptions options) : source_(source), options_(options) {
   if (options_.chunk_size == 0) options_.chunk_size = 1;
@@ -326,31 +226,13 @@ bool ChunkReader::read_isa(SegmentView& out, core::DiagnosticSink& sink) {
   return true;
 }
 
-ReadStatus ChunkReader::next(SegmentView& out, core::DiagnosticSink& sink) {
-  // Fast path, the state of almost every call: delimiters known, nothing pending, the next segment
-  // (after the line break most files put after a terminator) whole in the buffer and not an ISA.
-  // Anything else falls through to the general loop below, which starts over from pos_.
-  if (started_ && have_delimiters_ && !in_garbage_ && !skipping_long_ && scanned_ == 0) [[likely]] {
-    std::size_t pos = pos_;
-    while (pos < end_ && is_space(buffer_[pos]) && buffer_[pos] != delimiters_.segment && buffer_[pos] != delimiters_.element) ++pos;
-    if (end_ - pos >= 4) {
-      const char* p = buffer_.data() + pos;
-      if (!(p[0] == 'I' && p[1] == 'S' && p[2] == 'A' && !is_alnum(p[3]))) {
-        pos_ = pos;
-        const auto r = out.scan(p, std::min(available(), options_.max_segment_length + 2), delimiters_, offset_here(), ordinal_ + 1);
-        if (r.found && r.length <= options_.max_segment_length) [[likely]] {
-          std::size_t body = r.length;
-          pos_ += r.length + 1;
-          if (delimiters_.segment == '\n' && body > 0 && p[body - 1] == '\r') out.shorten(--body);
-          if (r.fits && !bad_id_run_ && valid_segment_id(out.id())) [[likely]] {
-            ++ordinal_;
-            return ReadStatus::segment;
-          }
-          return finish_segment(out, sink, r.fits);
-        }
-      }
-    }
-  }
+ReadStatus ChunkReader::next_general(SegmentView& out, core::DiagnosticSink& sink) {
+  const ReadStatus status = next_slow(out, sink);
+  fast_ready_ = started_ && have_delimiters_ && !in_garbage_ && !skipping_long_ && !bad_id_run_ && scanned_ == 0;
+  return status;
+}
+
+ReadStatus ChunkReader::next_slow(SegmentView& out, core::DiagnosticSink& sink) {
   if (!started_) {
     started_ = true;
     ensure(3);

@@ -108,13 +108,15 @@ void EnvelopeReader::run() {
   SegmentView s;
   while (reader_.next(s, sink_) == ReadStatus::segment) {
     ++stats_.segments;
-    last_offset_ = s.byte_offset();
-    last_ordinal_ = s.ordinal();
     // Most segments are transaction bodies: only ids starting with I, G or S can be envelopes.
     const std::string_view id = s.id();
     const char first = id.empty() ? '\0' : id[0];
     if (first != 'I' && first != 'G' && first != 'S') {
-      on_other(s);
+      if (in_transaction_) [[likely]] {
+        on_body(s);  // on_other()'s first case, here without a call
+      } else {
+        on_other(s);
+      }
     } else if (id == "ISA") {
       on_isa(s);
     } else if (id == "IEA") {
@@ -344,9 +346,7 @@ void EnvelopeReader::on_se(const SegmentView& s) {
 
 void EnvelopeReader::on_other(const SegmentView& s) {
   if (in_transaction_) {
-    ++transaction_.segments;
-    observer_.on_transaction_segment(transaction_, s, transaction_.segments);
-    segment(s, SegmentRole::transaction_body);
+    on_body(s);
     return;
   }
   if (s.is("TA1") && in_interchange_ && !in_group_) {

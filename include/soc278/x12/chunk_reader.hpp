@@ -17,7 +17,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "soc278/core/diagnostic.hpp"
@@ -53,7 +55,14 @@ class ChunkReader {
  public:
   explicit ChunkReader(ByteSource& source, ReaderOptions options = {});
 
-  [[nodiscard]] ReadStatus next(SegmentView& out, core::DiagnosticSink& sink);
+  // Inline: the common case (next_fast()) costs no call; anything else takes next_general().
+#if defined(__GNUC__)
+  __attribute__((always_inline))
+#endif
+  [[nodiscard]] ReadStatus next(SegmentView& out, core::DiagnosticSink& sink) {
+    if (fast_ready_ && next_fast(out)) [[likely]] return ReadStatus::segment;
+    return next_general(out, sink);
+  }
 
   // The ISA most recently returned by next() (valid once an ISA segment was returned).
   [[nodiscard]] const IsaHeader& isa() const noexcept { return isa_; }
@@ -64,6 +73,15 @@ class ChunkReader {
   [[nodiscard]] std::uint32_t file() const noexcept { return options_.file; }
 
  private:
+  // The state of almost every call: delimiters known, nothing pending, the next segment (after
+  // the line break most files put after a terminator) whole in the buffer, not an ISA, with a
+  // valid id and not too many elements. Then it is read, and true returned; otherwise nothing
+  // changes but `out`, and next_general() reads it from pos_ as if this had not been tried.
+  [[nodiscard]] bool next_fast(SegmentView& out) noexcept;
+  // Everything else: the first call, ISA, garbage, refills, over-long segments, findings. It
+  // recomputes fast_ready_ before it returns (it alone changes what that depends on).
+  ReadStatus next_general(SegmentView& out, core::DiagnosticSink& sink);
+  ReadStatus next_slow(SegmentView& out, core::DiagnosticSink& sink);
   bool fill();
   bool ensure(std::size_t n);
   [[nodiscard]] std::size_t available() const noexcept { return end_ - pos_; }
@@ -92,8 +110,50 @@ class ChunkReader {
   bool skipping_long_ = false;      // discarding an over-long segment up to its terminator
   bool bad_id_run_ = false;         // inside a run of segments with invalid ids already reported
   std::uint64_t long_start_ = 0;
+  // started_ && have_delimiters_ && !in_garbage_ && !skipping_long_ && !bad_id_run_ && scanned_ == 0,
+  // as one flag for next()'s test.
+  bool fast_ready_ = false;
   Delimiters delimiters_;
   IsaHeader isa_;
 };
+
+namespace detail {
+inline bool reader_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+inline bool reader_alnum(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+inline bool reader_id_char(char c) noexcept {
+  return static_cast<unsigned char>(c - 'A') < 26u || static_cast<unsigned char>(c - '0') < 10u;
+}
+// 2-3 upper-case letters or digits.
+inline bool valid_segment_id(std::string_view id) noexcept {
+  const std::size_t n = id.size();
+  return (n == 2 || n == 3) && reader_id_char(id[0]) && reader_id_char(id[1]) && (n == 2 || reader_id_char(id[2]));
+}
+}  // namespace detail
+
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+inline bool ChunkReader::next_fast(SegmentView& out) noexcept {
+  const char* const buf = buffer_.data();
+  std::size_t pos = pos_;
+  // Whitespace between segments: every such byte is <= ' ', so one compare clears a segment's first letter.
+  while (pos < end_ && static_cast<unsigned char>(buf[pos]) <= ' ' && detail::reader_space(buf[pos]) &&
+         buf[pos] != delimiters_.segment && buf[pos] != delimiters_.element)
+    ++pos;
+  const std::size_t avail = end_ - pos;
+  if (avail < 4) return false;
+  const char* p = buf + pos;
+  if (p[0] == 'I' && p[1] == 'S' && p[2] == 'A' && !detail::reader_alnum(p[3])) return false;
+  const auto r = out.scan(p, std::min(avail, options_.max_segment_length + 2), delimiters_, base_offset_ + pos, ordinal_ + 1);
+  if (!r.found || r.length > options_.max_segment_length || !r.fits) return false;
+  std::size_t body = r.length;
+  if (delimiters_.segment == '\n' && body > 0 && p[body - 1] == '\r') out.shorten(--body);  // CRLF
+  if (!detail::valid_segment_id(out.id())) return false;
+  pos_ = pos + r.length + 1;
+  ++ordinal_;
+  return true;
+}
 
 }  // namespace soc278::x12

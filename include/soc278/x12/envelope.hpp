@@ -130,6 +130,12 @@ class EnvelopeReader {
   void on_st(const SegmentView& s);
   void on_se(const SegmentView& s);
   void on_other(const SegmentView& s);
+  // A segment inside ST..SE that is not SE (segment()'s transaction_body case needs only on_segment).
+  void on_body(const SegmentView& s) {
+    ++transaction_.segments;
+    observer_.on_transaction_segment(transaction_, s, transaction_.segments);
+    if (every_segment_) observer_.on_segment(s, SegmentRole::transaction_body);
+  }
   void close_transaction(const SegmentView* at, bool trailer_missing);
   void close_group(const SegmentView* at, bool trailer_missing);
   void close_interchange(const SegmentView* at, bool trailer_missing);
@@ -162,8 +168,6 @@ class EnvelopeReader {
   };
   ControlSet group_controls_;
   ControlSet set_controls_;
-  std::uint64_t last_offset_ = 0;
-  std::uint64_t last_ordinal_ = 0;
 };
 
 }  // namespace soc278::x12

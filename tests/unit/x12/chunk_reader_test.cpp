@@ -301,3 +301,28 @@ TEST_CASE("the reader's scan splits elements as assign() does, up to and past th
     }
   }
 }
+
+TEST_CASE("the inline fast path and the general path read anomalies alike, in any order", "[x12][diag]") {
+  // next() takes its inline fast path only while ChunkReader::fast_ready_ says nothing is pending
+  // (no bad-id run, no over-long segment being skipped, an ISA read); next_general() recomputes it
+  // after every segment it reads. With one-byte chunks no segment is ever whole in the buffer, so
+  // every call takes the general path: both must read the same segments and report the same
+  // findings, among them the second run of bad ids (a stale flag would hide it or report twice).
+  const std::string body = "GS*HI~gs*HI~??~GS*HI~REF*1~ref*2~REF*3~" + std::string(60, 'X') + "~REF*4~\r\n  NM1*IL*1~\n";
+  const std::string text = test::isa() + body + test::isa() + "REF*5~";
+  x12::ReaderOptions small;
+  small.max_segment_length = 40;
+  x12::ReaderOptions bytewise = small;
+  bytewise.chunk_size = 1;
+  x12::MemorySource a(text);
+  x12::MemorySource b(text);
+  const auto fast = trace_reader(a, small);
+  const auto general = trace_reader(b, bytewise);
+  CHECK(fast == general);
+  std::size_t bad_id_runs = 0;
+  for (const auto& d : fast.diagnostics) bad_id_runs += d.rfind("x12.segment_id_invalid", 0) == 0 ? 1 : 0;
+  CHECK(bad_id_runs == 2);
+  CHECK(fast.diagnostics.size() == 3);  // two bad-id runs and the over-long segment
+  REQUIRE(fast.segments.size() == 12);
+  CHECK(fast.segments.back().substr(fast.segments.back().find(':') + 1) == "REF*5");
+}
