@@ -500,6 +500,7 @@ struct Plan {
   // comparison before the loop's table is consulted (Binder::plan_of).
   const ig::SegmentRule* next_rule = nullptr;
   Plan* next_plan = nullptr;
+  std::uint32_t memo = 0;  // its SegmentMemo in Plans::memos
 };
 static_assert(static_cast<std::size_t>(Field::count) <= 64, "Plan::repeated has a bit per field");
 
@@ -550,6 +551,43 @@ class Values {
   const std::string_view* values_;
 };
 
+// The last segment read under one plan, kept with its elements and slot values: a file's sets
+// repeat many segments byte for byte (the payer and provider NM1s, their N3/N4, most DTPs and
+// UMs), and a segment equal to the one remembered has the same elements and values, which are
+// then read from here instead of tokenizing it again. What Binder::segment reads of a segment is
+// a function of its bytes, its plan and the element and component separators alone, so those are
+// what a hit compares; the views point into `bytes`, which stays unchanged until this plan's next
+// segment differs (after the segment that read them has been applied).
+struct SegmentMemo {
+  std::vector<char> bytes;                 // the segment, then 16 bytes of padding (Elements reads whole blocks)
+  std::size_t length = 0;                  // of the segment in `bytes`
+  char element = 0, component = 0;         // the separators it was read with; 0: nothing remembered yet
+  bool any = false;                        // some slot has a value
+  Elements elements;                       // over `bytes`
+  std::vector<std::string_view> values;    // per slot of the plan, into `bytes`
+  // Plans whose segments differ from set to set (a TRN, the patient's NM1, an SV1) would pay a
+  // copy per segment for nothing: after `trial` segments a plan whose hits stay under a quarter
+  // of them is read in place, and tried again `trial * 16` segments later.
+  static constexpr std::uint32_t trial = 64;
+  std::uint32_t seen = 0, hits = 0;
+
+  [[nodiscard]] bool matches(const char* text, std::size_t n, const x12::Delimiters& d) const noexcept {
+    return n == length && d.element == element && d.component == component && std::memcmp(bytes.data(), text, n) == 0;
+  }
+  [[nodiscard]] bool in_use() noexcept {
+    if (seen < trial || hits * 4 >= seen) return true;
+    if (++seen >= trial * 16) seen = hits = 0;  // the file may have changed its habits: try again
+    return false;
+  }
+  void note(bool hit) noexcept {
+    hits += hit ? 1U : 0U;
+    if (++seen == (1U << 24)) {  // keep the counts far from overflow, and their ratio
+      seen >>= 1;
+      hits >>= 1;
+    }
+  }
+};
+
 }  // namespace
 
 // The plans of the segment occurrences met so far, by occurrence, and the binder's working storage.
@@ -575,6 +613,7 @@ struct RequestBinder::Plans {
   std::vector<LoopEntry> other_loops;     // the loops of other guides
   std::vector<std::uint32_t> loop_plans;  // plan index, or unknown until the occurrence is met
   std::deque<Plan> plans;  // a deque: plans point to one another (Plan::next_plan)
+  std::deque<SegmentMemo> memos;  // by Plan::memo; a deque: Binder::segment keeps views into one while it applies
   std::vector<Slot> slots;
   // The plan of the first segment last met (see Plan::next_rule).
   const ig::SegmentRule* first_rule = nullptr;
@@ -649,6 +688,8 @@ struct RequestBinder::Plans {
     }
     p.count = std::min<std::uint32_t>(p.count, Plan::none);  // beyond any guide; keeps first_slot exact
     if (values.size() < p.count) values.resize(p.count);
+    p.memo = static_cast<std::uint32_t>(memos.size());
+    memos.emplace_back().values.resize(p.count);
     plans.push_back(p);
     insert(Entry{&rule, static_cast<std::uint32_t>(plans.size() - 1)});
     return static_cast<std::uint32_t>(plans.size() - 1);
@@ -849,11 +890,38 @@ struct Binder {
     if (node.rule == nullptr) return;
     const Plan& plan = plan_of(node, def);
     if (plan.count == 0) return;
-    Elements& s = plans.elements;
-    s.assign(tx.text.data() + node.text_offset, node.text_length, tx.text.size() - node.text_offset, tx.delimiters.element,
-             plan.last);
+    const char* text = tx.text.data() + node.text_offset;
+    const std::size_t length = node.text_length;
     const Slot* slots = plans.slots.data() + plan.first;
+    SegmentMemo& memo = plans.memos[plan.memo];
+    if (memo.in_use()) {
+      const bool hit = memo.matches(text, length, tx.delimiters);
+      memo.note(hit);
+      if (!hit) {
+        memo.bytes.resize(length + 16);  // Elements::assign may read the padding, never uses it
+        std::memcpy(memo.bytes.data(), text, length);
+        memo.length = length;
+        memo.element = tx.delimiters.element;
+        memo.component = tx.delimiters.component;
+        memo.any = read(memo.bytes.data(), length, memo.bytes.size(), plan, slots, memo.elements, memo.values.data());
+      }
+      if (!memo.any) return;
+      seg_at = node.at;
+      apply(memo.elements, Values(plan, slots, memo.values.data()));
+      return;
+    }
+    Elements& s = plans.elements;
     std::string_view* values = plans.values.data();
+    if (!read(text, length, tx.text.size() - node.text_offset, plan, slots, s, values)) return;
+    seg_at = node.at;
+    apply(s, Values(plan, slots, values));
+  }
+
+  // Tokenizes one segment of `length` bytes at `text` (`readable` bytes may be read there) into `s`
+  // and fills `values` with its slots' values; false when every one is empty.
+  bool read(const char* text, std::size_t length, std::size_t readable, const Plan& plan, const Slot* slots, Elements& s,
+            std::string_view* values) {
+    s.assign(text, length, readable, tx.delimiters.element, plan.last);
     ComponentCursor& components = plans.components;
     components.restart();
     bool any = false;
@@ -869,10 +937,8 @@ struct Binder {
       *out = v;
       any |= !v.empty();
     }
-    if (!any) return;
     for (; slot != end; ++slot, ++out) *out = {};
-    seg_at = node.at;
-    apply(s, Values(plan, slots, values));
+    return any;
   }
 
   // Values of one segment, grouped into the record they describe.

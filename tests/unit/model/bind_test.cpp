@@ -314,3 +314,59 @@ TEST_CASE("bind: a record reused in place keeps no field the next transaction le
     REQUIRE(reused == (k == &a ? fresh_a : fresh_b));
   }
 }
+
+TEST_CASE("bind: a segment remembered from an earlier set is read again under other delimiters", "[model]") {
+  // The binder remembers the last segment of each guide occurrence with its values and reuses
+  // them for a segment of the same bytes. The same bytes under another component separator are
+  // other values: here ISA16 becomes '>', so "HI*ABK:M0579" no longer splits into qualifier and
+  // code, nor UM04 into site code and qualifier.
+  const std::string colon = test::read_file(test::source_dir() / "samples" / "multi-line.x12");
+  const std::string angle = replaced(colon, "*T*:~", "*T*>~");
+  // Kept whatever the validator found: the binder must read the tree it is given as it is.
+  const auto kept = [](const std::string& text) {
+    x12::MemorySource src(text);
+    core::DiagnosticList diags;
+    std::vector<KeptTransaction> all;
+    ig::validate_stream(src, guides(), {}, diags,
+                        [&](const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t,
+                            ig::TransactionResult& r) { all.push_back(KeptTransaction{t.control_number, i, g, t, std::move(r)}); });
+    REQUIRE(all.size() == 1);
+    REQUIRE(all[0].result.guide != nullptr);
+    return std::move(all[0]);
+  };
+  const KeptTransaction a = kept(colon);
+  const KeptTransaction b = kept(angle);
+  REQUIRE(b.result.delimiters.component == '>');
+  const model::AuthorizationRequest fresh_a = model::bind_request(a.result, a.interchange, a.group, a.info);
+  const model::AuthorizationRequest fresh_b = model::bind_request(b.result, b.interchange, b.group, b.info);
+  REQUIRE(fresh_a.event.diagnoses.size() == 1);
+  CHECK(fresh_a.event.diagnoses[0].code_text == "M0579");
+  CHECK(fresh_b.event.diagnoses.empty());
+  CHECK_FALSE(fresh_a == fresh_b);
+
+  model::RequestBinder binder;
+  model::AuthorizationRequest reused;
+  for (const KeptTransaction* k : {&a, &b, &b, &a, &a, &b}) {
+    binder.bind_into(reused, k->result, k->interchange, k->group, k->info);
+    REQUIRE(reused == (k == &a ? fresh_a : fresh_b));
+  }
+}
+
+TEST_CASE("bind: a long run of transactions binds each as a fresh bind does", "[model]") {
+  // Long enough for the binder to stop remembering the segments that keep changing (it tries
+  // again every thousand or so) and to keep remembering those that repeat: every request bound
+  // on that way must still equal a fresh bind.
+  const std::vector<KeptTransaction> kept = every_sample_request();
+  REQUIRE(kept.size() > 10);
+  std::vector<model::AuthorizationRequest> fresh;
+  for (const auto& k : kept) fresh.push_back(model::bind_request(k.result, k.interchange, k.group, k.info));
+  model::RequestBinder binder;
+  model::AuthorizationRequest reused;
+  for (std::size_t n = 0; n < 3000; ++n) {
+    // Mostly the first transaction (its segments are remembered), now and then another one.
+    const std::size_t i = n % 7 == 6 ? (n / 7) % kept.size() : 0;
+    binder.bind_into(reused, kept[i].result, kept[i].interchange, kept[i].group, kept[i].info);
+    INFO(kept[i].name << " at " << n);
+    REQUIRE(reused == fresh[i]);
+  }
+}
