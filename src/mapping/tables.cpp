@@ -1,5 +1,6 @@
 // The immutable tables of soc278::mapping: constructors that build the lookup indices, and lookups.
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "soc278/mapping/administration_codes.hpp"
@@ -40,9 +41,23 @@ constexpr std::size_t max_key_length = 7;
 std::uint64_t hcpcs_key(const model::Hcpcs& code) noexcept {
   // code_key for at most 5 characters, without the variable-length copy.
   const std::string_view v = code.view();
+  if (v.size() == 5) {  // nearly every HCPCS/CPT code: its bytes big-endian in the top five, 5 in the low byte
+    std::uint32_t head;
+    std::memcpy(&head, v.data(), 4);
+    if constexpr (std::endian::native == std::endian::little) head = __builtin_bswap32(head);
+    return static_cast<std::uint64_t>(head) << 32 | static_cast<std::uint64_t>(static_cast<unsigned char>(v[4])) << 24 | 5U;
+  }
   std::uint64_t k = 0;
   for (std::size_t i = 0; i < 7; ++i) k = (k << 8) | (i < v.size() ? static_cast<unsigned char>(v[i]) : 0U);
   return (k << 8) | v.size();
+}
+
+// The bit of EvidenceGroup::heads_ for a code's first three characters (the code has at least three).
+std::uint64_t head_bit(std::string_view code) noexcept {
+  const std::uint64_t head = static_cast<std::uint64_t>(static_cast<unsigned char>(code[0])) << 16 |
+                             static_cast<std::uint64_t>(static_cast<unsigned char>(code[1])) << 8 |
+                             static_cast<unsigned char>(code[2]);
+  return std::uint64_t{1} << ((head * 0x9E3779B97F4A7C15ULL) >> 58);
 }
 
 std::size_t key_slot(std::uint64_t key, std::size_t size) noexcept {
@@ -138,18 +153,29 @@ EvidenceGroup::EvidenceGroup(std::string id, std::string criterion, std::string 
   // ICD-10-CM codes have at most 7 characters: then the sorted codes search as integers.
   bool short_codes = true;
   for (const EvidenceCode& c : codes_) short_codes = short_codes && c.code.size() <= max_key_length;
+  for (const EvidenceCode& c : codes_)
+    if (c.code.size() >= 3) heads_ |= head_bit(c.code);
   if (short_codes) {
     keys_.reserve(sorted_.size());
-    for (std::uint16_t i : sorted_) keys_.push_back(code_key(codes_[i].code));
+    for (std::uint16_t i : sorted_) {
+      keys_.push_back(code_key(codes_[i].code));
+      key_lengths_ = static_cast<std::uint8_t>(key_lengths_ | (1U << codes_[i].code.size()));
+    }
   }
 }
 
 const EvidenceCode* EvidenceGroup::match(const model::Icd10Code& code) const noexcept {
   const std::string_view v = code.view();
+  // Every prefix tried has 3 characters or more, so a row it matches starts with v's first three.
+  if (v.size() < 3 || (heads_ & head_bit(v)) == 0) return nullptr;
   // Longest first: a more specific row (exact E8770) beats a broader prefix of the same code.
   if (!keys_.empty() || codes_.empty()) {
+    // The prefixes' keys come from the whole code's: its first len bytes, and len in the low byte.
+    // Lengths no code has (and any over 7, which key_lengths_ never has) are skipped before the shift.
+    const std::uint64_t whole = code_key(v) & ~std::uint64_t{0xff};
     for (std::size_t len = v.size(); len >= 3; --len) {
-      const std::uint64_t key = code_key(v.substr(0, len));
+      if ((key_lengths_ >> len & 1U) == 0) continue;   // no code that long: no lower_bound for nothing
+      const std::uint64_t key = (whole & (~std::uint64_t{0} << (64 - 8 * len))) | len;
       const auto it = std::lower_bound(keys_.begin(), keys_.end(), key);
       if (it == keys_.end() || *it != key) continue;
       const EvidenceCode& row = codes_[sorted_[static_cast<std::size_t>(it - keys_.begin())]];
@@ -183,19 +209,38 @@ DocumentationRules::DocumentationRules(std::vector<std::string> submitted, std::
     : submitted_(std::move(submitted)), not_submitted_(std::move(not_submitted)), counted_(std::move(counted_report_types)),
       counted_sorted_(counted_) {
   std::sort(counted_sorted_.begin(), counted_sorted_.end());
+  packed_ = true;
+  auto pack = [&](const std::vector<std::string>& codes, std::vector<std::uint64_t>& keys) {
+    for (const std::string& c : codes) {
+      packed_ = packed_ && c.size() <= max_key_length;
+      keys.push_back(code_key(c));
+    }
+  };
+  pack(submitted_, submitted_keys_);
+  pack(not_submitted_, not_submitted_keys_);
+  pack(counted_, counted_keys_);
 }
 
+namespace {
+// Whether the trimmed `code` is one of `codes` (file order), through their keys when packed.
+bool listed(std::string_view code, const std::vector<std::string>& codes, const std::vector<std::uint64_t>& keys, bool packed) noexcept {
+  code = trim(code);
+  if (!packed || code.size() > max_key_length) return std::find(codes.begin(), codes.end(), code) != codes.end();
+  const std::uint64_t key = code_key(code);  // equal keys: equal codes (at most 7 characters, length included)
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+}  // namespace
+
 bool DocumentationRules::transmission_submitted(std::string_view pwk02) const noexcept {
-  return std::find(submitted_.begin(), submitted_.end(), trim(pwk02)) != submitted_.end();
+  return listed(pwk02, submitted_, submitted_keys_, packed_);
 }
 
 bool DocumentationRules::transmission_not_submitted(std::string_view pwk02) const noexcept {
-  return std::find(not_submitted_.begin(), not_submitted_.end(), trim(pwk02)) != not_submitted_.end();
+  return listed(pwk02, not_submitted_, not_submitted_keys_, packed_);
 }
 
 bool DocumentationRules::report_type_counted(std::string_view pwk01) const noexcept {
-  return std::binary_search(counted_sorted_.begin(), counted_sorted_.end(), trim(pwk01),
-                            [](std::string_view a, std::string_view b) { return a < b; });
+  return listed(pwk01, counted_, counted_keys_, packed_);
 }
 
 PwkStatus DocumentationRules::classify(const model::Attachment& pwk) const noexcept {
@@ -298,6 +343,11 @@ std::vector<const Drug*> DrugTable::find_all(const model::Hcpcs& code) const {
   for (std::size_t i = e->first_row; i < rows_.size(); ++i)
     if (rows_[i].hcpcs == code) out.push_back(&rows_[i]);
   return out;
+}
+
+DrugTable::Listing DrugTable::listing(const model::Hcpcs& code) const noexcept {
+  const Entry* e = entry(code);
+  return e ? Listing{&rows_[e->first_row], e->flags} : Listing{};
 }
 
 DrugFlags DrugTable::flags(const model::Hcpcs& code) const noexcept {

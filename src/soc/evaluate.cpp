@@ -26,6 +26,13 @@ namespace soc278::soc {
 // ---- reusable storage ------------------------------------------------------------------------
 
 struct EvaluationBuffers::Store {
+  // Whole decision vectors of earlier transactions, by line count: by_size[n] holds n decisions (or
+  // nothing while `out` holds them). Line counts change from one set to the next, and swapping
+  // vectors is three pointers where moving LineDecisions in and out of a pool costs hundreds of
+  // instructions each; a transaction of n lines also tends to repeat what the last one of n lines
+  // wrote at each position, which set() then leaves alone.
+  static constexpr std::size_t kKeptSizes = 16;
+  std::array<std::vector<LineDecision>, kKeptSizes> by_size;
   // Elements taken back from earlier decisions: emptied, with their buffers.
   std::vector<LineDecision> lines;
   std::vector<CriterionCheck> checks;     // each with an empty `evidence` that kept its capacity
@@ -44,6 +51,14 @@ struct EvaluationBuffers::Store {
   // What documentation rules say of each 2000E PWK (classified once per request) and of the PWKs of
   // the line being decided: read for the facts and again for the sentence.
   std::vector<mapping::PwkStatus> event_pwk, line_pwk;
+  // Per 2000E diagnosis of the request: an ICD-10 code under an ICD-10 qualifier, i.e. evidence the
+  // criteria may match (every line's assessment asks, for every diagnosis criterion).
+  std::vector<std::uint8_t> icd10_evidence;
+  // The evidence group of each criterion of `groups_criteria` (nullptr: none or unknown), looked up
+  // by id once per criteria table and MappingSet instead of once per criterion and line.
+  const mapping::Criterion* groups_criteria = nullptr;
+  const mapping::MappingSet* groups_mappings = nullptr;
+  std::vector<const mapping::EvidenceGroup*> criterion_groups;
   // The last routing and what it was made from: the sets of a file mostly share their receiver ids.
   const mapping::MappingSet* routed_with = nullptr;
   std::string routed_isa08, routed_gs03, routed_umo;
@@ -96,8 +111,13 @@ using mapping::SiteClass;
 }
 
 // `s` = `v`, keeping `s` untouched when it holds `v` already.
+// A different value usually fits the buffer the string already has: then clear() and append() copy
+// it without std::string::assign's general replace (which allows for `v` inside `s`; here `v` never
+// is: it comes from the tables, the request or another decision).
 [[gnu::always_inline]] inline void set(std::string& s, std::string_view v) {
-  if (!same_text(s, v)) s.assign(v);
+  if (same_text(s, v)) return;
+  s.clear();
+  s.append(v.data(), v.size());
 }
 
 // A new last element of `v`, from the pool when it has one. Its fields are stale: the caller sets
@@ -121,14 +141,27 @@ T& reuse(std::vector<T>& v, std::size_t& n, std::vector<T>& pool) {
 // Keeps the first `n` elements of `v`; the others go to the pool with their buffers, last first, so
 // that take() hands them out again in their order (where their short strings most likely match).
 template <typename T>
-void cut(std::vector<T>& v, std::size_t n, std::vector<T>& pool) {
-  if (v.size() <= n) return;
+[[gnu::noinline]] void cut_tail(std::vector<T>& v, std::size_t n, std::vector<T>& pool) {
   for (std::size_t i = v.size(); i-- > n;) pool.push_back(std::move(v[i]));
   v.erase(v.begin() + static_cast<std::ptrdiff_t>(n), v.end());
+}
+// Mostly there is nothing to cut (the vector has the length it had last time): that test inline.
+template <typename T>
+[[gnu::always_inline]] inline void cut(std::vector<T>& v, std::size_t n, std::vector<T>& pool) {
+  if (v.size() > n) cut_tail(v, n, pool);
 }
 
 // `out` with `n` decisions; the ones beyond wait in the pool for a longer transaction.
 void prepare(std::vector<LineDecision>& out, std::size_t n, Store& s) {
+  if (out.size() == n) return;
+  // Put the whole vector away under its size and take the one kept for `n`, when there is one.
+  // by_size[k] is empty while `out` holds the k decisions taken from it; if it is not (another
+  // `out` used with these buffers), the element-wise path below still gives the right result.
+  if (const std::size_t old = out.size(); old != 0 && old < Store::kKeptSizes && s.by_size[old].empty()) out.swap(s.by_size[old]);
+  if (n < Store::kKeptSizes && out.empty() && s.by_size[n].size() == n) {
+    out.swap(s.by_size[n]);
+    return;
+  }
   while (out.size() > n) {
     s.lines.push_back(std::move(out.back()));
     out.pop_back();
@@ -296,6 +329,34 @@ void put(std::string& out, std::initializer_list<core::Piece> pieces) {
   add(out, pieces);
 }
 
+// Date::iso() written into a buffer on the stack, for a sentence (no temporary string): "2026-12-01".
+class IsoText {
+ public:
+  explicit IsoText(const core::Date& d) {
+    if (d.year < 0 || d.year > 9999 || d.month > 99 || d.day > 99) {  // Date::iso()'s general case
+      other_ = d.iso();
+      view_ = other_;
+      return;
+    }
+    const auto y = static_cast<unsigned>(d.year);
+    const unsigned digits[8] = {y / 1000, y / 100 % 10, y / 10 % 10, y % 10, d.month / 10u, d.month % 10u, d.day / 10u, d.day % 10u};
+    char* p = buf_;
+    for (int i = 0; i < 8; ++i) {
+      if (i == 4 || i == 6) *p++ = '-';
+      *p++ = static_cast<char>('0' + digits[i]);
+    }
+    view_ = {buf_, sizeof buf_};
+  }
+  IsoText(const IsoText&) = delete;
+  IsoText& operator=(const IsoText&) = delete;
+  [[nodiscard]] std::string_view view() const noexcept { return view_; }
+
+ private:
+  char buf_[10];
+  std::string other_;
+  std::string_view view_;
+};
+
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
@@ -386,6 +447,7 @@ struct LineContext {
   explicit LineContext(const model::ServiceLine& l) noexcept : line(l) {}
   const model::ServiceLine& line;
   const mapping::Drug* drug = nullptr;        // the policy's first row for the line's code
+  mapping::DrugFlags flags;                   // the flags of every row of the line's code
   std::string um04;                           // "22:B", for sentences
   std::string_view um02;                      // 2000F UM02 when set, else 2000E UM02
   core::Date start;                           // span start: line DTP*472, else 2000E DTP, else decision date
@@ -409,18 +471,31 @@ class Evaluator {
     s_.administration.assign(n, 0);
     s_.event_pwk.clear();
     for (const model::Attachment& a : req_.event.attachments) s_.event_pwk.push_back(maps_.evidence.documentation().classify(a));
+    s_.icd10_evidence.clear();
+    for (const model::Diagnosis& dx : req_.event.diagnoses)
+      s_.icd10_evidence.push_back(dx.icd10 && icd10_qualifier(trim(dx.qualifier)) ? 1 : 0);
+    const std::span<const Criterion> criteria = policy_.criteria();
+    if (s_.groups_criteria != criteria.data() || s_.groups_mappings != &maps_ || s_.criterion_groups.size() != criteria.size()) {
+      s_.criterion_groups.clear();
+      for (const Criterion& c : criteria) s_.criterion_groups.push_back(maps_.evidence.group(c.evidence_group));
+      s_.groups_criteria = criteria.data();
+      s_.groups_mappings = &maps_;
+    }
     // Pass 1: every line except administration codes; pass 2: administration codes follow the first
     // listed drug line (x12-278-reference.md 7: keep the 2000F decisions of one event consistent).
     std::optional<std::size_t> first_drug;
     for (std::size_t i = 0; i < n; ++i) {
       const model::ServiceLine& line = req_.lines[i];
-      const bool listed = line.procedure && policy_.drugs().contains(line.procedure->value);
+      // One lookup per line: the row for the facts and sentences, the flags for the rules.
+      const mapping::DrugTable::Listing listing =
+          line.procedure ? policy_.drugs().listing(line.procedure->value) : mapping::DrugTable::Listing{};
+      const bool listed = listing.first != nullptr;
       if (!first_drug && listed) first_drug = i;
       if (line.procedure && !listed && maps_.administration.contains(line.procedure->value)) {
         s_.administration[i] = 1;
       } else {
         LineWriter w(out[i], s_, texts_);
-        decide_line(w, line, i);
+        decide_line(w, line, i, listing);
         w.finish();
       }
     }
@@ -516,22 +591,28 @@ class Evaluator {
 
   // Starts decision `d` (already empty) for `line`: line number, code, site, policy and the facts
   // read (UM, SV1/SV2, the span's DTP, PWKs), and returns what the rules read of the line.
-  [[nodiscard]] LineContext begin(LineWriter& w, const model::ServiceLine& line, std::size_t index) const {
+  // `listing` is the drug table's answer for the line's code. An administration line (`for_rules`
+  // false) takes its decision from its drug line: it needs only the decision's own fields, and the
+  // facts when the context keeps them, so without detail the rest is not read.
+  [[nodiscard]] LineContext begin(LineWriter& w, const model::ServiceLine& line, std::size_t index,
+                                  const mapping::DrugTable::Listing& listing, bool for_rules = true) const {
     LineDecision& d = w.d;
     LineContext c(line);
     c.start = ctx_.decision_date;
     d.line_number = line.line_number ? line.line_number : static_cast<std::uint32_t>(index + 1);
     if (line.procedure) {
       set(d.hcpcs, line.procedure->value.view());
-      c.drug = policy_.drugs().find(line.procedure->value);
+      c.drug = listing.first;
+      c.flags = listing.flags;
     } else {
       set(d.hcpcs, line.procedure_text);
     }
     SiteRequest& site = d.requested_site;
     resolve_site(line, site);
-    um04_text(site, c.um04);
     set(d.policy_id, policy_.id());
     set(d.explanation.policy, policy_.id());
+    if (!for_rules && !texts_) return c;
+    um04_text(site, c.um04);
     c.um02 = line.review && !trim(line.review->certification_type).empty() ? std::string_view(line.review->certification_type)
                                                                             : std::string_view(req_.event.review.certification_type);
 
@@ -670,14 +751,16 @@ class Evaluator {
     }
   };
 
-  // Calls f(diagnosis, row) for each 2000E ICD-10 diagnosis in evidence group `group_id`; returns how many.
+  // Calls f(diagnosis, row) for each 2000E ICD-10 diagnosis in the evidence group of criterion `c`;
+  // returns how many.
   template <typename F>
-  std::size_t for_each_diagnosis_in(const std::string& group_id, F&& f) const {
-    const mapping::EvidenceGroup* g = maps_.evidence.group(group_id);
+  std::size_t for_each_diagnosis_in(const Criterion& c, F&& f) const {
+    const mapping::EvidenceGroup* g = s_.criterion_groups[static_cast<std::size_t>(&c - policy_.criteria().data())];
     if (!g) return 0;
     std::size_t n = 0;
-    for (const model::Diagnosis& dx : req_.event.diagnoses) {
-      if (!dx.icd10 || !icd10_qualifier(trim(dx.qualifier))) continue;
+    for (std::size_t i = 0; i < req_.event.diagnoses.size(); ++i) {
+      if (s_.icd10_evidence[i] == 0) continue;
+      const model::Diagnosis& dx = req_.event.diagnoses[i];
       if (const mapping::EvidenceCode* row = g->match(*dx.icd10)) {
         f(dx, *row);
         ++n;
@@ -753,7 +836,7 @@ class Evaluator {
     Assessment a(s_);
     s_.met.clear();
     s_.met_evidence_count = 0;
-    const mapping::DrugFlags flags = lc.line.procedure ? policy_.drugs().flags(lc.line.procedure->value) : mapping::DrugFlags{};
+    const mapping::DrugFlags flags = lc.flags;
     const std::optional<int> child = pediatric_age(lc);
     bool pediatric_recorded = false;
 
@@ -791,7 +874,7 @@ class Evaluator {
               if (k.outcome == CriterionOutcome::met) met_text() = k.note;
               break;
             case EvidenceKind::diagnosis: {
-              const std::size_t hits = for_each_diagnosis_in(c.evidence_group, [&](const model::Diagnosis& dx, const mapping::EvidenceCode& row) {
+              const std::size_t hits = for_each_diagnosis_in(c, [&](const model::Diagnosis& dx, const mapping::EvidenceCode& row) {
                 add_hi_item(w, dx, row);
                 std::string& t = met_text();
                 append_dotted(t, *dx.icd10);
@@ -818,7 +901,7 @@ class Evaluator {
           break;
         case CriterionKind::non_qualifying: {
           if (c.evidence == EvidenceKind::diagnosis) {
-            (void)for_each_diagnosis_in(c.evidence_group, [&](const model::Diagnosis& dx, const mapping::EvidenceCode& row) {
+            (void)for_each_diagnosis_in(c, [&](const model::Diagnosis& dx, const mapping::EvidenceCode& row) {
               add_hi_item(w, dx, row);
               std::string& t = w.non_qualifying();
               add(t, {row.reason, " ("});
@@ -888,9 +971,9 @@ class Evaluator {
 
   // ---- one drug (or unknown) line --------------------------------------------------------------
 
-  void decide_line(LineWriter& w, const model::ServiceLine& line, std::size_t index) const {
+  void decide_line(LineWriter& w, const model::ServiceLine& line, std::size_t index, const mapping::DrugTable::Listing& listing) const {
     LineDecision& d = w.d;
-    const LineContext lc = begin(w, line, index);
+    const LineContext lc = begin(w, line, index, listing);
     const std::string& pid = policy_.id();
     const std::string& um04 = lc.um04;
     std::string& sentence = d.explanation.sentence;
@@ -908,7 +991,7 @@ class Evaluator {
       return;
     }
     const model::Hcpcs& code = line.procedure->value;
-    const mapping::DrugFlags flags = policy_.drugs().flags(code);
+    const mapping::DrugFlags flags = lc.flags;
     const mapping::Drug* drug = lc.drug;
 
     // R0: appeals, reconsiderations and cancellations go to a person, whatever the site.
@@ -978,7 +1061,7 @@ class Evaluator {
       }
       approve(d, lc, "R2.lower_cost_site", "Description");
       add(sentence, {"Approved at the requested ", mapping::describe(site), " site (", um04, "), a lower-cost site of care under ", pid,
-                        " (Description), from ", d.approved_span->first.iso(), " to ", d.approved_span->last.iso(), "."});
+                        " (Description), from ", IsoText(d.approved_span->first).view(), " to ", IsoText(d.approved_span->last).view(), "."});
       if (flags.has(DrugFlag::certified_facility_required))
         sentence += " The facility must be certified for this drug (Appendix B note); a 278 cannot show that.";
       return;
@@ -1093,7 +1176,8 @@ class Evaluator {
   void decide_administration(LineWriter& w, const model::ServiceLine& line, std::size_t index, const LineDecision* drug,
                              const model::ServiceLine* drug_line) const {
     LineDecision& d = w.d;
-    (void)begin(w, line, index);
+    // Not a listed drug (that is what made it an administration line): no drug row, no flags.
+    (void)begin(w, line, index, mapping::DrugTable::Listing{}, /*for_rules=*/false);
     const std::string_view code = line.procedure->value.view();
     std::string& sentence = d.explanation.sentence;
     if (!drug) {
@@ -1239,7 +1323,16 @@ void decide_into(Decisions& out, const model::AuthorizationRequest& request, con
     s.routed_gs03 = gs03;
     s.routed_umo = umo;
   }
-  out.routing = s.routing;
+  // The result's own copy: its strings mostly hold the same ids already (set() leaves them alone).
+  RoutingResult& r = out.routing;
+  r.policy = s.routing.policy;
+  set(r.policy_id, s.routing.policy_id);
+  set(r.matched_by, s.routing.matched_by);
+  set(r.matched_value, s.routing.matched_value);
+  r.default_outcome = s.routing.default_outcome;
+  set(r.hcr01, s.routing.hcr01);
+  set(r.hcr03, s.routing.hcr03);
+  set(r.reason, s.routing.reason);
   if (out.routing.routed()) {
     evaluate_into(out.lines, out.buffers, request, *out.routing.policy, mappings, history, context);
   } else {

@@ -55,6 +55,10 @@ class EvidenceGroup {
   std::vector<EvidenceCode> codes_;                 // file order
   std::vector<std::uint16_t> sorted_;               // indices into codes_, ordered by code
   std::vector<std::uint64_t> keys_;                 // codes of sorted_ packed (tables.cpp code_key); empty if any is longer than 7
+  std::uint8_t key_lengths_ = 0;                    // bit n set: some code of keys_ has n characters (1..7)
+  // One bit per hash of the first three characters of each code of 3 or more (tables.cpp head_bit):
+  // a diagnosis whose first three have no bit set matches no row, which is the common answer.
+  std::uint64_t heads_ = 0;
   std::uint32_t line_ = 0;
 };
 
@@ -86,6 +90,10 @@ class DocumentationRules {
  private:
   std::vector<std::string> submitted_, not_submitted_, counted_;  // file order
   std::vector<std::string> counted_sorted_;
+  // The three lists packed as integers (tables.cpp code_key), searched instead of the strings: a PWK
+  // is classified for every transaction. Empty (`packed_` false) when a code is longer than 7.
+  std::vector<std::uint64_t> submitted_keys_, not_submitted_keys_, counted_keys_;
+  bool packed_ = false;
 };
 
 class EvidenceTable {

@@ -77,6 +77,12 @@ class DrugTable {
   // The union of the flags of every row with this code: a line names a code, not a brand, so a flag
   // on any row of the code applies (conservative: J2323 needs a certified facility whatever the brand).
   [[nodiscard]] DrugFlags flags(const model::Hcpcs& code) const noexcept;
+  // find() and flags() in one lookup, for a caller that needs both (the evaluator, per line).
+  struct Listing {
+    const Drug* first = nullptr;   // find(code)
+    DrugFlags flags;               // flags(code)
+  };
+  [[nodiscard]] Listing listing(const model::Hcpcs& code) const noexcept;
 
  private:
   struct Entry {

@@ -29,6 +29,13 @@ TEST_CASE("DrugTable finds every row of a code and unions their flags", "[mappin
   CHECK(t.flags(*model::Hcpcs::parse("J1000")).empty());
   CHECK_FALSE(t.contains(*model::Hcpcs::parse("J3000")));
   CHECK(t.find_all(*model::Hcpcs::parse("J3000")).empty());
+  // listing(): find() and flags() in one lookup.
+  for (const char* code : {"J2000", "J1000", "J3000"}) {
+    const auto c = *model::Hcpcs::parse(code);
+    const mapping::DrugTable::Listing l = t.listing(c);
+    CHECK(l.first == t.find(c));
+    CHECK(l.flags == t.flags(c));
+  }
 }
 
 TEST_CASE("drug flag names round-trip", "[mapping]") {

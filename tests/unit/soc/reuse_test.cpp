@@ -44,6 +44,13 @@ const std::vector<Request>& requests() {
       {"R2 certified facility", [](RequestBuilder& b) { b.payer("NYSOCPLAN", "NYSOCPLAN", "NYSOC01").site("12").line("J2323"); }},
       {"unknown payer", [](RequestBuilder& b) { b.payer("NOBODY", "NOBODY", "NOBODY").line("J1745").line("96365"); }},
       {"no service line", [](RequestBuilder&) {}},
+      // More lines than decide_into keeps whole decision vectors for (by line count), so the
+      // element-wise path runs between it and the others.
+      {"seventeen lines",
+       [](RequestBuilder& b) {
+         b.dx("ABF", "T886XXA").pwk("M1", "FX").line("J1745");
+         for (int i = 0; i < 16; ++i) b.line(i % 2 ? "96365" : "96366");
+       }},
   };
   return list;
 }
@@ -88,7 +95,9 @@ TEST_CASE("decide_into after any other request equals deciding the request fresh
   const auto& maps = test::shipped_mappings();
   const soc::NoHistory history;
   for (const bool notes : {true, false}) {
-    const soc::EvaluationContext ctx{date(2026, 11, 15), notes};
+    // Without notes also without detail, as the decision report decides: administration lines then
+    // read less of the request, and nothing of a previous request may show through.
+    const soc::EvaluationContext ctx{date(2026, 11, 15), notes, /*detail=*/notes};
     for (const Request& first : requests()) {
       for (const Request& second : requests()) {
         DYNAMIC_SECTION((notes ? "notes: " : "no notes: ") << first.name << " then " << second.name) {
