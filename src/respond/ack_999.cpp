@@ -20,7 +20,8 @@ class CodeList {
       return;
     codes_[size_++] = code;
   }
-  void write(x12::SegmentWriter& w) const {
+  template <typename Writer>  // a SegmentWriter or one of its Segments
+  void write(Writer& w) const {
     for (std::size_t i = 0; i < size_; ++i) w.element(codes_[i]);
   }
 
@@ -61,7 +62,18 @@ AckTransaction AckTransaction::from(const x12::TransactionInfo& info) {
 
 Ack999Writer::Ack999Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now,
                            std::string_view line_break)
-    : writer_(out, x12::Delimiters{}, line_break), numbers_(numbers), now_(now) {}
+    : out_(out), writer_(x12::Delimiters{}, line_break), numbers_(numbers), now_(now) {}
+
+void Ack999Writer::drain() {
+  const std::string_view text = writer_.buffered();
+  if (!text.empty()) out_.write(text.data(), static_cast<std::streamsize>(text.size()));
+  writer_.clear_buffered();
+}
+
+void Ack999Writer::flush() {
+  drain();
+  out_.flush();
+}
 
 void Ack999Writer::begin_interchange(const x12::InterchangeInfo& received) {
   if (state_ != State::idle) return;
@@ -154,8 +166,9 @@ AckCode Ack999Writer::add_transaction(const AckTransaction& set) {
   }
   std::stable_sort(located.begin(), located.end(), located_before);
 
-  writer_.begin("AK2").element(set.st01).element(set.st02).element(set.st03).end();
-  const std::string trace = clean(set.trace, 35);  // CTX01-2 is AN 1-35
+  writer_.segment("AK2").element(set.st01).element(set.st02).element(set.st03).end();
+  // CTX01-2 is AN 1-35. Only the IK3s below carry it: a clean set (nearly every one) needs no copy.
+  const std::string trace = located.empty() ? std::string() : clean(set.trace, 35);
   std::vector<const core::Diagnostic*> elements;
   for (std::size_t first = 0; first < located.size();) {
     std::size_t last = first + 1;
@@ -201,10 +214,13 @@ AckCode Ack999Writer::add_transaction(const AckTransaction& set) {
                          : verdict.noted  ? AckCode::accepted_with_errors
                                           : AckCode::accepted;
   const char ik501[1] = {static_cast<char>(status)};
-  writer_.begin("IK5").element(std::string_view(ik501, 1));
-  set_codes.write(writer_);
-  writer_.end();
+  auto ik5 = writer_.segment("IK5");
+  ik5.element(std::string_view(ik501, 1));
+  set_codes.write(ik5);
+  ik5.end();
 
+  constexpr std::size_t drain_at = 32 * 1024;
+  if (writer_.buffered().size() >= drain_at) drain();
   ++sets_acknowledged_;
   if (status != AckCode::rejected) ++sets_accepted_;
   if (status == AckCode::accepted_with_errors) ++sets_with_errors_;
@@ -250,6 +266,7 @@ AckCode Ack999Writer::end_group(const x12::GroupInfo& final_info, std::span<cons
   codes.write(writer_);
   writer_.end();
   writer_.write_se(st02_);
+  drain();
   state_ = State::interchange;
   return status;
 }
@@ -265,6 +282,7 @@ bool Ack999Writer::end_interchange() {
   if (!header_written_) return false;
   writer_.write_ge(gs06_);
   writer_.write_iea(isa13_);
+  drain();
   return true;
 }
 

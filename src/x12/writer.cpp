@@ -51,6 +51,16 @@ void SegmentWriter::grow(std::size_t n) {
   capacity_ = capacity;
 }
 
+char* SegmentWriter::grow_segment(std::size_t at, std::size_t n) {
+  // grow() keeps [0, size_): the open segment's bytes must move too, but they are not the
+  // writer's until Segment::end (a Segment dropped without it leaves nothing).
+  const std::size_t finished = size_;
+  size_ = at;
+  grow(n);
+  size_ = finished;
+  return data_.get();
+}
+
 SegmentWriter& SegmentWriter::composite(std::initializer_list<std::string_view> components) {
   bool first = true;
   for (std::string_view c : components) {

@@ -34,7 +34,9 @@
 //         the sets counted; AK903 = the AK2s written; AK904 = the sets with IK501 A or E.
 //
 // Memory: nothing per set is kept after add_transaction() returns; output goes to the std::ostream
-// (not owned) as it is produced, so a 100k-set group streams. The infos passed in are copied where
+// (not owned) in blocks of about 32 KiB, and all of it by the end of each group and interchange
+// (and at flush()), so a 100k-set group streams. Blocks, not segments: one ostream::write per
+// segment cost more than writing the segment. The infos passed in are copied where
 // needed and need not outlive the call.
 #pragma once
 
@@ -94,7 +96,7 @@ class Ack999Writer {
   // A group still open is closed first, as if its GE had counted the sets acknowledged.
   bool end_interchange();
 
-  void flush() { writer_.flush(); }
+  void flush();
   // ISA13 of the outgoing interchange being written or last written ("" before the first).
   [[nodiscard]] const std::string& interchange_control() const noexcept { return isa13_; }
 
@@ -103,8 +105,10 @@ class Ack999Writer {
   void write_ik3(std::string_view segment_id, std::uint32_t position, std::string_view loop, std::string_view code,
                  std::string_view trace);
   [[nodiscard]] std::string clean(std::string_view value, std::size_t max_length) const;
+  void drain();  // the buffered segments to out_
 
-  x12::SegmentWriter writer_;
+  std::ostream& out_;
+  x12::SegmentWriter writer_;  // buffered: drained into out_ by drain()
   ControlNumberSequence& numbers_;
   core::DateTime now_;
   enum class State : std::uint8_t { idle, interchange, group } state_ = State::idle;

@@ -109,7 +109,7 @@ class Response278Writer {
 
   // Writes `text` as the next element: at most 264 characters, each delimiter in force (and CR,
   // LF) as a space, no trailing spaces (MSG01). Cleaned on its way into the writer's buffer.
-  void clean_element(std::string_view text);
+  void clean_element(x12::SegmentWriter::Segment& segment, std::string_view text);
 
   std::ostream& out_;
   x12::SegmentWriter envelope_writer_;  // ISA, GS, GE, IEA to out_
@@ -132,6 +132,11 @@ class Response278Writer {
   bool msg_safe_ = true;  // no delimiter in force can occur in soc::response_message's text
   std::array<bool, 256> unsafe_{};  // characters MSG01 may not hold under the delimiters in force
   std::array<char, 6> unsafe_list_{};  // the same characters as a list (repeats allowed)
+  // The last span write_span formatted: its two dates (as bytes) and its RD8 text.
+  bool rd8_cached_ = false;
+  std::uint64_t rd8_key_ = 0;
+  std::array<char, 40> rd8_text_{};
+  std::size_t rd8_size_ = 0;
 };
 
 }  // namespace soc278::respond

@@ -168,6 +168,15 @@ class SegmentWriter {
     }
   }
 
+  // A segment built through a Segment (segment("NM1").element(..)...end()) gives the same bytes
+  // and counts as begin / element / end. Its write position lives in the Segment, a local the
+  // compiler keeps in registers: the writer's own members would be reloaded after every byte
+  // stored (a char store may alias anything), which made each element cost ~25 instructions.
+  // While a Segment is open the writer must not be used otherwise; one dropped without end()
+  // leaves nothing behind.
+  class Segment;
+  [[nodiscard]] SOC278_WRITER_INLINE Segment segment(std::string_view id);
+
   // Writes the whole ISA (fixed width). Starts a new interchange: resets the group count.
   void write_isa(const IsaFields& isa);
   // SE*<segments since the last ST, SE included>*<control>.
@@ -259,6 +268,30 @@ class SegmentWriter {
       content_end_ = at;
     }
   }
+  // For Segment: keeps the bytes up to `at` (the segment being built included) and makes room for
+  // `n` more; returns the buffer, which may have moved.
+  char* grow_segment(std::size_t at, std::size_t n);
+  // For Segment::end: the segment ends at `at` (its ending written). Counts it and emits it.
+  SOC278_WRITER_INLINE void close_segment(std::size_t at, Kind kind) {
+    switch (kind) {
+      case Kind::st:
+        set_segments_ = 1;
+        ++group_sets_;
+        break;
+      case Kind::gs:
+        ++interchange_groups_;
+        group_sets_ = 0;
+        break;
+      case Kind::other: ++set_segments_; break;
+    }
+    size_ = at;
+    ++segments_written_;
+    if (out_ != nullptr) {
+      emit();
+    } else {
+      bytes_written_ += at - segment_start_;
+    }
+  }
   void emit();  // the finished segment to out_
   void update_ending();
 
@@ -283,6 +316,128 @@ class SegmentWriter {
   std::uint64_t segments_written_ = 0;
   std::uint64_t bytes_written_ = 0;
 };
+
+// Offsets rather than pointers, so that a buffer that grows mid-segment needs only a new base.
+class SegmentWriter::Segment {
+ public:
+  Segment(const Segment&) = delete;
+  Segment& operator=(const Segment&) = delete;
+
+  // As SegmentWriter::element / element_with / component (the same trimming rules).
+  SOC278_WRITER_INLINE Segment& element(std::string_view value) {
+    char* out = element_space(value.size());
+    copy_short(out, value.data(), value.size());
+    open_element(value.size());
+    return *this;
+  }
+  // Most values come from std::strings. In libstdc++ a string's buffer always holds at least 16
+  // bytes (its short-string buffer, or capacity() + 1 >= 17 allocated), so a value of up to 16
+  // characters is copied as two 8-byte words, without branching on its length; the bytes past
+  // the value land where the next element or the terminator goes.
+  SOC278_WRITER_INLINE Segment& element(const std::string& value) {
+#if defined(__GLIBCXX__)
+    const std::size_t n = value.size();
+    if (n <= 16) [[likely]] {
+      char* out = element_space(16);
+      std::memcpy(out, value.data(), 16);
+      open_element(n);
+      return *this;
+    }
+#endif
+    return element(std::string_view(value));
+  }
+  // A literal would convert to both std::string_view and std::string: this says which.
+  template <std::size_t N>
+  SOC278_WRITER_INLINE Segment& element(const char (&text)[N]) {
+    return element(std::string_view(text));
+  }
+  SOC278_WRITER_INLINE Segment& element(std::uint64_t value) {
+    char* out = element_space(20);
+    open_element(static_cast<std::size_t>(std::to_chars(out, out + 20, value).ptr - out));
+    return *this;
+  }
+  template <typename Fill>
+  SOC278_WRITER_INLINE Segment& element_with(std::size_t max_size, Fill&& fill) {
+    char* out = element_space(max_size);
+    open_element(fill(out));
+    return *this;
+  }
+  SOC278_WRITER_INLINE Segment& component(std::string_view value) {
+    if (!has_element_) return element(value);  // the first component starts the element
+    room(value.size() + 1);
+    char* out = base_ + at_;
+    *out = component_;
+    copy_short(out + 1, value.data(), value.size());
+    at_ += value.size() + 1;
+    if (!value.empty()) {
+      element_end_ = at_;
+      content_end_ = at_;
+    }
+    return *this;
+  }
+  // Trailing empty elements dropped, the terminator (and line break) written, the segment counted.
+  SOC278_WRITER_INLINE void end() {
+    std::size_t at = content_end_;
+    if (writer_.ending_.size() <= short_ending_max) [[likely]] {
+      room_at(at, sizeof writer_.short_ending_);
+      std::memcpy(base_ + at, writer_.short_ending_, sizeof writer_.short_ending_);
+      at += writer_.ending_.size();
+    } else {
+      room_at(at, writer_.ending_.size());
+      std::memcpy(base_ + at, writer_.ending_.data(), writer_.ending_.size());
+      at += writer_.ending_.size();
+    }
+    writer_.close_segment(at, kind_);
+  }
+
+ private:
+  friend class SegmentWriter;
+  SOC278_WRITER_INLINE Segment(SegmentWriter& writer, std::size_t at, Kind kind)
+      : writer_(writer), base_(writer.data_.get()), capacity_(writer.capacity_), at_(at), element_end_(at), content_end_(at),
+        element_(writer.delimiters_.element), component_(writer.delimiters_.component), kind_(kind) {}
+
+  SOC278_WRITER_INLINE void room_at(std::size_t at, std::size_t n) {
+    if (capacity_ - at < n) [[unlikely]] {
+      base_ = writer_.grow_segment(at, n);
+      capacity_ = writer_.capacity_;
+    }
+  }
+  SOC278_WRITER_INLINE void room(std::size_t n) { room_at(at_, n); }
+  SOC278_WRITER_INLINE char* element_space(std::size_t max_size) {
+    at_ = element_end_;  // the current element's trailing empty components go
+    room(max_size + 1);
+    char* out = base_ + at_;
+    *out = element_;
+    ++at_;
+    return out + 1;
+  }
+  SOC278_WRITER_INLINE void open_element(std::size_t size) {
+    at_ += size;
+    element_end_ = at_;
+    if (size != 0) content_end_ = at_;
+    has_element_ = true;
+  }
+
+  SegmentWriter& writer_;
+  char* base_;
+  std::size_t capacity_;
+  std::size_t at_;           // where the next byte goes
+  std::size_t element_end_;  // end of the current element's last non-empty piece (or its separator)
+  std::size_t content_end_;  // end of the segment's last non-empty piece
+  char element_;
+  char component_;
+  bool has_element_ = false;
+  Kind kind_;
+};
+
+SOC278_WRITER_INLINE SegmentWriter::Segment SegmentWriter::segment(std::string_view id) {
+  if (open_) end();
+  const std::size_t at = size_;
+  if (capacity_ - at < id.size()) grow(id.size());
+  copy_short(data_.get() + at, id.data(), id.size());
+  segment_start_ = at;
+  return Segment(*this, at + id.size(), id == "ST" ? Kind::st : id == "GS" ? Kind::gs : Kind::other);
+}
 
 }  // namespace soc278::x12
 

@@ -95,3 +95,25 @@ TEST_CASE("certification numbers from a request's hash equal those from the requ
   CHECK(numbers.for_line(first, 1) != numbers.for_line(second, 1));
   CHECK(numbers.request_hash(first).state != soc278::respond::CertificationNumbers(279).request_hash(first).state);
 }
+
+TEST_CASE("certification numbers keep their values: known numbers and the ten-division spelling", "[respond]") {
+  // The numbers end up in partners' systems: they may never change. Two known values (the goldens
+  // hold more), then the base-36 digits against their plain spelling: ten divisions by 36 of the
+  // 64-bit hash of the request's hash and the line (FNV-1a, then a 0xff separator).
+  const soc278::respond::CertificationNumbers numbers(278);
+  for (std::uint64_t state : {0ULL, 1ULL, 0xffffffffffffffffULL, 0x0123456789abcdefULL, 1469598103934665603ULL}) {
+    for (std::uint32_t line : {0U, 1U, 9U, 10U, 99U, 100U, 4294967295U}) {
+      std::uint64_t h = state;
+      for (char c : std::to_string(line)) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+      h = (h ^ 0xff) * 1099511628211ULL;
+      std::string digits(10, '?');
+      for (int i = 9; i >= 0; --i) {
+        digits[static_cast<std::size_t>(i)] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[h % 36];
+        h /= 36;
+      }
+      std::string out;
+      numbers.for_line(soc278::respond::CertificationNumbers::RequestHash{state}, line, out);
+      CHECK(out == "SOC" + digits + "-" + (line < 10 ? "0" : "") + std::to_string(line));
+    }
+  }
+}

@@ -281,3 +281,34 @@ TEST_CASE("MSG01 under delimiters the messages cannot hold is the message as wri
   CHECK(found == expected);
   CHECK(text.find("HCR*A6*") != std::string::npos);
 }
+
+TEST_CASE("a span written before leaves nothing in a different span written after", "[respond]") {
+  // The writer keeps the last RD8 it formatted: a request with other dates must not get it.
+  const auto a = request("A", 3);
+  const auto a_decisions = decisions(3);
+  auto b = request("B", 2);
+  for (auto& l : b.lines) l.service_dates = model::DateSpan{"472", core::Date{2027, 1, 1}, core::Date{2027, 2, 2}, {}};
+  auto b_decisions = decisions(2);
+  b_decisions[0].approved_span = soc::DateRange{{2027, 1, 1}, {2027, 1, 31}};
+  b_decisions[1].approved_span = soc::DateRange{{2027, 1, 1}, {2027, 2, 2}};
+  const auto written = [&](bool a_first) {
+    std::ostringstream out;
+    respond::ControlNumberSequence numbers(5001);
+    respond::Response278Writer w(out, numbers, now);
+    w.begin_interchange(received_interchange());
+    w.begin_group(received_group("1"));
+    if (a_first) w.add_decided(a, answers(a, a_decisions));
+    w.end_group(false);
+    w.begin_group(received_group("2"));
+    w.add_decided(b, answers(b, b_decisions));
+    w.end_group(true);
+    CHECK(w.end_interchange());
+    return out.str();
+  };
+  const std::string after_a = written(true);
+  CHECK(after_a == written(false));
+  CHECK(after_a.find("DTP*472*RD8*20270101-20270202~") != std::string::npos);
+  CHECK(after_a.find("DTP*AAH*RD8*20270101-20270131~") != std::string::npos);
+  CHECK(after_a.find("DTP*AAH*RD8*20270101-20270202~") != std::string::npos);
+  CHECK(after_a.find("20261201") == std::string::npos);
+}
