@@ -45,11 +45,14 @@ template <typename Word>
 }
 // Whether any of the 16 bytes at `p` needs an escape: one compare each for '"' and '\\', and
 // min(b, 0x1F) == b for the controls (an unsigned compare: bytes >= 0x80 are UTF-8, not escaped).
-[[nodiscard]] inline bool json_escape_in16(const char* p) noexcept {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+// Bit i set: byte i of `v` needs an escape.
+[[nodiscard]] inline unsigned json_escape_mask16(__m128i v) noexcept {
   const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
                                     _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
-  return _mm_movemask_epi8(hits) != 0;
+  return static_cast<unsigned>(_mm_movemask_epi8(hits));
+}
+[[nodiscard]] inline bool json_escape_in16(const char* p) noexcept {
+  return json_escape_mask16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) != 0;
 }
 
 // Writes `s` escaped per RFC 8259, without the quotes, at `d`, which has room for 6 * s.size()
@@ -130,13 +133,47 @@ class JsonRun {
     d_ += N - 1;
     return *this;
   }
+  // Bytes a run may store past what it reserved for its members (the 16-byte copy below).
+  static constexpr std::size_t slack = 32;
+
   JsonRun& string(std::string_view v) noexcept {
     *d_++ = '"';
     d_ = detail::json_escape_into(d_, v);
     *d_++ = '"';
     return *this;
   }
+  // Most of a line's members are short std::strings (codes, qualifiers, rule ids, certification
+  // numbers). libstdc++ keeps at least 16 readable bytes behind a string's data() (its short-string
+  // buffer, or capacity() + 1 >= 17 allocated bytes), so one of up to 16 characters is checked and
+  // copied as one 16-byte block; the bytes stored past it are overwritten by what follows (the
+  // run's room has `slack` for the last one).
+  JsonRun& string(const std::string& v) noexcept {
+#if defined(__GLIBCXX__)
+    const std::size_t n = v.size();
+    if (n <= 16) {
+      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v.data()));
+      if ((detail::json_escape_mask16(block) & ((1U << n) - 1U)) == 0) {
+        *d_++ = '"';
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(d_), block);
+        d_ += n;
+        *d_++ = '"';
+        return *this;
+      }
+    }
+#endif
+    return string(std::string_view(v));
+  }
+  // A literal converts to both std::string_view and std::string: this says which.
+  template <std::size_t N>
+  JsonRun& string(const char (&literal)[N]) noexcept {
+    return string(std::string_view(literal, N - 1));
+  }
   JsonRun& string_or_null(std::string_view v) noexcept { return v.empty() ? raw("null") : string(v); }
+  JsonRun& string_or_null(const std::string& v) noexcept { return v.empty() ? raw("null") : string(v); }
+  template <std::size_t N>
+  JsonRun& string_or_null(const char (&literal)[N]) noexcept {
+    return string_or_null(std::string_view(literal, N - 1));
+  }
   JsonRun& number(std::uint64_t v) noexcept {
     d_ = std::to_chars(d_, d_ + 20, v).ptr;
     return *this;
@@ -236,7 +273,7 @@ class JsonLine {
   // with the run's end. Used inside an open object that already has a member (the run's keys start
   // with their comma).
   [[nodiscard]] char* begin_run(std::size_t room) {
-    reserve(room);
+    reserve(room + JsonRun::slack);
     return data_ + pos_;
   }
   JsonLine& end_run(const JsonRun& run) noexcept {

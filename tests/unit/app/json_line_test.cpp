@@ -106,3 +106,23 @@ TEST_CASE("A scratch JsonLine reuses its buffer: a shorter line after a longer o
   CHECK(j.text() == "{\"k\":\"v\"}\n");
   CHECK(scratch.size() == high_water);  // not brought back: the next long line needs no zero-fill
 }
+
+TEST_CASE("JsonRun writes a short std::string as its string_view, escapes included", "[app]") {
+  // The std::string overload copies up to 16 bytes as one block; it must fall back whenever one of
+  // the value's own bytes needs an escape, and never look at the bytes past the value.
+  std::string heap = "0123456789abcdefXYZ";  // on the heap, then shortened: stale bytes behind size()
+  heap.resize(5);
+  const std::vector<std::string> values = {"", "B", "A1", "J1745", "0123456789abcdef", "0123456789abcde\"", "\"", "a\\b",
+                                           "tab\there", std::string("nul\0x", 5), "0123456789abcdefg", heap};
+  for (const std::string& v : values) {
+    std::string a(64, '#'), b(64, '#');
+    soc278::app::JsonLine ja(a, soc278::app::JsonLine::Scratch{});
+    ja.begin_object().field("k", "v");
+    soc278::app::JsonRun ra(ja.begin_run(16 + soc278::app::detail::json_string_room(v)));
+    ra.raw(",\"s\":").string(v).raw(",\"t\":").string_or_null(v);
+    ja.end_run(ra).end_object();
+    soc278::app::JsonLine jb(b, soc278::app::JsonLine::Scratch{});
+    jb.begin_object().field("k", "v").field("s", std::string_view(v)).field_or_null("t", std::string_view(v)).end_object();
+    CHECK(ja.text() == jb.text());
+  }
+}
