@@ -527,6 +527,12 @@ class Values {
     return (plan_.repeated & bit) == 0 ? -1 : find_later(f, k + 1);
   }
   [[nodiscard]] bool has(Field f) const noexcept { return find(f) >= 0; }
+  // The first slot of `f` whether sent or not, or size() when the plan has none: where a loop over
+  // a repeated field's slots (HI diagnoses, SV1 modifiers) can start.
+  [[nodiscard]] std::size_t first_slot(Field f) const noexcept {
+    const std::uint64_t bit = std::uint64_t{1} << static_cast<unsigned>(f);
+    return (plan_.fields & bit) == 0 ? size() : plan_.first_slot[static_cast<std::size_t>(f)];
+  }
   // `f`'s value, or "" when the segment has none.
   [[nodiscard]] std::string_view text(Field f) const noexcept {
     const int k = find(f);
@@ -563,6 +569,7 @@ struct SegmentMemo {
   std::size_t length = 0;                  // of the segment in `bytes`
   char element = 0, component = 0;         // the separators it was read with; 0: nothing remembered yet
   bool any = false;                        // some slot has a value
+  Scope scope = Scope::other;              // Values::scope() of `values`, found once per segment read
   Elements elements;                       // over `bytes`
   std::vector<std::string_view> values;    // per slot of the plan, into `bytes`
   // Plans whose segments differ from set to set (a TRN, the patient's NM1, an SV1) would pay a
@@ -615,9 +622,9 @@ struct RequestBinder::Plans {
   std::deque<Plan> plans;  // a deque: plans point to one another (Plan::next_plan)
   std::deque<SegmentMemo> memos;  // by Plan::memo; a deque: Binder::segment keeps views into one while it applies
   std::vector<Slot> slots;
-  // The plan of the first segment last met (see Plan::next_rule).
-  const ig::SegmentRule* first_rule = nullptr;
-  Plan* first_plan = nullptr;
+  // Stands before a transaction's first segment: its next_rule and next_plan are those of the first
+  // segment last met (see Plan::next_rule), so that every segment has a previous plan to ask.
+  Plan start;
   std::vector<std::string_view> values;  // one segment's, as many as the largest plan has slots
   Elements elements;                     // one segment's
   ComponentCursor components;            // over `elements`, restarted per segment
@@ -723,7 +730,7 @@ struct Binder {
   ServiceLine* line = nullptr;
   Party* provider = nullptr;        // the open 2010EA / 2010F provider, if any
   std::uint32_t lines = 0;          // r.lines[0, lines) are this transaction's
-  Plan* previous = nullptr;         // the plan of the segment met last
+  Plan* previous = &plans.start;    // the plan of the segment met last
   core::SourcePosition seg_at;      // the segment apply() is filing
   // What this transaction has written (see `written`): finish() resets the rest.
   EventWrites event_writes;
@@ -876,8 +883,8 @@ struct Binder {
 
   // The plan of `node`, a segment of a `def` loop, by way of Plan::next_rule.
   const Plan& plan_of(const ig::SegmentNode& node, const ig::LoopDef* def) {
-    const ig::SegmentRule*& rule = previous != nullptr ? previous->next_rule : plans.first_rule;
-    Plan*& plan = previous != nullptr ? previous->next_plan : plans.first_plan;
+    const ig::SegmentRule*& rule = previous->next_rule;
+    Plan*& plan = previous->next_plan;
     if (rule != node.rule) {
       plan = &plans.plans[plans.plan(*node.rule, def, def != nullptr ? plans.loop_first(def) : 0)];
       rule = node.rule;
@@ -904,17 +911,19 @@ struct Binder {
         memo.element = tx.delimiters.element;
         memo.component = tx.delimiters.component;
         memo.any = read(memo.bytes.data(), length, memo.bytes.size(), plan, slots, memo.elements, memo.values.data());
+        memo.scope = Values(plan, slots, memo.values.data()).scope();
       }
       if (!memo.any) return;
       seg_at = node.at;
-      apply(memo.elements, Values(plan, slots, memo.values.data()));
+      apply(memo.elements, Values(plan, slots, memo.values.data()), memo.scope);
       return;
     }
     Elements& s = plans.elements;
     std::string_view* values = plans.values.data();
     if (!read(text, length, tx.text.size() - node.text_offset, plan, slots, s, values)) return;
     seg_at = node.at;
-    apply(s, Values(plan, slots, values));
+    const Values b(plan, slots, values);
+    apply(s, b, b.scope());
   }
 
   // Tokenizes one segment of `length` bytes at `text` (`readable` bytes may be read there) into `s`
@@ -942,8 +951,8 @@ struct Binder {
   }
 
   // Values of one segment, grouped into the record they describe.
-  void apply(const Elements& s, const Values& b) {
-    const Scope scope = b.scope();
+  // `scope` is b.scope().
+  void apply(const Elements& s, const Values& b, Scope scope) {
     if (scope == Scope::header) {
       set(r.bht_reference, b.text(Field::reference));
       header_writes |= written::bht_reference;
@@ -1127,7 +1136,7 @@ struct Binder {
 
   // Written whole: a Diagnosis is one HI composite.
   void diagnoses(const Elements& s, const Values& b) {
-    for (std::size_t k = 0; k < b.size(); ++k) {
+    for (std::size_t k = b.first_slot(Field::diagnosis); k < b.size(); ++k) {
       const std::string_view v = b.value(k);
       if (v.empty() || b.slot(k).field != Field::diagnosis) continue;
       Diagnosis& d = next_record(event->diagnoses, event_writes.diagnoses);
@@ -1189,7 +1198,7 @@ struct Binder {
         w |= written::procedure;
       }
     }
-    for (std::size_t k = 0; k < b.size(); ++k)
+    for (std::size_t k = b.first_slot(Field::modifier); k < b.size(); ++k)
       if (b.slot(k).field == Field::modifier && !b.value(k).empty()) set(next_record(line->modifiers, line_writes.modifiers), b.value(k));
     if (is(s.id(), "SV2")) {
       set(line->revenue_code, s.element(1));
