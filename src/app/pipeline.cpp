@@ -99,6 +99,7 @@ class Pipeline final : public x12::EnvelopeObserver {
     ++report_.groups;
     validator_.on_group_begin(i, g);
     group_first_set_ = interchange_sets_.size();
+    group_hash_ready_ = false;  // a new sender / ISA13 / GS06 for the certification numbers
     if (out_.decisions != nullptr) decisions_group_mark_ = out_.decisions->position();
     if (ack_) ack_->begin_group(g);
     if (response_) response_->begin_group(g);
@@ -287,7 +288,11 @@ class Pipeline final : public x12::EnvelopeObserver {
     // Reused from transaction to transaction: the certification strings keep their buffers.
     std::vector<respond::LineAnswer>& answers = answers_;
     answers.resize(decisions.size());
-    const auto request_hash = config_.certifications.request_hash(request);  // once per request, not per line
+    if (!group_hash_ready_) {  // once per group: its sender, ISA13 and GS06 are every request's
+      group_hash_ = config_.certifications.group_hash(request);
+      group_hash_ready_ = true;
+    }
+    const auto request_hash = respond::CertificationNumbers::request_hash(group_hash_, request);  // once per request, not per line
     for (std::size_t k = 0; k < decisions.size(); ++k) {
       const soc::LineDecision& d = decisions[k];
       respond::LineAnswer& a = answers[k];
@@ -414,6 +419,8 @@ class Pipeline final : public x12::EnvelopeObserver {
   std::string prefix_;                    // "{" and the members before "line", escaped once per set
   const SetRecord* prefix_for_ = nullptr; // the set prefix_ was written for
   std::vector<respond::LineAnswer> answers_;  // the open transaction's, reused
+  respond::CertificationNumbers::GroupHash group_hash_;  // the open group's (valid when group_hash_ready_)
+  bool group_hash_ready_ = false;
   soc::Decisions decisions_;                  // the open transaction's, reused (soc::decide_into)
 };
 

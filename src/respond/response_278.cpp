@@ -140,14 +140,23 @@ std::size_t write_rd8(char* out, const core::Date& first, const core::Date& last
 
 }  // namespace
 
-CertificationNumbers::RequestHash CertificationNumbers::request_hash(const model::AuthorizationRequest& r) const noexcept {
+CertificationNumbers::GroupHash CertificationNumbers::group_hash(const model::AuthorizationRequest& r) const noexcept {
   std::uint64_t h = 1469598103934665603ULL ^ seed_;
   h = mix(h, r.envelope.isa_sender);
   h = mix(h, r.envelope.isa_control);
   h = mix(h, r.envelope.gs_control);
+  return GroupHash{h};
+}
+
+CertificationNumbers::RequestHash CertificationNumbers::request_hash(GroupHash group, const model::AuthorizationRequest& r) noexcept {
+  std::uint64_t h = group.state;
   h = mix(h, r.envelope.st_control);
   h = mix(h, r.bht_reference);
   return RequestHash{h};
+}
+
+CertificationNumbers::RequestHash CertificationNumbers::request_hash(const model::AuthorizationRequest& r) const noexcept {
+  return request_hash(group_hash(r), r);
 }
 
 void CertificationNumbers::hash36(RequestHash request, std::uint32_t line, char* out) noexcept {
@@ -497,9 +506,11 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
   }
   if (span) write_span("AAH", span->first, span->last);
   if (!message_.empty()) write_safe_msg(message_);
-  // A redirect summary's text is its first redirected line's: written again at that line.
-  const soc::LineDecision* event_message_from = redirected > 0 && pended == 0 ? first_redirect : nullptr;
-
+  // The last MSG01 text built and the decision it was built from: a line with the same text (an
+  // administration code following its drug line) writes it again instead of building it twice. A
+  // redirect summary's text is its first redirected line's, so that line starts as the last built.
+  const soc::LineDecision* built_from = redirected > 0 && pended == 0 ? first_redirect : nullptr;
+  const std::string* built_text = &message_;
   std::uint32_t next_hl = event_hl + 1;
   for (const auto& a : lines) {
     const auto& d = *a.decision;
@@ -545,12 +556,12 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
       sv.element(line->unit_basis).element_with(number_max, amount(line->units));
       sv.end();
     }
-    if (&d == event_message_from) {
-      write_safe_msg(message_);
-    } else {
+    if (built_from == nullptr || (&d != built_from && !soc::same_response_message(d, *built_from))) {
       soc::response_message(d, line_message_);
-      write_safe_msg(line_message_);
+      built_from = &d;
+      built_text = &line_message_;
     }
+    write_safe_msg(*built_text);
   }
   writer_.write_se(st02);
 }

@@ -266,6 +266,25 @@ void response_message(const LineDecision& d, std::string& out) {
   m.finish(out);
 }
 
+bool same_response_message(const LineDecision& a, const LineDecision& b) noexcept {
+  // The fields response_message reads, outcome by outcome; keep the two functions in step
+  // (tests/unit/soc/response_message_test.cpp checks each field).
+  if (a.outcome != b.outcome || a.policy_id != b.policy_id) return false;
+  const bool same_cite = a.policy_id.empty() || a.section == b.section;
+  switch (a.outcome) {
+    case Outcome::approve: return same_cite;
+    case Outcome::redirect:
+      return same_cite && a.redirect_to == b.redirect_to && a.certified_facility == b.certified_facility &&
+             a.requested_site.site_class == b.requested_site.site_class && a.non_qualifying == b.non_qualifying;
+    case Outcome::pend:
+      if (a.policy_id.empty() || a.documents_needed.empty() || b.documents_needed.empty())
+        return a.documents_needed.empty() == b.documents_needed.empty() && same_cite &&
+               a.explanation.sentence == b.explanation.sentence;
+      return same_cite && a.documents_needed == b.documents_needed;
+  }
+  return false;
+}
+
 std::string response_message(const LineDecision& d) {
   std::string out;
   response_message(d, out);

@@ -60,6 +60,14 @@ class CertificationNumbers {
     std::uint64_t state = 0;
   };
   [[nodiscard]] RequestHash request_hash(const model::AuthorizationRequest& r) const noexcept;
+  // The first part of that hash, seed, sender, ISA13 and GS06, is the same for every request of a
+  // functional group: a caller numbering a group computes it once (group_hash, from any request of
+  // the group) and each request's hash from it; request_hash(group_hash(r), r) == request_hash(r).
+  struct GroupHash {
+    std::uint64_t state = 0;
+  };
+  [[nodiscard]] GroupHash group_hash(const model::AuthorizationRequest& r) const noexcept;
+  [[nodiscard]] static RequestHash request_hash(GroupHash group, const model::AuthorizationRequest& r) noexcept;
   void for_line(RequestHash request, std::uint32_t line, std::string& out) const;
   void tracking(RequestHash request, std::uint32_t line, std::string& out) const;
 

@@ -78,5 +78,10 @@ struct LineDecision {
 [[nodiscard]] std::string response_message(const LineDecision& d);
 // The same into `out` (replaced), so a writer can reuse one buffer for every line.
 void response_message(const LineDecision& d, std::string& out);
+// Whether response_message gives `a` and `b` the same text because they agree on every field it
+// reads (false may also mean "not known to be the same"). An administration-code line follows its
+// drug line's decision, so a writer holding the drug line's message can write it again instead of
+// building it twice; a review pend (its own sentence) is built anew.
+[[nodiscard]] bool same_response_message(const LineDecision& a, const LineDecision& b) noexcept;
 
 }  // namespace soc278::soc

@@ -96,6 +96,33 @@ TEST_CASE("certification numbers from a request's hash equal those from the requ
   CHECK(numbers.request_hash(first).state != soc278::respond::CertificationNumbers(279).request_hash(first).state);
 }
 
+TEST_CASE("a request's hash from its group's hash equals the hash from the request alone", "[respond]") {
+  // One group hash serves every request of a group (same sender, ISA13, GS06); a request of another
+  // group must not get it: each field of the group's part changes the hash.
+  const soc278::respond::CertificationNumbers numbers(278);
+  using Numbers = soc278::respond::CertificationNumbers;
+  soc278::model::AuthorizationRequest first;
+  first.envelope.isa_sender = "SOCPROVIDER01";
+  first.envelope.isa_control = "000000001";
+  first.envelope.gs_control = "1";
+  first.envelope.st_control = "0001";
+  first.bht_reference = "REQ1";
+  soc278::model::AuthorizationRequest second = first;
+  second.envelope.st_control = "0002";
+  second.bht_reference = "REQ2-LONGER-REFERENCE";
+  const auto group = numbers.group_hash(first);
+  CHECK(numbers.group_hash(second).state == group.state);
+  for (const auto* r : {&first, &second, &first}) CHECK(Numbers::request_hash(group, *r).state == numbers.request_hash(*r).state);
+  CHECK(Numbers::request_hash(group, first).state != Numbers::request_hash(group, second).state);
+  for (auto field : {&soc278::model::Envelope::isa_sender, &soc278::model::Envelope::isa_control, &soc278::model::Envelope::gs_control}) {
+    soc278::model::AuthorizationRequest other = first;
+    other.envelope.*field += "9";
+    CHECK(numbers.group_hash(other).state != group.state);
+    CHECK(Numbers::request_hash(numbers.group_hash(other), other).state == numbers.request_hash(other).state);
+  }
+  CHECK(Numbers(279).group_hash(first).state != group.state);
+}
+
 TEST_CASE("certification numbers keep their values: known numbers and the ten-division spelling", "[respond]") {
   // The numbers end up in partners' systems: they may never change. Two known values (the goldens
   // hold more), then the base-36 digits against their plain spelling: ten divisions by 36 of the

@@ -312,3 +312,55 @@ TEST_CASE("a span written before leaves nothing in a different span written afte
   CHECK(after_a.find("DTP*AAH*RD8*20270101-20270202~") != std::string::npos);
   CHECK(after_a.find("20261201") == std::string::npos);
 }
+
+TEST_CASE("a MSG01 reused from an earlier line or set is the one a fresh writer builds", "[respond]") {
+  // The writer writes a line's text again for a later line of the set with the same text (an
+  // administration code after its drug line): lines that differ only in the section or the policy,
+  // set after set, must each get their own text, and nothing may be kept from one set to the next.
+  // Each set written after others must equal the same set written first.
+  const auto one_set = [](respond::Response278Writer& w, const model::AuthorizationRequest& r, const std::vector<soc::LineDecision>& ds) {
+    w.begin_group(received_group("4711"));
+    w.add_decided(r, answers(r, ds));
+    w.end_group(true);
+  };
+  const auto variant = [](int which) {
+    std::vector<soc::LineDecision> ds = decisions(4);   // approve, redirect, pend, approve
+    for (auto& d : ds) {
+      if (which % 2 == 1 && d.outcome == soc::Outcome::approve) d.section = "II.A";
+      if (which == 2 && d.line_number == 4) d.section = "III.A";
+      if (which == 3) d.policy_id = d.line_number == 1 ? "GA.PMN.34" : "GA.PMN.35";
+    }
+    return ds;
+  };
+  const model::AuthorizationRequest r = request("A", 4);
+  const auto sets_of = [&](const std::vector<int>& order) {
+    std::ostringstream out;
+    respond::ControlNumberSequence numbers(1);
+    respond::Response278Writer w(out, numbers, now);
+    w.begin_interchange(received_interchange());
+    std::vector<std::vector<soc::LineDecision>> kept;
+    for (int which : order) kept.push_back(variant(which));
+    for (const auto& ds : kept) one_set(w, r, ds);
+    (void)w.end_interchange();
+    return out.str();
+  };
+  for (int last = 0; last < 4; ++last) {
+    const std::string fresh = sets_of({last});
+    const std::string after = sets_of({0, 1, 2, 3, last});
+    // The last set of `after` (from its ST to its SE) equals the only set of `fresh`.
+    const auto set_of = [](const std::string& text) {
+      const std::size_t st = text.rfind("ST*278*");
+      return text.substr(st, text.find("\nSE*", st) - st);
+    };
+    INFO("variant " << last);
+    CHECK(set_of(after) == set_of(fresh));
+    // And each line's MSG01 is its own decision's text (the last four MSGs of the set, in order).
+    const std::string set = set_of(fresh);
+    std::vector<std::string> msgs;
+    for (std::size_t at = set.find("\nMSG*"); at != std::string::npos; at = set.find("\nMSG*", at + 1))
+      msgs.push_back(set.substr(at + 5, set.find('~', at) - at - 5));
+    const std::vector<soc::LineDecision> ds = variant(last);
+    REQUIRE(msgs.size() >= ds.size());
+    for (std::size_t k = 0; k < ds.size(); ++k) CHECK(msgs[msgs.size() - ds.size() + k] == cleaned(soc::response_message(ds[k])));
+  }
+}

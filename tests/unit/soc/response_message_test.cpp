@@ -160,3 +160,37 @@ TEST_CASE("response_message cuts at 264 on a word boundary, whatever the blanks 
   CHECK(m.rfind("PENDED PER GA.PMN.34 II.A. SEND WORD0 WORD1 ", 0) == 0);
   CHECK(m.back() != ' ');
 }
+
+TEST_CASE("same_response_message: only when both texts are the same", "[soc][message]") {
+  // Decisions drawn from few values, so that pairs agree on most fields and differ in one or two:
+  // every pair said to be the same must give the same text, and a decision and its copy must be.
+  std::mt19937 rng(2780);
+  constexpr std::array outcomes = {soc::Outcome::approve, soc::Outcome::redirect, soc::Outcome::pend};
+  constexpr std::array sites = {mapping::SiteClass::home, mapping::SiteClass::hospital_outpatient};
+  const auto draw = [&] {
+    soc::LineDecision d;
+    d.outcome = outcomes[rng() % outcomes.size()];
+    d.policy_id = rng() % 4 == 0 ? "" : rng() % 2 == 0 ? "GA.PMN.34" : "GA.PMN.35";
+    d.section = rng() % 2 == 0 ? "I.A.1" : "II.A";
+    if (rng() % 2 == 0) d.redirect_to.push_back(sites[rng() % sites.size()]);
+    d.certified_facility = rng() % 2 == 0;
+    if (rng() % 2 == 0) d.requested_site.site_class = sites[rng() % sites.size()];
+    if (rng() % 2 == 0) d.non_qualifying.push_back(rng() % 2 == 0 ? "trypanophobia (F40.231)" : "pediatrics (age 9)");
+    if (rng() % 2 == 0) d.documents_needed.push_back(rng() % 2 == 0 ? "I.A.1.c office notes" : "II.A records");
+    d.explanation.sentence = rng() % 2 == 0 ? "Pended for review." : "Pended per GA.PMN.34 review.";
+    d.hcpcs = rng() % 2 == 0 ? "J1745" : "96365";   // not part of the message
+    return d;
+  };
+  int same = 0;
+  for (int round = 0; round < 20000; ++round) {
+    const soc::LineDecision a = draw();
+    const soc::LineDecision b = draw();
+    INFO("round " << round);
+    CHECK(soc::same_response_message(a, a));
+    if (soc::same_response_message(a, b)) {
+      ++same;
+      CHECK(soc::response_message(a) == soc::response_message(b));
+    }
+  }
+  CHECK(same > 100);   // the pairs above do exercise the reuse
+}
