@@ -1239,6 +1239,20 @@ core::Result<GuideSet> Loader::run() {
     compile_loop(g->root);
     for (const auto& l : g->loops) compile_loop(*l);
   }
+  // Serials: every occurrence of the set, in load order (stable from run to run).
+  std::uint16_t serial = 0;
+  auto number = [&serial](auto& rules) {  // a vector, or the envelope's deque
+    for (SegmentRule& s : rules) s.serial = serial++;
+  };
+  number(data_->envelope);
+  for (const auto& g : data_->guides) {
+    number(g->root.segments);
+    number(g->root.trailer);
+    for (const auto& l : g->loops) {
+      number(l->segments);
+      number(l->trailer);
+    }
+  }
   for (const auto& [id, p] : elements_) data_->element_by_ref.emplace_back(id, p);
   for (const auto& [id, p] : composites_) data_->composite_by_id.emplace_back(id, p);
   for (const auto& [id, p] : lists_) data_->list_by_id.emplace_back(id, p);

@@ -611,9 +611,10 @@ struct TransactionValidator::Impl {
   // the options alone, and most segments of a file recur byte for byte (the same payer, provider,
   // service lines...). Segments whose checks found nothing are remembered here, keyed by exactly
   // those inputs (the options are the validator's own): the same bytes against the same occurrence
-  // are clean again without running the checks. Direct-mapped, 2048 slots of 88 bytes; a newcomer
-  // replaces an entry only if that was not hit since it was stored (see check_elements_once). Off
-  // with ValidationOptions::fast_path, so the tests can compare it with the full checks.
+  // are clean again without running the checks. 1024 sets of two 88-byte slots, least recently
+  // used out (see check_elements_once), hashed on the occurrence's serial rather than its address
+  // so that which segments collide does not depend on heap layout. Off with
+  // ValidationOptions::fast_path, so the tests can compare it with the full checks.
   static constexpr std::size_t clean_max = 64;     // longer segments are always checked
   static constexpr std::size_t clean_min = 8;      // shorter ones cost less to check than to look up
   static constexpr unsigned clean_bits = 11;
@@ -621,7 +622,6 @@ struct TransactionValidator::Impl {
     const SegmentRule* rule = nullptr;
     std::uint32_t length = 0;
     std::uint32_t delimiters = 0;
-    bool recent = false;  // hit since it was stored, or since a newcomer last spared it
     std::array<char, clean_max> text{};
   };
   std::vector<CleanSegment> clean_segments;
@@ -847,6 +847,9 @@ struct TransactionValidator::Impl {
   [[nodiscard]] static bool fast_syntax(const SegmentRule& rule, std::uint64_t present) noexcept;
   void check_elements(const x12::SegmentView& s, const SegmentRule& rule);
   SOC278_INLINE void check_elements_once(const x12::SegmentView& s, const SegmentRule& rule);
+  void remember_clean(CleanSegment* set, const SegmentRule& rule, std::uint32_t delims, const char* p, std::size_t n) noexcept;
+  // A hit in way 1 makes it the more recently used (out of line: rare, and 176 bytes to move).
+  SOC278_NOINLINE static void swap_ways(CleanSegment* set) noexcept { std::swap(set[0], set[1]); }
   SOC278_COLD void trailing_elements(const x12::SegmentView& s, std::size_t sent, std::size_t last);
   SOC278_COLD void element_values(const x12::SegmentView& s, const SegmentRule& rule, std::size_t first, std::size_t upto,
                                   std::uint64_t& present);
@@ -1482,26 +1485,31 @@ SOC278_INLINE void TransactionValidator::Impl::check_elements_once(const x12::Se
   std::memcpy(&head, p, 8);
   std::memcpy(&middle, p + n / 2 - 4, 8);
   std::memcpy(&tail, p + n - 8, 8);  // the last 8 bytes, overlapping the previous word
-  std::uint64_t h = (reinterpret_cast<std::uintptr_t>(&rule) ^ (std::uint64_t{delims} << 8) ^ n ^ head) * k;
+  std::uint64_t h = ((std::uint64_t{rule.serial} << 40) ^ (std::uint64_t{delims} << 8) ^ n ^ head) * k;
   h = (h ^ middle ^ (tail << 1 | tail >> 63)) * k;
-  CleanSegment& e = clean_segments[static_cast<std::size_t>(h >> (64 - clean_bits))];
-  if (e.rule == &rule && e.length == n && e.delimiters == delims && same_bytes(p, e.text.data(), n)) {
-    e.recent = true;
+  // 2-way: two recurring segments whose hashes collide (a pair in a few dozen, in every file)
+  // would otherwise evict each other set after set. Way 0 holds the more recently used.
+  CleanSegment* set = &clean_segments[static_cast<std::size_t>(h >> (64 - clean_bits)) & ~std::size_t{1}];
+  if (set[0].rule == &rule && set[0].length == n && set[0].delimiters == delims && same_bytes(p, set[0].text.data(), n))
+    return;  // clean before
+  if (set[1].rule == &rule && set[1].length == n && set[1].delimiters == delims && same_bytes(p, set[1].text.data(), n)) [[unlikely]] {
+    swap_ways(set);
     return;  // clean before
   }
   const std::size_t before = counted;
   check_elements(s, rule);
   if (counted != before) return;
-  // Second chance: a segment that recurs is not evicted by the first newcomer (most newcomers are
-  // one-off values, a trace number or a patient, that never come again).
-  if (e.recent) {
-    e.recent = false;
-    return;
-  }
-  e.rule = &rule;
-  e.length = static_cast<std::uint32_t>(n);
-  e.delimiters = delims;
-  copy_bytes(e.text.data(), p, n);
+  remember_clean(set, rule, delims, p, n);
+}
+
+// The newcomer into way 0 of `set`, the previous way 0 into way 1 (out of line: only misses get here).
+SOC278_NOINLINE void TransactionValidator::Impl::remember_clean(CleanSegment* set, const SegmentRule& rule, std::uint32_t delims,
+                                                               const char* p, std::size_t n) noexcept {
+  set[1] = set[0];
+  set[0].rule = &rule;
+  set[0].length = static_cast<std::uint32_t>(n);
+  set[0].delimiters = delims;
+  copy_bytes(set[0].text.data(), p, n);
 }
 
 // Trailing empty elements (reference 5.3): one finding for the run.

@@ -270,6 +270,10 @@ struct alignas(64) SegmentRule {
   // They point into this rule: a copy made after loading still points into the original.
   bool match_inline = false;       // match_block holds match_codes
   std::uint16_t positions = 0;     // elements.size()
+  // (compiled) this occurrence's number in its guide set, dense from 0, the same from run to run:
+  // the walker's clean-segment memo hashes it where the address would depend on heap layout.
+  // Unique only within one GuideSet (a rule made by hand has 0): users compare the rule itself.
+  std::uint16_t serial = 0;
   std::uint64_t required_elements = 0;  // bit p set when element p (1-based, < 64) is required
   std::vector<FastCheck> fast;
   const CodeSet* match_codes = nullptr;

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "ig_support.hpp"
 
@@ -166,4 +168,52 @@ TEST_CASE("the loop tree text of a large set reads back segment by segment", "[i
   CHECK(run.transactions[0].result.text.size() > 3 * 4096);
   CHECK(run.transactions[1].result.text.size() < 4096);
   same_with_and_without(text);
+}
+
+// The clean-segment memo (walker.cpp, Impl::clean_segments) is 2-way, least recently used out:
+// a long run of sets whose trace numbers and patients never recur (newcomers in every set), whose
+// payer alternates between two, with bad values now and then in recurring segments (twice in a
+// row: a bad segment must not be remembered) and in one-off ones: fast and full agree, and
+// exactly the mutated sets have findings.
+TEST_CASE("the clean-segment memo: one-off and recurring segments give the same findings", "[ig][fast]") {
+  const std::string sample = test::infliximab();
+  const std::size_t st = sample.find("ST*");
+  const std::size_t ge = sample.find("GE*");
+  REQUIRE(st != std::string::npos);
+  REQUIRE(ge != std::string::npos);
+  const std::string head = sample.substr(0, st);
+  const std::string set = sample.substr(st, ge - st);
+  auto replace = [](std::string& text, std::string_view from, const std::string& to) {
+    const std::size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  };
+  constexpr int sets = 700;
+  std::string text = head;
+  std::vector<bool> mutated;
+  for (int i = 0; i < sets; ++i) {
+    std::string body = set;
+    replace(body, "REQ0001EV", fmt::format("R{:06}EV", i));
+    replace(body, "SOC000000101", fmt::format("SOC{:09}", i));
+    if (i % 2 == 1) replace(body, "GEORGIA HEALTH PLAN DEMO", "GEORGIA HEALTH PLAN ALT");
+    bool bad = false;
+    if (i % 97 == 10 || i % 97 == 11) {  // a recurring segment, twice in a row
+      replace(body, "HSD*VS*4", "HSD*VS*X");
+      bad = true;
+    }
+    if (i == 100 || i == 101 || i == 600) {  // a one-off segment
+      replace(body, fmt::format("TRN*1*R{:06}EV", i), fmt::format("TRN*9*R{:06}EV", i));
+      bad = true;
+    }
+    mutated.push_back(bad);
+    text += body;
+  }
+  text += fmt::format("GE*{}*4711~\nIEA*1*000004711~\n", sets);
+  same_with_and_without(text);
+  const auto run = test::validate_text(text);
+  REQUIRE(run.transactions.size() == static_cast<std::size_t>(sets));
+  for (int i = 0; i < sets; ++i) {
+    INFO("set " << i);
+    CHECK(run.transactions[static_cast<std::size_t>(i)].result.findings.empty() == !mutated[static_cast<std::size_t>(i)]);
+  }
 }

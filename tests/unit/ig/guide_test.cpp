@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
+#include <set>
 #include <unistd.h>
 
 #include "ig_support.hpp"
@@ -398,4 +399,29 @@ TEST_CASE("an index entry with same_as reads another GS08 with an earlier entry'
   CHECK(r.value().select("00501", "HI", "X2", "278", "13") == t);
   CHECK(r.value().guide("u") == nullptr);  // no guide of its own
   CHECK(r.value().index().size() == 2);
+}
+
+// SegmentRule::serial: the walker keys per-occurrence state and its clean-segment hash on it, so
+// the occurrences of one guide set must have distinct serials (and not all 0).
+TEST_CASE("occurrences have distinct serials across the guides of a set", "[ig][guide]") {
+  std::set<std::uint16_t> seen;
+  std::size_t count = 0;
+  auto take = [&](const std::vector<ig::SegmentRule>& rules) {
+    for (const ig::SegmentRule& r : rules) {
+      ++count;
+      seen.insert(r.serial);
+    }
+  };
+  for (const char* id : {"278-request", "278-response", "999"}) {
+    const ig::Guide* g = test::guides().guide(id);
+    REQUIRE(g != nullptr);
+    take(g->root.segments);
+    take(g->root.trailer);
+    for (const auto& l : g->loops) {
+      take(l->segments);
+      take(l->trailer);
+    }
+  }
+  CHECK(count > 100);
+  CHECK(seen.size() == count);
 }
