@@ -16,6 +16,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "soc278/core/bytes.hpp"
 #include "soc278/x12/values.hpp"
 
 namespace soc278::model {
@@ -240,27 +241,7 @@ std::string_view first_component(std::string_view element, char separator) noexc
   return element.substr(0, n);
 }
 
-// Copies n <= 16 bytes with two overlapping loads and stores of one size: cheaper than a call to
-// memcpy for the codes, qualifiers and ids most fields hold.
-[[gnu::always_inline]] inline void copy_short(char* to, const char* from, std::size_t n) noexcept {
-  if (n >= 8) {
-    std::uint64_t head, tail;
-    std::memcpy(&head, from, 8);
-    std::memcpy(&tail, from + n - 8, 8);
-    std::memcpy(to, &head, 8);
-    std::memcpy(to + n - 8, &tail, 8);
-  } else if (n >= 4) {
-    std::uint32_t head, tail;
-    std::memcpy(&head, from, 4);
-    std::memcpy(&tail, from + n - 4, 4);
-    std::memcpy(to, &head, 4);
-    std::memcpy(to + n - 4, &tail, 4);
-  } else if (n > 0) {
-    to[0] = from[0];
-    to[n / 2] = from[n / 2];
-    to[n - 1] = from[n - 1];
-  }
-}
+using core::copy_short;
 
 // set()'s rarer case, out of line so that set() stays small enough to inline at its ~70 call sites.
 [[gnu::noinline]] void assign(std::string& target, std::string_view value) { target.assign(value.data(), value.size()); }

@@ -1,5 +1,7 @@
 #include "soc278/soc/decision.hpp"
 
+#include "soc278/core/bytes.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -114,27 +116,7 @@ inline std::size_t put_msg_block(const char* in, unsigned len, char* out, std::s
 }
 #endif
 
-// Copies n > 0 bytes. Most pieces of a message are a few characters (", ", a code, a section), for
-// which a call to memcpy costs more than two overlapping loads and stores.
-[[gnu::always_inline]] inline void copy_short(char* to, const char* from, std::size_t n) noexcept {
-  if (n > 16) {
-    std::memcpy(to, from, n);
-  } else if (n >= 8) {
-    std::uint64_t a, b;
-    std::memcpy(&a, from, 8);
-    std::memcpy(&b, from + n - 8, 8);
-    std::memcpy(to, &a, 8);
-    std::memcpy(to + n - 8, &b, 8);
-  } else if (n >= 4) {
-    std::uint32_t a, b;
-    std::memcpy(&a, from, 4);
-    std::memcpy(&b, from + n - 4, 4);
-    std::memcpy(to, &a, 4);
-    std::memcpy(to + n - 4, &b, 4);
-  } else {
-    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
-  }
-}
+using core::copy_short;
 
 // Collects the text of a message and writes it MSG-safe, as described above.
 class MsgText {

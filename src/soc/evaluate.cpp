@@ -12,6 +12,7 @@
 #include "soc278/soc/evaluate.hpp"
 
 #include "core/text.hpp"
+#include "soc278/core/bytes.hpp"
 
 #include <algorithm>
 #include <array>
@@ -284,28 +285,6 @@ class LineWriter {
 
 // ---- small helpers ---------------------------------------------------------------------------
 
-// Copies n bytes; the pieces of a sentence are mostly short, and a call to memcpy costs more than
-// copying them with a few loads and stores.
-[[gnu::always_inline]] inline void copy_text(char* to, const char* from, std::size_t n) noexcept {
-  if (n > 16) {
-    std::memcpy(to, from, n);
-  } else if (n >= 8) {  // two overlapping 8-byte words
-    std::uint64_t a, b;
-    std::memcpy(&a, from, 8);
-    std::memcpy(&b, from + n - 8, 8);
-    std::memcpy(to, &a, 8);
-    std::memcpy(to + n - 8, &b, 8);
-  } else if (n >= 4) {
-    std::uint32_t a, b;
-    std::memcpy(&a, from, 4);
-    std::memcpy(&b, from + n - 4, 4);
-    std::memcpy(to, &a, 4);
-    std::memcpy(to + n - 4, &b, 4);
-  } else {
-    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
-  }
-}
-
 // Appends the pieces to `out` (core::append, with one resize for all of them and the short pieces
 // copied inline).
 void add(std::string& out, std::initializer_list<core::Piece> pieces) {
@@ -318,7 +297,7 @@ void add(std::string& out, std::initializer_list<core::Piece> pieces) {
   char* to = out.data() + old;
   for (const core::Piece& p : pieces) {
     const std::string_view v = p.view();
-    copy_text(to, v.data(), v.size());
+    core::copy_short(to, v.data(), v.size());
     to += v.size();
   }
 }

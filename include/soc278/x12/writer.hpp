@@ -37,6 +37,7 @@
 #include <string>
 #include <string_view>
 
+#include "soc278/core/bytes.hpp"
 #include "soc278/x12/delimiters.hpp"
 
 // The writer's per-element calls are a few stores each; forced inline so that literal ids and
@@ -138,17 +139,7 @@ class SegmentWriter {
   // Ends the segment: trailing empties removed, terminator and line break written.
   SOC278_WRITER_INLINE void end() {
     if (!open_) return;
-    switch (kind_) {
-      case Kind::st:
-        set_segments_ = 1;
-        ++group_sets_;
-        break;
-      case Kind::gs:
-        ++interchange_groups_;
-        group_sets_ = 0;
-        break;
-      case Kind::other: ++set_segments_; break;
-    }
+    count_segment(kind_);
     open_ = false;
     has_element_ = false;
     std::size_t at = content_end_;  // the trailing empty elements go
@@ -212,31 +203,8 @@ class SegmentWriter {
     if (!s.empty()) std::memcpy(data_.get() + size_, s.data(), s.size());
     size_ += s.size();
   }
-  // Copies the short values segments are made of without a call to memcpy.
-  SOC278_WRITER_INLINE static void copy_short(char* out, const char* in, std::size_t n) noexcept {
-    if (n >= 8) {
-      if (n > 16) {
-        std::memcpy(out, in, n);
-        return;
-      }
-      std::uint64_t head, tail;  // two overlapping words cover 8..16 bytes
-      std::memcpy(&head, in, 8);
-      std::memcpy(&tail, in + n - 8, 8);
-      std::memcpy(out, &head, 8);
-      std::memcpy(out + n - 8, &tail, 8);
-    } else if (n >= 4) {
-      std::uint32_t head, tail;
-      std::memcpy(&head, in, 4);
-      std::memcpy(&tail, in + n - 4, 4);
-      std::memcpy(out, &head, 4);
-      std::memcpy(out + n - 4, &tail, 4);
-    } else if (n != 0) {
-      const char a = in[0], b = in[n / 2], c = in[n - 1];
-      out[0] = a;
-      out[n / 2] = b;
-      out[n - 1] = c;
-    }
-  }
+  // The short values segments are made of are copied without a call to memcpy.
+  SOC278_WRITER_INLINE static void copy_short(char* out, const char* in, std::size_t n) noexcept { core::copy_short(out, in, n); }
   // Drops the current element's trailing empty components / repetitions, writes the element
   // separator and returns where the element's value goes, with room for `max_size` bytes.
   SOC278_WRITER_INLINE char* element_space(std::size_t max_size) {
@@ -273,6 +241,17 @@ class SegmentWriter {
   char* grow_segment(std::size_t at, std::size_t n);
   // For Segment::end: the segment ends at `at` (its ending written). Counts it and emits it.
   SOC278_WRITER_INLINE void close_segment(std::size_t at, Kind kind) {
+    count_segment(kind);
+    size_ = at;
+    ++segments_written_;
+    if (out_ != nullptr) {
+      emit();
+    } else {
+      bytes_written_ += at - segment_start_;
+    }
+  }
+  // The counts SE01, GE01 and IEA01 are made of, for a segment that has just ended.
+  SOC278_WRITER_INLINE void count_segment(Kind kind) noexcept {
     switch (kind) {
       case Kind::st:
         set_segments_ = 1;
@@ -283,13 +262,6 @@ class SegmentWriter {
         group_sets_ = 0;
         break;
       case Kind::other: ++set_segments_; break;
-    }
-    size_ = at;
-    ++segments_written_;
-    if (out_ != nullptr) {
-      emit();
-    } else {
-      bytes_written_ += at - segment_start_;
     }
   }
   void emit();  // the finished segment to out_
