@@ -108,15 +108,23 @@ TEST_CASE("the fast path finds the same as the full checks on seeded mutations",
 // The walker remembers segments whose checks found nothing (walker.cpp, Impl::clean_segments) for
 // the rest of the run, so these files repeat one set many times in one interchange: later copies,
 // some mutated, meet what earlier ones left there. Fast and full must still agree.
-TEST_CASE("remembered clean segments give the same findings as the full checks", "[ig][fast]") {
+namespace {
+// The infliximab sample cut around its one transaction set: what precedes ST, the set, and GE on.
+struct SplitSample {
+  std::string head, set, tail;
+};
+SplitSample split_sample() {
   const std::string sample = test::infliximab();
   const std::size_t st = sample.find("ST*");
   const std::size_t ge = sample.find("GE*");
   REQUIRE(st != std::string::npos);
   REQUIRE(ge != std::string::npos);
-  const std::string head = sample.substr(0, st);
-  const std::string set = sample.substr(st, ge - st);
-  const std::string tail = sample.substr(ge);
+  return {sample.substr(0, st), sample.substr(st, ge - st), sample.substr(ge)};
+}
+}  // namespace
+
+TEST_CASE("remembered clean segments give the same findings as the full checks", "[ig][fast]") {
+  const auto [head, set, tail] = split_sample();
   const std::string alphabet = "*:^ 0123456789-.ABCDHIJMNRSTXZ";
   Rng rng{282};
   for (int round = 0; round < 200; ++round) {
@@ -176,13 +184,7 @@ TEST_CASE("the loop tree text of a large set reads back segment by segment", "[i
 // row: a bad segment must not be remembered) and in one-off ones: fast and full agree, and
 // exactly the mutated sets have findings.
 TEST_CASE("the clean-segment memo: one-off and recurring segments give the same findings", "[ig][fast]") {
-  const std::string sample = test::infliximab();
-  const std::size_t st = sample.find("ST*");
-  const std::size_t ge = sample.find("GE*");
-  REQUIRE(st != std::string::npos);
-  REQUIRE(ge != std::string::npos);
-  const std::string head = sample.substr(0, st);
-  const std::string set = sample.substr(st, ge - st);
+  const auto [head, set, tail] = split_sample();
   auto replace = [](std::string& text, std::string_view from, const std::string& to) {
     const std::size_t at = text.find(from);
     REQUIRE(at != std::string::npos);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "soc278/respond/response_278.hpp"
@@ -71,8 +72,9 @@ TEST_CASE("certification numbers written into a reused string match the returned
   CHECK(numbers.tracking(r, 123).substr(13) == "-123");
 }
 
-TEST_CASE("certification numbers from a request's hash equal those from the request, request after request", "[respond]") {
-  const soc278::respond::CertificationNumbers numbers(278);
+namespace {
+// Two requests of one group (same sender, ISA13, GS06), different ST02 and BHT03.
+std::pair<soc278::model::AuthorizationRequest, soc278::model::AuthorizationRequest> two_requests_of_one_group() {
   soc278::model::AuthorizationRequest first;
   first.envelope.isa_sender = "SOCPROVIDER01";
   first.envelope.isa_control = "000000001";
@@ -82,6 +84,13 @@ TEST_CASE("certification numbers from a request's hash equal those from the requ
   soc278::model::AuthorizationRequest second = first;
   second.envelope.st_control = "0002";
   second.bht_reference = "REQ2-LONGER-REFERENCE";
+  return {first, second};
+}
+}  // namespace
+
+TEST_CASE("certification numbers from a request's hash equal those from the request, request after request", "[respond]") {
+  const soc278::respond::CertificationNumbers numbers(278);
+  const auto [first, second] = two_requests_of_one_group();
   std::string out;
   for (const auto* r : {&first, &second, &first}) {
     const auto hash = numbers.request_hash(*r);
@@ -101,15 +110,7 @@ TEST_CASE("a request's hash from its group's hash equals the hash from the reque
   // group must not get it: each field of the group's part changes the hash.
   const soc278::respond::CertificationNumbers numbers(278);
   using Numbers = soc278::respond::CertificationNumbers;
-  soc278::model::AuthorizationRequest first;
-  first.envelope.isa_sender = "SOCPROVIDER01";
-  first.envelope.isa_control = "000000001";
-  first.envelope.gs_control = "1";
-  first.envelope.st_control = "0001";
-  first.bht_reference = "REQ1";
-  soc278::model::AuthorizationRequest second = first;
-  second.envelope.st_control = "0002";
-  second.bht_reference = "REQ2-LONGER-REFERENCE";
+  const auto [first, second] = two_requests_of_one_group();
   const auto group = numbers.group_hash(first);
   CHECK(numbers.group_hash(second).state == group.state);
   for (const auto* r : {&first, &second, &first}) CHECK(Numbers::request_hash(group, *r).state == numbers.request_hash(*r).state);

@@ -14,17 +14,22 @@ using namespace soc278;
 
 namespace {
 
-// A little of everything the writer does: an ISA, empty elements in the middle and at the end,
-// composites with trailing empty components, repetitions, numbers, values of every short-copy
-// length (0..17) and one longer than the writer's initial buffer.
-void interchange(x12::SegmentWriter& w, const std::string& tag) {
+// The ISA both interchange builders below start with.
+x12::IsaFields test_isa() {
   x12::IsaFields isa;
   isa.sender_id = "SENDER";
   isa.receiver_id = "RECEIVER";
   isa.date = "261120";
   isa.time = "0930";
   isa.control_number = "4711";
-  w.write_isa(isa);
+  return isa;
+}
+
+// A little of everything the writer does: an ISA, empty elements in the middle and at the end,
+// composites with trailing empty components, repetitions, numbers, values of every short-copy
+// length (0..17) and one longer than the writer's initial buffer.
+void interchange(x12::SegmentWriter& w, const std::string& tag) {
+  w.write_isa(test_isa());
   w.begin("GS").element("HI").element("A").element("B").element("20261120").element("0930").element("4711").element("X");
   w.element("005010X217").end();
   w.begin("ST").element("278").element("0001").element("005010X217").end();
@@ -102,13 +107,7 @@ namespace {
 
 // interchange()'s segments again, built through SegmentWriter::Segment where Segment has the call.
 void interchange_by_segment(x12::SegmentWriter& w, const std::string& tag) {
-  x12::IsaFields isa;
-  isa.sender_id = "SENDER";
-  isa.receiver_id = "RECEIVER";
-  isa.date = "261120";
-  isa.time = "0930";
-  isa.control_number = "4711";
-  w.write_isa(isa);
+  w.write_isa(test_isa());
   w.segment("GS").element("HI").element("A").element("B").element("20261120").element("0930").element("4711").element("X")
       .element("005010X217").end();
   w.segment("ST").element("278").element("0001").element("005010X217").end();
