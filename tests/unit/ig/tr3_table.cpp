@@ -1,9 +1,11 @@
 #include "tr3_table.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include "support/test_support.hpp"
 
@@ -117,39 +119,12 @@ std::string hl_loop(std::string_view hl03) {
   return it == m.end() ? "" : it->second;
 }
 
-}  // namespace
-
-std::vector<std::string> check_written(const std::vector<Row>& table, std::string_view text, const std::string& label,
-                                       std::size_t* checked) {
-  std::vector<std::string> out;
-  // One interchange at a time: each ISA sets its own delimiters (a file may hold several).
-  std::vector<std::pair<Delims, std::string_view>> interchanges;
-  for (std::size_t at = text.find("ISA"); at != std::string_view::npos;) {
-    if (text.size() < at + 106) return {label + ": ISA cut short"};
-    Delims d;
-    d.element = text[at + 3];
-    d.repetition = text[at + 82];
-    if (std::isalnum(static_cast<unsigned char>(d.repetition))) d.repetition = 0;
-    d.component = text[at + 104];
-    d.segment = text[at + 105];
-    // The interchange ends after its IEA segment (segments may be followed by line breaks).
-    std::size_t end = at;
-    while (end < text.size()) {
-      auto next = text.find(d.segment, end);
-      next = next == std::string_view::npos ? text.size() : next + 1;
-      const auto seg = text.substr(end, next - end);
-      const auto b = seg.find_first_not_of(" \r\n\t");
-      end = next;
-      if (b != std::string_view::npos && seg.substr(b, 4) == std::string("IEA") + d.element) break;
-    }
-    interchanges.emplace_back(d, text.substr(at, end - at));
-    at = text.find("ISA", end);
-  }
-  if (interchanges.empty()) return {label + ": not an interchange"};
+// The segments of one interchange, placed by HL03 / NM101 / the first element and checked against the table.
+void check_interchange(const std::vector<Row>& table, const Delims& d, std::string_view text, const std::string& label,
+                       std::size_t* checked, std::vector<std::string>& out) {
   std::string guide, loop, hl;
   std::size_t n = 0;  // position in the set, ST = 1
-  for (const auto& [d, one] : interchanges)
-  for (auto raw : split(one, d.segment)) {
+  for (auto raw : split(text, d.segment)) {
     const auto b = raw.find_first_not_of(" \r\n\t");
     if (b == std::string::npos) continue;
     const auto seg = raw.substr(b);
@@ -230,6 +205,38 @@ std::vector<std::string> check_written(const std::vector<Row>& table, std::strin
       }
     }
   }
+}
+
+}  // namespace
+
+std::vector<std::string> check_written(const std::vector<Row>& table, std::string_view text, const std::string& label,
+                                       std::size_t* checked) {
+  std::vector<std::string> out;
+  // One interchange at a time: each ISA sets its own delimiters (a file may hold several).
+  std::vector<std::pair<Delims, std::string_view>> interchanges;
+  for (std::size_t at = text.find("ISA"); at != std::string_view::npos;) {
+    if (text.size() < at + 106) return {label + ": ISA cut short"};
+    Delims d;
+    d.element = text[at + 3];
+    d.repetition = text[at + 82];
+    if (std::isalnum(static_cast<unsigned char>(d.repetition))) d.repetition = 0;
+    d.component = text[at + 104];
+    d.segment = text[at + 105];
+    // The interchange ends after its IEA segment (segments may be followed by line breaks).
+    std::size_t end = at;
+    while (end < text.size()) {
+      auto next = text.find(d.segment, end);
+      next = next == std::string_view::npos ? text.size() : next + 1;
+      const auto seg = text.substr(end, next - end);
+      const auto b = seg.find_first_not_of(" \r\n\t");
+      end = next;
+      if (b != std::string_view::npos && seg.substr(b, 4) == std::string("IEA") + d.element) break;
+    }
+    interchanges.emplace_back(d, text.substr(at, end - at));
+    at = text.find("ISA", end);
+  }
+  if (interchanges.empty()) return {label + ": not an interchange"};
+  for (const auto& [d, one] : interchanges) check_interchange(table, d, one, label, checked, out);
   return out;
 }
 

@@ -4,6 +4,7 @@
 // that drifts (UM06 losing E, DTP*AAH back in response 2000F) fails here.
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "ig_support.hpp"
