@@ -58,7 +58,7 @@ struct FileReport {
                                            // taken down by their group's AK9 R or their interchange's TA1 R
   std::size_t unanswerable = 0;    // accepted, answered with AAA (soc/answerable.hpp)
   std::size_t not_requests = 0;    // accepted sets that are not 278 requests (responses, 999s): nothing to decide
-  std::size_t lines = 0, approve = 0, redirect = 0, pend = 0;
+  std::size_t lines = 0, approve = 0, redirect = 0, pend = 0, cancel = 0;   // cancel: UM02 3 confirmed
   std::size_t errors = 0, warnings = 0;
   std::size_t ta1_written = 0, ack999_interchanges = 0, response_transactions = 0;
   bool io_failed = false;
