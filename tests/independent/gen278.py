@@ -197,8 +197,9 @@ class Unique:
 # --- the generator --------------------------------------------------------------------------
 
 class Generator:
-    def __init__(self, seed, delims, eol, groups, sets):
+    def __init__(self, seed, delims, eol, groups, sets, open_codes=False):
         self.rng = random.Random(seed)
+        self.open_codes = open_codes
         self.elem, self.comp, self.rep, self.term = delims
         self.eol = {"none": "", "lf": "\n", "crlf": "\r\n"}[eol]
         self.groups = groups
@@ -379,7 +380,7 @@ class Generator:
         sub = self.member(datetime.date(1942, 1, 1), datetime.date(2004, 12, 31))
         member_id = self.unique_ids.draw(lambda: r.choice(["", "", "W", "XZ", "M"]) + self.digits(r.choice([9, 10, 11])))
         segs.append(self.seg("NM1", "IL", "1", sub["last"], sub["first"], sub["middle"], "", "",
-                             r.choice(["MI"] * 9 + ["II"]), member_id))
+                             self.subscriber_id_qualifier(), member_id))
         if r.random() < 0.3:
             segs.append(self.seg("REF", r.choice(SUBSCRIBER_REF), "G" + self.digits(6)))
         if r.random() < 0.3:
@@ -522,6 +523,13 @@ class Generator:
         segs.append(self.seg("SE", count, st02))
         return "".join(segs)
 
+    def subscriber_id_qualifier(self):
+        # 2010C NM108: MI everywhere. II is only in the pyx12-converter map (an open question for
+        # the X217 code list), so it is written only with --open-codes. Either way one draw, so
+        # the rest of the output does not depend on the option.
+        draw = self.rng.random()
+        return "II" if self.open_codes and draw < 0.1 else "MI"
+
     def pwk(self):
         r = self.rng
         how = r.choice(PWK_TRANSMISSION)
@@ -584,7 +592,7 @@ class Generator:
         return len(out[-1])
 
 
-def generate(seed, delims, eol, groups, sets, size):
+def generate(seed, delims, eol, groups, sets, size, open_codes=False):
     if len(delims) != 4 or len(set(delims)) != 4:
         raise SystemExit("--delims needs four distinct characters (element, component, repetition, terminator)")
     for c in delims:
@@ -592,7 +600,7 @@ def generate(seed, delims, eol, groups, sets, size):
             raise SystemExit("delimiter %r may occur in data" % c)
     if delims[3] in "\r\n" and eol != "none":
         raise SystemExit("a line-break terminator needs --eol none")
-    gen = Generator(seed, delims, eol, groups, sets)
+    gen = Generator(seed, delims, eol, groups, sets, open_codes)
     out = []
     total = 0
     while total < size:
@@ -622,6 +630,8 @@ def main(argv=None):
     ap.add_argument("--groups", type=int, help="functional groups per interchange")
     ap.add_argument("--sets", help="transaction sets per group, MIN-MAX")
     ap.add_argument("--size", default="1M", help="stop once the file reaches this size (K, M suffixes)")
+    ap.add_argument("--open-codes", action="store_true",
+                    help="also write codes only one source allows (2010C NM108 II)")
     ap.add_argument("-o", "--output", help="output file (default: standard output)")
     args = ap.parse_args(argv)
     cfg = dict(PRESETS[args.preset]) if args.preset else dict(seed=1, delims="*:^~", eol="lf", groups=1, sets=(10, 30))
@@ -638,7 +648,8 @@ def main(argv=None):
         cfg["sets"] = (int(lo), int(hi or lo))
     if cfg["delims"][3] in "\r\n":
         cfg["eol"] = "none"
-    text = generate(cfg["seed"], cfg["delims"], cfg["eol"], cfg["groups"], cfg["sets"], parse_size(args.size))
+    text = generate(cfg["seed"], cfg["delims"], cfg["eol"], cfg["groups"], cfg["sets"], parse_size(args.size),
+                    args.open_codes)
     data = text.encode("ascii")
     if args.output:
         with open(args.output, "wb") as f:
