@@ -18,6 +18,10 @@ for preset in 1 2 3 4 5; do
   python3 "$here/gen278.py" --preset "$preset" --size "$size" -o "$out"
   files+=("$out")
 done
+# 2010C NM108 II (only one source lists it; soc278 accepts it, grammars/README.md section 5).
+out="$work/independent-preset1-open-codes.x12"
+python3 "$here/gen278.py" --preset 1 --size "$size" --open-codes -o "$out"
+files+=("$out")
 for f in "$here"/fixtures/*.x12; do
   [ -e "$f" ] && files+=("$f")
 done
