@@ -239,8 +239,7 @@ void Response278Writer::begin_interchange(const x12::InterchangeInfo& received) 
   isa_written_ = false;
   groups_written_ = 0;
   // Answer with the delimiters the sender used (reference 1.1; what a trading partner parses).
-  x12::Delimiters d = received_isa_.delimiters;
-  if (d.repetition == '\0') d.repetition = '^';
+  const x12::Delimiters d = detail::reply_delimiters(received_isa_.delimiters);
   envelope_writer_.set_delimiters(d);
   writer_.set_delimiters(d);
   unsafe_ = unsafe_chars(d);
