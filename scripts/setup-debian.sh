@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential g++ cmake ninja-build pkg-config git
   libboost-dev libfmt-dev catch2 libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev
+  python3
 )
 
 missing=()

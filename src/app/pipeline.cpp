@@ -75,7 +75,7 @@ struct SetRecord {
   std::string gs06, st02, trace;
   bool rejected = false;
   bool unanswerable = false;
-  std::size_t approve = 0, redirect = 0, pend = 0;  // lines decided, taken back if the set is rejected later
+  std::size_t approve = 0, redirect = 0, pend = 0, cancel = 0;  // lines decided, taken back if the set is rejected later
 };
 
 class Pipeline final : public x12::EnvelopeObserver {
@@ -209,8 +209,9 @@ class Pipeline final : public x12::EnvelopeObserver {
         report_.approve -= s.approve;
         report_.redirect -= s.redirect;
         report_.pend -= s.pend;
-        report_.lines -= s.approve + s.redirect + s.pend;
-        s.approve = s.redirect = s.pend = 0;
+        report_.cancel -= s.cancel;
+        report_.lines -= s.approve + s.redirect + s.pend + s.cancel;
+        s.approve = s.redirect = s.pend = s.cancel = 0;
       }
       write_rejected(s, by, {reason});
     }
@@ -358,7 +359,7 @@ class Pipeline final : public x12::EnvelopeObserver {
       a.decision = &d;
       a.certification.clear();
       a.tracking.clear();
-      if (d.outcome == soc::Outcome::pend) {
+      if (!soc::certifies(d.outcome)) {  // pend, cancel: a tracking number, no certification
         config_.certifications.tracking(request_hash, d.line_number, a.tracking);
       } else {
         config_.certifications.for_line(request_hash, d.line_number, a.certification);
@@ -368,6 +369,7 @@ class Pipeline final : public x12::EnvelopeObserver {
       kept.approve += d.outcome == soc::Outcome::approve;
       kept.redirect += d.outcome == soc::Outcome::redirect;
       kept.pend += d.outcome == soc::Outcome::pend;
+      kept.cancel += d.outcome == soc::Outcome::cancel;
     }
     if (response_) response_->add_decided(request, answers);
   }
@@ -377,6 +379,7 @@ class Pipeline final : public x12::EnvelopeObserver {
     if (d.outcome == soc::Outcome::approve) ++report_.approve;
     if (d.outcome == soc::Outcome::redirect) ++report_.redirect;
     if (d.outcome == soc::Outcome::pend) ++report_.pend;
+    if (d.outcome == soc::Outcome::cancel) ++report_.cancel;
     if (config_.print_decisions) {
       std::printf("  %s %s/%s line %u: %-5s at %s%s -> %-8s %s%s%s %s %s\n", isa13_.c_str(), s.gs06.c_str(), s.st02.c_str(), d.line_number,
                   d.hcpcs.c_str(), d.requested_site.code.empty() ? "?" : d.requested_site.code.c_str(),

@@ -63,7 +63,7 @@ struct FileReport {
   // What those sets were, in the order first met: ("278 response", 2), ("999", 1), ("834", 1).
   std::vector<std::pair<std::string, std::size_t>> not_request_kinds;
   std::size_t ta1_only_interchanges = 0;  // interchanges holding TA1s and no functional group
-  std::size_t lines = 0, approve = 0, redirect = 0, pend = 0;
+  std::size_t lines = 0, approve = 0, redirect = 0, pend = 0, cancel = 0;   // cancel: UM02 3 confirmed
   std::size_t errors = 0, warnings = 0;
   std::size_t ta1_written = 0, ack999_interchanges = 0, response_transactions = 0;
   bool io_failed = false;

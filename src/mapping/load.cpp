@@ -5,6 +5,9 @@
 // "<file>:<line>: " (yaml-cpp Mark().line + 1), so nothing escapes the library boundary.
 #include "soc278/mapping/load.hpp"
 
+#include "load_parts.hpp"
+#include "yaml_file.hpp"
+
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
@@ -24,6 +27,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using core::DiagCode;
+using detail::fail_at;
+using detail::File;
+using detail::LoadFailure;
+using detail::line_of;
 
 // ---- X12 code lists the tables are checked against -------------------------------------------
 // These mirror grammars/codes/{hcr01_action,hcr03_decision_reason,pwk01_report_type,pwk02_transmission}.yaml
@@ -52,135 +59,6 @@ template <std::size_t N>
 bool in(const std::string_view (&list)[N], std::string_view v) {
   return std::find(std::begin(list), std::end(list), v) != std::end(list);
 }
-
-// ---- failure plumbing ------------------------------------------------------------------------
-
-struct LoadFailure {
-  core::Diagnostic diag;
-};
-
-int line_of(const YAML::Mark& m) { return m.line >= 0 ? m.line + 1 : 1; }
-
-[[noreturn]] void fail_at(DiagCode code, const std::string& file, const YAML::Mark& m, const std::string& text,
-                          std::string found = {}) {
-  core::SourcePosition at;
-  if (m.pos >= 0) at.byte_offset = static_cast<std::uint64_t>(m.pos);
-  // A finding about a whole file or folder (not found, unexpected file) has no line to name.
-  std::string message = m.line >= 0 ? fmt::format("{}:{}: {}", file, line_of(m), text) : fmt::format("{}: {}", file, text);
-  core::Diagnostic d = core::make_diagnostic(code, at, "", std::move(message));
-  d.found_value = std::move(found);
-  throw LoadFailure{std::move(d)};
-}
-
-// One YAML file being read: its display name, its root and the schema helpers that fail with file:line.
-class File {
- public:
-  explicit File(fs::path path) : path_(std::move(path)), name_(path_.lexically_normal().string()) {}
-
-  void parse() {
-    std::error_code ec;
-    if (!fs::is_regular_file(path_, ec)) fail_at(DiagCode::mapping_io_error, name_, YAML::Mark::null_mark(), "file not found");
-    try {
-      root_ = YAML::LoadFile(path_.string());
-    } catch (const YAML::ParserException& e) {
-      fail_at(DiagCode::mapping_yaml_syntax, name_, e.mark, "not well-formed YAML: " + e.msg);
-    } catch (const YAML::BadFile&) {
-      fail_at(DiagCode::mapping_io_error, name_, YAML::Mark::null_mark(), "cannot be read");
-    }
-    if (!root_.IsMap()) fail_at(DiagCode::mapping_wrong_type, name_, root_.Mark(), "the file must be a YAML map of keys");
-  }
-
-  [[nodiscard]] const YAML::Node& root() const { return root_; }
-  [[nodiscard]] const std::string& name() const { return name_; }
-  [[nodiscard]] const fs::path& path() const { return path_; }
-  [[nodiscard]] std::uint32_t line(const YAML::Node& n) const { return static_cast<std::uint32_t>(line_of(n.Mark())); }
-
-  [[noreturn]] void fail(DiagCode code, const YAML::Node& at, const std::string& text, std::string found = {}) const {
-    fail_at(code, name_, at.Mark(), text, std::move(found));
-  }
-  [[noreturn]] void fail(DiagCode code, const YAML::Mark& at, const std::string& text, std::string found = {}) const {
-    fail_at(code, name_, at, text, std::move(found));
-  }
-
-  // `map` must be a map whose keys are all in `allowed`, none repeated.
-  void keys(const YAML::Node& map, std::string_view what, std::initializer_list<std::string_view> allowed) const {
-    if (!map.IsMap()) fail(DiagCode::mapping_wrong_type, map, fmt::format("{} must be a map", what));
-    std::set<std::string> seen;
-    for (const auto& kv : map) {
-      const std::string key = kv.first.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string list;
-        for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        fail(DiagCode::mapping_unknown_key, kv.first, fmt::format("unknown key '{}' in {} (allowed: {})", key, what, list), key);
-      }
-      if (!seen.insert(key).second)
-        fail(DiagCode::mapping_duplicate, kv.first, fmt::format("key '{}' appears twice in {}", key, what), key);
-    }
-  }
-
-  [[nodiscard]] YAML::Node get(const YAML::Node& map, std::string_view key) const {
-    const YAML::Node& m = map;
-    return m[std::string(key)];
-  }
-  [[nodiscard]] bool has(const YAML::Node& map, std::string_view key) const { return get(map, key).IsDefined(); }
-
-  [[nodiscard]] YAML::Node require(const YAML::Node& map, std::string_view key, std::string_view what) const {
-    YAML::Node n = get(map, key);
-    if (!n.IsDefined()) fail(DiagCode::mapping_missing_key, map, fmt::format("{} lacks the required key '{}'", what, key));
-    return n;
-  }
-
-  [[nodiscard]] std::string scalar(const YAML::Node& n, std::string_view what) const {
-    if (!n.IsScalar()) fail(DiagCode::mapping_wrong_type, n, fmt::format("{} must be a single value", what));
-    return n.Scalar();
-  }
-
-  [[nodiscard]] std::string str(const YAML::Node& map, std::string_view key, std::string_view what) const {
-    const std::string s = scalar(require(map, key, what), fmt::format("{} '{}'", what, key));
-    if (s.empty()) fail(DiagCode::mapping_invalid, get(map, key), fmt::format("{} '{}' is empty", what, key));
-    return s;
-  }
-
-  [[nodiscard]] std::string opt_str(const YAML::Node& map, std::string_view key, std::string_view what) const {
-    const YAML::Node n = get(map, key);
-    if (!n.IsDefined() || n.IsNull()) return {};
-    return scalar(n, fmt::format("{} '{}'", what, key));
-  }
-
-  [[nodiscard]] int integer(const YAML::Node& n, std::string_view what, int min, int max) const {
-    const std::string s = scalar(n, what);
-    int v = 0;
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc{} || p != s.data() + s.size())
-      fail(DiagCode::mapping_wrong_type, n, fmt::format("{} must be a whole number, found '{}'", what, s), s);
-    if (v < min || v > max) fail(DiagCode::mapping_invalid, n, fmt::format("{} must be {}..{}, found {}", what, min, max, v), s);
-    return v;
-  }
-
-  [[nodiscard]] bool boolean(const YAML::Node& n, std::string_view what) const {
-    const std::string s = scalar(n, what);
-    if (s == "true") return true;
-    if (s == "false") return false;
-    fail(DiagCode::mapping_wrong_type, n, fmt::format("{} must be true or false, found '{}'", what, s), s);
-  }
-
-  [[nodiscard]] const YAML::Node seq(const YAML::Node& n, std::string_view what) const {
-    if (!n.IsSequence()) fail(DiagCode::mapping_wrong_type, n, fmt::format("{} must be a list", what));
-    return n;
-  }
-
-  // A list of scalars; each comes back with its node for error positions.
-  [[nodiscard]] std::vector<std::pair<std::string, YAML::Node>> strings(const YAML::Node& n, std::string_view what) const {
-    std::vector<std::pair<std::string, YAML::Node>> out;
-    for (const YAML::Node& item : seq(n, what)) out.emplace_back(scalar(item, fmt::format("an entry of {}", what)), item);
-    return out;
-  }
-
- private:
-  fs::path path_;
-  std::string name_;
-  YAML::Node root_;
-};
 
 // ---- place-of-service.yaml -------------------------------------------------------------------
 
@@ -211,7 +89,8 @@ SiteTable load_sites(const File& f) {
     std::map<std::string, std::uint32_t> seen;
     const std::string what = fmt::format("a {} row", key);
     for (const YAML::Node& r : f.seq(f.require(root, key, "place-of-service.yaml"), key)) {
-      f.keys(r, what, {"code", "name", "site_class"});
+      if (pos) f.keys(r, what, {"code", "name", "site_class"});
+      else f.keys(r, what, {"code", "name", "site_class", "pos"});
       SiteCode s;
       s.code = f.str(r, "code", what);
       const YAML::Node code_node = f.get(r, "code");
@@ -236,6 +115,24 @@ SiteTable load_sites(const File& f) {
   };
   std::vector<SiteCode> pos = rows("place_of_service", true);
   std::vector<SiteCode> bills = rows("bill_types", false);
+  // A bill type names the place-of-service codes of the same setting and must be classed like them,
+  // so the two UM04 qualifiers never classify one setting differently (bill type 83 / POS 24).
+  const YAML::Node bill_nodes = f.get(root, "bill_types");
+  for (std::size_t i = 0; i < bills.size(); ++i) {
+    const YAML::Node r = bill_nodes[i];
+    const std::string what = fmt::format("bill type '{}'", bills[i].code);
+    for (auto& [code, n] : f.strings(f.require(r, "pos", what), "pos")) {
+      const auto row = std::find_if(pos.begin(), pos.end(), [&](const SiteCode& s) { return s.code == code; });
+      if (row == pos.end())
+        f.fail(DiagCode::mapping_dangling_reference, n, fmt::format("{}: pos '{}' is not a listed place of service", what, code), code);
+      if (row->site_class != bills[i].site_class)
+        f.fail(DiagCode::mapping_invalid, n,
+               fmt::format("{} is classed {} but names place of service {} ({}), classed {}: the same setting must get the same class",
+                           what, to_string(bills[i].site_class), code, row->name, to_string(row->site_class)), code);
+      bills[i].pos.push_back(code);
+    }
+    if (bills[i].pos.empty()) f.fail(DiagCode::mapping_missing_key, r, fmt::format("{}: pos must name at least one place of service", what));
+  }
 
   // UM04 written in a response that certifies a site class (redirect target); reference 7.
   std::array<std::string, all_site_classes.size()> redirect{};
@@ -286,7 +183,7 @@ EvidenceTable load_evidence(const File& f, std::map<std::string, GroupRef>& refs
     std::map<std::string, std::uint32_t> seen;
     const std::string what = fmt::format("an icd10 row of group '{}'", id);
     for (const YAML::Node& r : f.seq(f.require(g, "icd10", "an evidence group"), "icd10")) {
-      f.keys(r, what, {"code", "match", "reason", "label", "source"});
+      f.keys(r, what, {"code", "match", "reason", "label", "source", "family"});
       EvidenceCode c;
       c.code = f.str(r, "code", what);
       const YAML::Node code_node = f.get(r, "code");
@@ -303,6 +200,7 @@ EvidenceTable load_evidence(const File& f, std::map<std::string, GroupRef>& refs
       c.reason = f.str(r, "reason", what);
       c.label = f.str(r, "label", what);
       c.source = f.str(r, "source", what);
+      c.family = f.str(r, "family", what);
       c.line = f.line(r);
       if (auto [it, fresh] = seen.emplace(c.code, c.line); !fresh)
         f.fail(DiagCode::mapping_duplicate, code_node,
@@ -314,7 +212,8 @@ EvidenceTable load_evidence(const File& f, std::map<std::string, GroupRef>& refs
   }
 
   const YAML::Node doc = f.require(root, "documentation", "evidence.yaml");
-  f.keys(doc, "documentation", {"pwk_transmission_submitted", "pwk_transmission_not_submitted", "pwk_report_types_counted"});
+  f.keys(doc, "documentation", {"pwk_transmission_submitted", "pwk_transmission_not_submitted", "pwk_report_types_counted",
+                                 "pwk_transmission_in_transit"});
   auto codes = [&](std::string_view key, auto check, std::string_view kind) {
     std::vector<std::string> out;
     for (auto& [v, n] : f.strings(f.require(doc, key, "documentation"), key)) {
@@ -334,7 +233,14 @@ EvidenceTable load_evidence(const File& f, std::map<std::string, GroupRef>& refs
       f.fail(DiagCode::mapping_duplicate, f.get(doc, "pwk_transmission_not_submitted"),
              fmt::format("PWK02 '{}' is in both pwk_transmission_submitted and pwk_transmission_not_submitted", v), v);
   std::vector<std::string> counted = codes("pwk_report_types_counted", pwk01, "278 PWK01 report type");
-  return EvidenceTable(std::move(groups), DocumentationRules(std::move(sent), std::move(not_sent), std::move(counted)));
+  // Sent on paper: a subset of the submitted codes (docs/policies.md section 3).
+  std::vector<std::string> in_transit = codes("pwk_transmission_in_transit", pwk02, "PWK02 transmission");
+  for (const auto& v : in_transit)
+    if (std::find(sent.begin(), sent.end(), v) == sent.end())
+      f.fail(DiagCode::mapping_invalid, f.get(doc, "pwk_transmission_in_transit"),
+             fmt::format("PWK02 '{}' is in pwk_transmission_in_transit but not in pwk_transmission_submitted", v), v);
+  return EvidenceTable(std::move(groups),
+                       DocumentationRules(std::move(sent), std::move(not_sent), std::move(counted), std::move(in_transit)));
 }
 
 // ---- administration-codes.yaml ---------------------------------------------------------------
@@ -367,7 +273,7 @@ DecisionCodes load_decision_codes(const File& f) {
   DecisionCodes d;
 
   const YAML::Node h1 = f.require(root, "hcr01", "decision-codes.yaml");
-  f.keys(h1, "hcr01", {"approve", "redirect", "pend"});
+  f.keys(h1, "hcr01", {"approve", "redirect", "pend", "approve_shortened", "cancel"});
   auto hcr01 = [&](std::string_view key) {
     const std::string v = f.str(h1, key, "hcr01");
     if (!in(kHcr01, v)) f.fail(DiagCode::mapping_invalid, f.get(h1, key), fmt::format("'{}' is not an HCR01 action code (reference 3.3)", v), v);
@@ -383,10 +289,16 @@ DecisionCodes load_decision_codes(const File& f) {
   if (d.hcr01_redirect != "A6" && d.hcr01_redirect != "A3")
     f.fail(DiagCode::mapping_invalid, f.get(h1, "redirect"), "hcr01.redirect must be A6 (modified) or A3 (not certified)", d.hcr01_redirect);
   d.hcr01_pend = hcr01("pend");
+  d.hcr01_approve_shortened = hcr01("approve_shortened");
+  if (d.hcr01_approve_shortened == d.hcr01_approve)
+    f.fail(DiagCode::mapping_invalid, f.get(h1, "approve_shortened"),
+           "hcr01.approve_shortened must differ from hcr01.approve: a span shorter than asked is not approved as requested",
+           d.hcr01_approve_shortened);
+  d.hcr01_cancel = hcr01("cancel");
 
   const YAML::Node h3 = f.require(root, "hcr03", "decision-codes.yaml");
   f.keys(h3, "hcr03", {"approve", "redirect", "pend_documentation", "pend_clinical_review", "pend_not_listed",
-                       "pend_unknown_payer", "pend_history", "pend_site"});
+                       "pend_unknown_payer", "pend_history", "pend_site", "approve_shortened", "cancel"});
   auto hcr03 = [&](std::string_view key, bool nullable) -> std::string {
     const YAML::Node n = f.require(h3, key, "hcr03");
     if (n.IsNull()) {
@@ -406,6 +318,8 @@ DecisionCodes load_decision_codes(const File& f) {
   d.hcr03_pend_unknown_payer = hcr03("pend_unknown_payer", false);
   d.hcr03_pend_history = hcr03("pend_history", false);
   d.hcr03_pend_site = hcr03("pend_site", false);
+  d.hcr03_approve_shortened = hcr03("approve_shortened", true);
+  d.hcr03_cancel = hcr03("cancel", true);
   return d;
 }
 
@@ -416,6 +330,7 @@ struct RawParameters {   // each value with the node it came from; unset = not i
   std::optional<std::string> redirect_hcr01;
   std::optional<NotListedAction> not_listed_action;
   std::optional<DocumentationWithoutEvidence> documentation_without_evidence;
+  std::optional<DocumentationCountsWhen> documentation_counts_when;
   std::optional<bool> pediatric_is_exception;
   std::optional<std::vector<SiteClass>> preferred_sites;
 };
@@ -442,7 +357,8 @@ std::string month(const File& f, const YAML::Node& map, std::string_view key) {
 
 RawParameters load_parameters(const File& f, const YAML::Node& p, const SiteTable& sites) {
   f.keys(p, "parameters", {"max_approval_months", "restart_window_months", "redirect_hcr01", "not_listed_action",
-                           "documentation_without_evidence", "pediatric_is_exception", "pediatric_age_under", "preferred_sites"});
+                           "documentation_without_evidence", "documentation_counts_when", "pediatric_is_exception",
+                           "pediatric_age_under", "preferred_sites"});
   RawParameters r;
   if (f.has(p, "max_approval_months")) r.max_approval_months = f.integer(f.get(p, "max_approval_months"), "max_approval_months", 1, 12);
   if (f.has(p, "restart_window_months"))
@@ -465,6 +381,13 @@ RawParameters load_parameters(const File& f, const YAML::Node& p, const SiteTabl
     else if (v == "redirect") r.documentation_without_evidence = DocumentationWithoutEvidence::redirect;
     else f.fail(DiagCode::mapping_invalid, f.get(p, "documentation_without_evidence"),
                 fmt::format("documentation_without_evidence must be pend or redirect, found '{}'", v), v);
+  }
+  if (f.has(p, "documentation_counts_when")) {
+    const std::string v = f.scalar(f.get(p, "documentation_counts_when"), "documentation_counts_when");
+    if (v == "sent") r.documentation_counts_when = DocumentationCountsWhen::sent;
+    else if (v == "received") r.documentation_counts_when = DocumentationCountsWhen::received;
+    else f.fail(DiagCode::mapping_invalid, f.get(p, "documentation_counts_when"),
+                fmt::format("documentation_counts_when must be sent or received, found '{}'", v), v);
   }
   if (f.has(p, "pediatric_is_exception")) r.pediatric_is_exception = f.boolean(f.get(p, "pediatric_is_exception"), "pediatric_is_exception");
   if (f.has(p, "preferred_sites")) {
@@ -556,7 +479,7 @@ std::vector<Criterion> load_criteria(const File& f, const YAML::Node& list, cons
   return out;
 }
 
-DrugTable load_drugs(const File& f, const YAML::Node& list) {
+DrugTable load_drugs(const File& f, const YAML::Node& list, const DrugGroups& groups) {
   std::vector<Drug> rows;
   std::map<std::pair<std::string, std::string>, std::uint32_t> seen;
   constexpr std::string_view what = "a drugs row";
@@ -584,16 +507,20 @@ DrugTable load_drugs(const File& f, const YAML::Node& list) {
       }
     }
     d.line = f.line(r);
+    // "includes biosimilars" is inherited through drug-groups.yaml: the group must exist.
+    if (d.flags.has(DrugFlag::includes_biosimilars) && groups.by_reference(d.hcpcs) == nullptr)
+      f.fail(DiagCode::mapping_dangling_reference, f.get(r, "flags"),
+             fmt::format("{} has flag includes_biosimilars, but drug-groups.yaml has no group with reference {}", code, code), code);
     if (auto [it, fresh] = seen.emplace(std::pair{code, d.brand}, d.line); !fresh)
       f.fail(DiagCode::mapping_duplicate, f.get(r, "hcpcs"),
              fmt::format("drug row {} / {} repeats the row at line {}", code, d.brand, it->second), code);
     rows.push_back(std::move(d));
   }
   if (rows.empty()) f.fail(DiagCode::mapping_invalid, list, "drugs must hold at least one row");
-  return DrugTable(std::move(rows));
+  return DrugTable(std::move(rows), &groups);
 }
 
-RawPolicy load_policy(fs::path path, const EvidenceTable& evidence, const SiteTable& sites) {
+RawPolicy load_policy(fs::path path, const EvidenceTable& evidence, const SiteTable& sites, const DrugGroups& groups) {
   RawPolicy p{File(std::move(path)), {}, {}, {}, {}, nullptr, nullptr};
   File& f = p.file;
   f.parse();
@@ -629,7 +556,7 @@ RawPolicy load_policy(fs::path path, const EvidenceTable& evidence, const SiteTa
   } else {
     p.criteria = std::make_shared<const std::vector<Criterion>>(
         load_criteria(f, f.require(root, "criteria", "a policy file without based_on"), evidence));
-    p.drugs = std::make_shared<const DrugTable>(load_drugs(f, f.require(root, "drugs", "a policy file without based_on")));
+    p.drugs = std::make_shared<const DrugTable>(load_drugs(f, f.require(root, "drugs", "a policy file without based_on"), groups));
   }
   return p;
 }
@@ -652,13 +579,15 @@ PolicyParameters resolve_parameters(const RawPolicy& p, const RawPolicy* base, s
   pick("not_listed_action", &RawParameters::not_listed_action, &RawParameters::not_listed_action, out.not_listed_action);
   pick("documentation_without_evidence", &RawParameters::documentation_without_evidence,
        &RawParameters::documentation_without_evidence, out.documentation_without_evidence);
+  pick("documentation_counts_when", &RawParameters::documentation_counts_when, &RawParameters::documentation_counts_when,
+       out.documentation_counts_when);
   pick("pediatric_is_exception", &RawParameters::pediatric_is_exception, &RawParameters::pediatric_is_exception, out.pediatric_is_exception);
   pick("pediatric_age_under", &RawParameters::pediatric_age_under, &RawParameters::pediatric_age_under, out.pediatric_age_under);
   pick("preferred_sites", &RawParameters::preferred_sites, &RawParameters::preferred_sites, out.preferred_sites);
   return out;
 }
 
-std::vector<Policy> load_policies(const fs::path& dir, const EvidenceTable& evidence, const SiteTable& sites) {
+std::vector<Policy> load_policies(const fs::path& dir, const EvidenceTable& evidence, const SiteTable& sites, const DrugGroups& groups) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
     fail_at(DiagCode::mapping_io_error, dir.lexically_normal().string(), YAML::Mark::null_mark(), "policies folder not found");
@@ -672,7 +601,7 @@ std::vector<Policy> load_policies(const fs::path& dir, const EvidenceTable& evid
 
   std::vector<RawPolicy> raw;
   raw.reserve(files.size());
-  for (auto& path : files) raw.push_back(load_policy(path, evidence, sites));
+  for (auto& path : files) raw.push_back(load_policy(path, evidence, sites, groups));
 
   std::vector<Policy> out;
   for (const RawPolicy& p : raw) {
@@ -743,7 +672,7 @@ RoutingTable load_routing(const File& f, const std::vector<Policy>& policies) {
 // ---- the folder ------------------------------------------------------------------------------
 
 constexpr std::string_view kTopFiles[] = {"place-of-service.yaml", "evidence.yaml", "administration-codes.yaml",
-                                          "decision-codes.yaml", "routing.yaml"};
+                                          "decision-codes.yaml", "routing.yaml", "drug-groups.yaml"};
 
 MappingSet load_all(const fs::path& dir) {
   std::error_code ec;
@@ -755,7 +684,7 @@ MappingSet load_all(const fs::path& dir) {
     if (!in(kTopFiles, name))
       fail_at(DiagCode::mapping_io_error, e.path().lexically_normal().string(), YAML::Mark::null_mark(),
               "unexpected mapping file: expected only place-of-service.yaml, evidence.yaml, administration-codes.yaml, "
-              "decision-codes.yaml, routing.yaml and policies/*.yaml");
+              "decision-codes.yaml, drug-groups.yaml, routing.yaml and policies/*.yaml");
   }
 
   MappingSet set;
@@ -777,7 +706,11 @@ MappingSet load_all(const fs::path& dir) {
   codes.parse();
   set.decision_codes = load_decision_codes(codes);
 
-  set.policies = load_policies(dir / "policies", set.evidence, set.sites);
+  File groups(dir / "drug-groups.yaml");
+  groups.parse();
+  set.drug_groups = detail::load_drug_groups(groups);
+
+  set.policies = load_policies(dir / "policies", set.evidence, set.sites, set.drug_groups);
 
   // Every evidence group must evidence a criterion some policy defines (docs/policies.md section 3).
   for (const auto& [id, ref] : group_refs) {

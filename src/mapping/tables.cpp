@@ -205,9 +205,9 @@ std::string_view to_string(PwkStatus s) noexcept {
 }
 
 DocumentationRules::DocumentationRules(std::vector<std::string> submitted, std::vector<std::string> not_submitted,
-                                       std::vector<std::string> counted_report_types)
+                                       std::vector<std::string> counted_report_types, std::vector<std::string> in_transit)
     : submitted_(std::move(submitted)), not_submitted_(std::move(not_submitted)), counted_(std::move(counted_report_types)),
-      counted_sorted_(counted_) {
+      in_transit_(std::move(in_transit)), counted_sorted_(counted_) {
   std::sort(counted_sorted_.begin(), counted_sorted_.end());
   packed_ = true;
   auto pack = [&](const std::vector<std::string>& codes, std::vector<std::uint64_t>& keys) {
@@ -237,6 +237,11 @@ bool DocumentationRules::transmission_submitted(std::string_view pwk02) const no
 
 bool DocumentationRules::transmission_not_submitted(std::string_view pwk02) const noexcept {
   return listed(pwk02, not_submitted_, not_submitted_keys_, packed_);
+}
+
+bool DocumentationRules::transmission_in_transit(std::string_view pwk02) const noexcept {
+  pwk02 = trim(pwk02);
+  return std::find(in_transit_.begin(), in_transit_.end(), pwk02) != in_transit_.end();
 }
 
 bool DocumentationRules::report_type_counted(std::string_view pwk01) const noexcept {
@@ -300,15 +305,37 @@ std::string_view to_string(EvidenceKind k) noexcept {
   return "";
 }
 
-DrugTable::DrugTable(std::vector<Drug> rows) : rows_(std::move(rows)) {
+DrugTable::DrugTable(std::vector<Drug> rows, const DrugGroups* groups) : rows_(std::move(rows)) {
+  auto lower = [&](const model::Hcpcs& code) {
+    return std::lower_bound(index_.begin(), index_.end(), code, [](const Entry& e, const model::Hcpcs& c) { return e.code < c; });
+  };
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     const Drug& d = rows_[i];
-    auto it = std::lower_bound(index_.begin(), index_.end(), d.hcpcs,
-                               [](const Entry& e, const model::Hcpcs& c) { return e.code < c; });
+    auto it = lower(d.hcpcs);
     if (it != index_.end() && it->code == d.hcpcs) {
       it->flags |= d.flags;
     } else {
       index_.insert(it, Entry{hcpcs_key(d.hcpcs), d.hcpcs, static_cast<std::uint32_t>(i), d.flags});
+    }
+  }
+  // "includes biosimilars" (Appendix B notes of J1745 and J9312): the reference row's other flags
+  // apply to each biosimilar's code as well.
+  if (groups != nullptr) {
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      const Drug& d = rows_[i];
+      if (!d.flags.has(DrugFlag::includes_biosimilars)) continue;
+      const DrugGroup* g = groups->by_reference(d.hcpcs);
+      if (g == nullptr) continue;   // the loader rejects this; a hand-built table just inherits nothing
+      DrugFlags lent;
+      for (std::size_t f = 0; f < drug_flag_count; ++f)
+        if (const auto flag = static_cast<DrugFlag>(f); flag != DrugFlag::includes_biosimilars && d.flags.has(flag)) lent.set(flag);
+      for (const DrugGroupMember& m : g->members) {
+        auto it = lower(m.hcpcs);
+        if (it == index_.end() || it->code != m.hcpcs)
+          it = index_.insert(it, Entry{hcpcs_key(m.hcpcs), m.hcpcs, static_cast<std::uint32_t>(i), {}});
+        it->flags |= lent;
+        if (it->inherited_row == kNoRow) it->inherited_row = static_cast<std::uint32_t>(i);
+      }
     }
   }
   std::size_t size = 16;
@@ -347,12 +374,17 @@ std::vector<const Drug*> DrugTable::find_all(const model::Hcpcs& code) const {
 
 DrugTable::Listing DrugTable::listing(const model::Hcpcs& code) const noexcept {
   const Entry* e = entry(code);
-  return e ? Listing{&rows_[e->first_row], e->flags} : Listing{};
+  if (!e) return Listing{};
+  return Listing{&rows_[e->first_row], e->flags, e->inherited_row == kNoRow ? nullptr : &rows_[e->inherited_row]};
 }
 
 DrugFlags DrugTable::flags(const model::Hcpcs& code) const noexcept {
   const Entry* e = entry(code);
   return e ? e->flags : DrugFlags{};
+}
+
+std::string_view to_string(DocumentationCountsWhen w) noexcept {
+  return w == DocumentationCountsWhen::sent ? "sent" : "received";
 }
 
 Policy::Policy(PolicyInfo info, PolicyParameters parameters, std::shared_ptr<const std::vector<Criterion>> criteria,

@@ -436,12 +436,16 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
   std::uint32_t parent = 0;
   write_parties(r, nullptr, true, hl, parent);
 
-  // 2000E: the summary of the lines (docs/decisions.md): every line approved -> A1; every line
-  // certified, some at another site -> the redirect code; every line pended -> A4; some certified
-  // and some pended -> A2 (certified in part).
-  std::size_t approved = 0, redirected = 0, pended = 0;
+  // 2000E: the summary of the lines (docs/decisions.md section 3): every line cancelled -> the cancel
+  // code; every other line approved as requested -> A1; every line certified, some at another site or
+  // for a shorter span -> that line's code (A6); every line pended -> A4; some certified and some
+  // pended -> A2 (certified in part). Cancelled lines beside others do not change the summary.
+  std::size_t approved = 0, redirected = 0, pended = 0, cancelled = 0, modified = 0;
   const soc::LineDecision* first_redirect = nullptr;
+  const soc::LineDecision* first_modified = nullptr;   // redirected, or approved for a shorter span
   const soc::LineDecision* first_pend = nullptr;
+  const soc::LineDecision* first_cancel = nullptr;
+  bool documents_asked = false;
   std::optional<soc::DateRange> span;
   for (const auto& a : lines) {
     const auto& d = *a.decision;
@@ -450,9 +454,18 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
       ++redirected;
       if (first_redirect == nullptr) first_redirect = &d;
     }
+    if (d.outcome == soc::Outcome::redirect || (d.outcome == soc::Outcome::approve && d.requested_end)) {
+      ++modified;
+      if (first_modified == nullptr) first_modified = &d;
+    }
     if (d.outcome == soc::Outcome::pend) {
       ++pended;
       if (first_pend == nullptr) first_pend = &d;
+      documents_asked = documents_asked || !d.documents_needed.empty();
+    }
+    if (d.outcome == soc::Outcome::cancel) {
+      ++cancelled;
+      if (first_cancel == nullptr) first_cancel = &d;
     }
     if (d.approved_span) {
       if (!span) {
@@ -466,26 +479,35 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
   std::string_view hcr01, hcr03;
   message_.clear();
   std::optional<soc::AuthorizedSite> event_site;
-  if (pended == lines.size()) {
+  const std::size_t decided = lines.size() - cancelled;
+  if (cancelled != 0 && decided == 0) {
+    hcr01 = first_cancel->hcr01;
+    hcr03 = first_cancel->hcr03;
+    soc::response_message(*first_cancel, message_);
+  } else if (pended == decided) {
     hcr01 = first_pend->hcr01;
     hcr03 = first_pend->hcr03;
-    message_ = "PENDED - SEE SERVICE LINES FOR THE DOCUMENTATION NEEDED";
+    // Ask for documents only when a line needs some (a review pend or documents already sent ask for none).
+    message_ = documents_asked ? "PENDED - SEE SERVICE LINES FOR THE DOCUMENTATION NEEDED"
+                               : "PENDED - SEE SERVICE LINES FOR THE REASON, NO DOCUMENTS REQUESTED";
   } else if (pended > 0) {
     hcr01 = "A2";
     hcr03 = first_pend->hcr03;
-    message_ = fmt::format("CERTIFIED IN PART - {} OF {} SERVICE LINES CERTIFIED, {} PENDED", approved + redirected, lines.size(), pended);
-  } else if (redirected > 0) {
-    hcr01 = first_redirect->hcr01;
-    hcr03 = first_redirect->hcr03;
-    soc::response_message(*first_redirect, message_);
+    message_ = fmt::format("CERTIFIED IN PART - {} OF {} SERVICE LINES CERTIFIED, {} PENDED", approved + redirected, decided, pended);
+  } else if (modified > 0) {
+    hcr01 = first_modified->hcr01;
+    hcr03 = first_modified->hcr03;
+    soc::response_message(*first_modified, message_);
     // UM04 at 2000E changes only when every line moved to the same site.
-    bool same = approved == 0;
+    bool same = approved == 0 && first_redirect != nullptr;
     for (const auto& a : lines)
-      same = same && a.decision->authorized_site && first_redirect->authorized_site &&
-             a.decision->authorized_site->code == first_redirect->authorized_site->code;
+      same = same && (a.decision->outcome == soc::Outcome::cancel ||
+                      (a.decision->authorized_site && first_redirect->authorized_site &&
+                       a.decision->authorized_site->code == first_redirect->authorized_site->code));
     if (same) event_site = first_redirect->authorized_site;
   } else {
-    hcr01 = lines.front().decision->hcr01;
+    for (const auto& a : lines)
+      if (hcr01.empty() && a.decision->outcome == soc::Outcome::approve) hcr01 = a.decision->hcr01;
     hcr03 = "";
   }
   writer_.segment("HL").element(std::uint64_t{hl + 1}).element(std::uint64_t{parent}).element("EV").element(lines.empty() ? "0" : "1").end();
@@ -512,7 +534,9 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
   // The last MSG01 text built and the decision it was built from: a line with the same text (an
   // administration code following its drug line) writes it again instead of building it twice. A
   // redirect summary's text is its first redirected line's, so that line starts as the last built.
-  const soc::LineDecision* built_from = redirected > 0 && pended == 0 ? first_redirect : nullptr;
+  const soc::LineDecision* built_from = modified > 0 && pended == 0 && decided != 0 ? first_modified
+                                        : cancelled != 0 && decided == 0              ? first_cancel
+                                                                                      : nullptr;
   const std::string* built_text = &message_;
   std::uint32_t next_hl = event_hl + 1;
   for (const auto& a : lines) {

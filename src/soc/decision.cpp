@@ -18,6 +18,7 @@ std::string_view to_string(Outcome o) noexcept {
     case Outcome::approve: return "approve";
     case Outcome::redirect: return "redirect";
     case Outcome::pend: return "pend";
+    case Outcome::cancel: return "cancel";
   }
   return "pend";
 }
@@ -191,14 +192,24 @@ void site_list(MsgText& m, const std::vector<mapping::SiteClass>& sites) {
 
 std::string_view opening(const LineDecision& d) noexcept {
   switch (d.outcome) {
-    case Outcome::approve: return "SITE OF CARE APPROVED AS REQUESTED PER ";
+    // "As requested" only when nothing was changed: a span cut short is approved, not as requested.
+    case Outcome::approve: return d.requested_end ? "SITE OF CARE APPROVED FOR A SHORTER SPAN PER " : "SITE OF CARE APPROVED AS REQUESTED PER ";
     case Outcome::redirect: return "SITE OF CARE REDIRECT PER ";
     case Outcome::pend: return !d.policy_id.empty() && !d.documents_needed.empty() ? "PENDED PER " : "";
+    case Outcome::cancel: return "CANCELLATION CONFIRMED AS REQUESTED (UM02 3). NOTHING IS CERTIFIED FOR THIS SERVICE";
   }
   return "";
 }
 
 }  // namespace
+
+// ". CERTIFIED 2026-12-01 TO 2027-11-30, NOT TO 2028-05-31 AS REQUESTED: APPROVAL DURATION LIMIT", when the
+// certified span was cut short.
+void shortened(MsgText& m, const LineDecision& d) {
+  if (!d.requested_end || !d.approved_span) return;
+  m << ". CERTIFIED " << d.approved_span->first.iso() << " TO " << d.approved_span->last.iso() << ", NOT TO "
+    << d.requested_end->iso() << " AS REQUESTED - BEYOND THE POLICY APPROVAL DURATION";
+}
 
 void response_message(const LineDecision& d, std::string& out) {
   MsgText m(opening(d));
@@ -212,6 +223,9 @@ void response_message(const LineDecision& d, std::string& out) {
   switch (d.outcome) {
     case Outcome::approve:
       cite();
+      shortened(m, d);
+      break;
+    case Outcome::cancel:
       break;
     case Outcome::redirect: {
       cite();
@@ -223,6 +237,7 @@ void response_message(const LineDecision& d, std::string& out) {
         m << ". NOT QUALIFYING: ";
         for (std::size_t i = 0; i < d.non_qualifying.size(); ++i) m << (i ? ", " : "") << d.non_qualifying[i];
       }
+      shortened(m, d);
       break;
     }
     case Outcome::pend: {
@@ -253,10 +268,13 @@ bool same_response_message(const LineDecision& a, const LineDecision& b) noexcep
   // (tests/unit/soc/response_message_test.cpp checks each field).
   if (a.outcome != b.outcome || a.policy_id != b.policy_id) return false;
   const bool same_cite = a.policy_id.empty() || a.section == b.section;
+  const bool same_span = !a.requested_end ? !b.requested_end
+                                          : b.requested_end && *a.requested_end == *b.requested_end && a.approved_span == b.approved_span;
   switch (a.outcome) {
-    case Outcome::approve: return same_cite;
+    case Outcome::approve: return same_cite && same_span;
+    case Outcome::cancel: return true;
     case Outcome::redirect:
-      return same_cite && a.redirect_to == b.redirect_to && a.certified_facility == b.certified_facility &&
+      return same_cite && same_span && a.redirect_to == b.redirect_to && a.certified_facility == b.certified_facility &&
              a.requested_site.site_class == b.requested_site.site_class && a.non_qualifying == b.non_qualifying;
     case Outcome::pend:
       if (a.policy_id.empty() || a.documents_needed.empty() || b.documents_needed.empty())

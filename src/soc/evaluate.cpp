@@ -49,9 +49,18 @@ struct EvaluationBuffers::Store {
   std::size_t met_evidence_count = 0;
   // Per line of the request: an administration code line (decided in the second pass).
   std::vector<std::uint8_t> administration;
-  // What documentation rules say of each 2000E PWK (classified once per request) and of the PWKs of
-  // the line being decided: read for the facts and again for the sentence.
-  std::vector<mapping::PwkStatus> event_pwk, line_pwk;
+  // Every PWK of the request, 2000E first and then each line's in line order, with what the
+  // documentation rules say of it (classified once per request): documentation is about the member,
+  // so a PWK anywhere in the event counts for every line of it (docs/decisions.md section 1).
+  struct Pwk {
+    const model::Attachment* attachment = nullptr;
+    mapping::PwkStatus status = mapping::PwkStatus::not_submitted;
+    std::uint32_t line = 0;     // 2000F line number it was sent on; 0 = 2000E
+    bool awaited = false;       // sent on paper and not yet received (documentation_counts_when: received)
+    [[nodiscard]] bool counts() const noexcept { return status == mapping::PwkStatus::submitted && !awaited; }
+  };
+  std::vector<Pwk> pwks;
+  std::size_t pwk_counted = 0, pwk_awaited = 0;
   // Per 2000E diagnosis of the request: an ICD-10 code under an ICD-10 qualifier, i.e. evidence the
   // criteria may match (every line's assessment asks, for every diagnosis criterion).
   std::vector<std::uint8_t> icd10_evidence;
@@ -198,6 +207,7 @@ class LineWriter {
     d.certified_facility = false;
     d.authorized_site.reset();
     d.approved_span.reset();
+    d.requested_end.reset();
     d.explanation.sentence.clear();
   }
   LineWriter(const LineWriter&) = delete;
@@ -394,15 +404,18 @@ void append_dotted(std::string& out, const model::Icd10Code& code) {
 bool icd10_qualifier(std::string_view q) noexcept { return q == "ABK" || q == "ABF" || q == "ABJ" || q == "APR"; }
 
 // UM02 (x12-278-reference.md 2.4): R renewal and 4 extension continue a certification (GA.PMN.34 II);
-// appeals (1, 2), reconsideration (N) and cancellation (3) are not decided automatically; I initial,
-// S revised and anything else go through the initial criteria (GA.PMN.34 I).
+// appeals (1, 2) and reconsideration (N) are not decided automatically; I initial, S revised and anything
+// else go through the initial criteria (GA.PMN.34 I). A cancellation (3) is answered as one before any
+// rule (is_cancel).
 enum class ReviewKind { initial, continued, not_automated };
 ReviewKind review_kind(std::string_view um02) noexcept {
   um02 = trim(um02);
   if (um02 == "R" || um02 == "4") return ReviewKind::continued;
-  if (um02 == "1" || um02 == "2" || um02 == "3" || um02 == "N") return ReviewKind::not_automated;
+  if (um02 == "1" || um02 == "2" || um02 == "N") return ReviewKind::not_automated;
   return ReviewKind::initial;
 }
+
+bool is_cancel(std::string_view um02) noexcept { return trim(um02) == "3"; }
 
 std::string_view um02_meaning(std::string_view um02) noexcept {
   um02 = trim(um02);
@@ -426,15 +439,19 @@ struct LineContext {
   explicit LineContext(const model::ServiceLine& l) noexcept : line(l) {}
   const model::ServiceLine& line;
   const mapping::Drug* drug = nullptr;        // the policy's first row for the line's code
-  mapping::DrugFlags flags;                   // the flags of every row of the line's code
+  mapping::DrugFlags flags;                   // the flags of every row of the line's code (inherited ones included)
+  const mapping::Drug* inherited_from = nullptr;   // the "includes biosimilars" row whose flags the code inherits
   std::string um04;                           // "22:B", for sentences
   std::string_view um02;                      // 2000F UM02 when set, else 2000E UM02
   core::Date start;                           // span start: line DTP*472, else 2000E DTP, else decision date
   std::optional<core::Date> requested_end;    // the RD8 end of the DTP the start came from
   std::size_t first_pwk = 0;                  // the PWK items among the decision's facts
   std::size_t pwk_count = 0;
-  std::size_t submitted_count = 0;            // PWKs that count as submitted documentation
+  std::size_t submitted_count = 0;            // PWKs of the event that count as documentation for an approval
+  std::size_t awaited_count = 0;              // PWKs sent on paper, not yet received (documentation_counts_when)
   [[nodiscard]] bool any_submitted() const noexcept { return submitted_count != 0; }
+  // Documentation is on its way or in hand: a reviewer will have it (R3 review, R5 rather than R6).
+  [[nodiscard]] bool any_sent() const noexcept { return submitted_count != 0 || awaited_count != 0; }
 };
 
 class Evaluator {
@@ -448,8 +465,7 @@ class Evaluator {
     const std::size_t n = req_.lines.size();
     prepare(out, n, s_);
     s_.administration.assign(n, 0);
-    s_.event_pwk.clear();
-    for (const model::Attachment& a : req_.event.attachments) s_.event_pwk.push_back(maps_.evidence.documentation().classify(a));
+    classify_documents();
     s_.icd10_evidence.clear();
     for (const model::Diagnosis& dx : req_.event.diagnoses)
       s_.icd10_evidence.push_back(dx.icd10 && icd10_qualifier(trim(dx.qualifier)) ? 1 : 0);
@@ -460,29 +476,36 @@ class Evaluator {
       s_.groups_criteria = criteria.data();
       s_.groups_mappings = &maps_;
     }
-    // Pass 1: every line except administration codes; pass 2: administration codes follow the first
-    // listed drug line (x12-278-reference.md 7: keep the 2000F decisions of one event consistent).
-    std::optional<std::size_t> first_drug;
+    // Pass 1: every line except administration codes; pass 2: each administration code follows the drug
+    // line it administers (docs/decisions.md section 4, "Administration codes").
     for (std::size_t i = 0; i < n; ++i) {
       const model::ServiceLine& line = req_.lines[i];
       // One lookup per line: the row for the facts and sentences, the flags for the rules.
       const mapping::DrugTable::Listing listing =
           line.procedure ? policy_.drugs().listing(line.procedure->value) : mapping::DrugTable::Listing{};
       const bool listed = listing.first != nullptr;
-      if (!first_drug && listed) first_drug = i;
       if (line.procedure && !listed && maps_.administration.contains(line.procedure->value)) {
         s_.administration[i] = 1;
-      } else {
-        LineWriter w(out[i], s_, texts_);
-        decide_line(w, line, i, listing);
-        w.finish();
+        continue;
       }
+      LineWriter w(out[i], s_, texts_);
+      if (is_cancel(um02_of(line))) {
+        decide_cancel(w, line, i, listing);
+      } else {
+        decide_line(w, line, i, listing);
+        note_shortened_span(w.d);
+      }
+      w.finish();
     }
     for (std::size_t i = 0; i < n; ++i) {
       if (s_.administration[i] == 0) continue;
       LineWriter w(out[i], s_, texts_);
-      decide_administration(w, req_.lines[i], i, first_drug ? &out[*first_drug] : nullptr,
-                            first_drug ? &req_.lines[*first_drug] : nullptr);
+      if (is_cancel(um02_of(req_.lines[i]))) {
+        decide_cancel(w, req_.lines[i], i, mapping::DrugTable::Listing{});
+      } else {
+        const std::optional<std::size_t> drug = drug_line_for(i);
+        decide_administration(w, req_.lines[i], i, drug ? &out[*drug] : nullptr, drug ? &req_.lines[*drug] : nullptr);
+      }
       w.finish();
     }
   }
@@ -497,6 +520,57 @@ class Evaluator {
   const bool notes_;  // fill CriterionCheck::note (EvaluationContext::notes)
   const bool texts_;  // keep criteria and facts, and fill their texts (EvaluationContext::detail)
   Store& s_;
+
+  // 2000F UM02 when the line has one, else 2000E UM02.
+  [[nodiscard]] std::string_view um02_of(const model::ServiceLine& line) const noexcept {
+    return line.review && !trim(line.review->certification_type).empty() ? std::string_view(line.review->certification_type)
+                                                                         : std::string_view(req_.event.review.certification_type);
+  }
+
+  // The drug line administration line `i` administers: the nearest line before it that is not an
+  // administration code, else the nearest after it; none when the request has no drug line.
+  [[nodiscard]] std::optional<std::size_t> drug_line_for(std::size_t i) const noexcept {
+    for (std::size_t j = i; j-- > 0;)
+      if (s_.administration[j] == 0) return j;
+    for (std::size_t j = i + 1; j < req_.lines.size(); ++j)
+      if (s_.administration[j] == 0) return j;
+    return std::nullopt;
+  }
+
+  // Every PWK of the event, classified once: 2000E, then each line's.
+  void classify_documents() {
+    const auto& rules = maps_.evidence.documentation();
+    const bool need_receipt = policy_.parameters().documentation_counts_when == mapping::DocumentationCountsWhen::received;
+    s_.pwks.clear();
+    s_.pwk_counted = s_.pwk_awaited = 0;
+    auto add_pwk = [&](const model::Attachment& a, std::uint32_t line) {
+      Store::Pwk p;
+      p.attachment = &a;
+      p.status = rules.classify(a);
+      p.line = line;
+      if (p.status == mapping::PwkStatus::submitted && need_receipt && rules.transmission_in_transit(a.transmission)) {
+        const std::optional<bool> received =
+            trim(a.control_number).empty() ? std::nullopt : history_.attachment_received(member(), trim(a.control_number));
+        p.awaited = !received.value_or(false);
+      }
+      s_.pwk_counted += p.counts();
+      s_.pwk_awaited += p.awaited;
+      s_.pwks.push_back(p);
+    };
+    for (const model::Attachment& a : req_.event.attachments) add_pwk(a, 0);
+    for (std::size_t i = 0; i < req_.lines.size(); ++i) {
+      const model::ServiceLine& l = req_.lines[i];
+      for (const model::Attachment& a : l.attachments) add_pwk(a, l.line_number ? l.line_number : static_cast<std::uint32_t>(i + 1));
+    }
+  }
+
+  // Appends to the sentence why the certified span is shorter than asked, and says so in the decision.
+  void note_shortened_span(LineDecision& d) const {
+    if (!d.requested_end || !d.approved_span) return;
+    add(d.explanation.sentence, {" The certified span ends ", IsoText(d.approved_span->last).view(), ", before the end asked for (",
+                                 IsoText(*d.requested_end).view(), "): ", policy_.id(), " approves up to ",
+                                 policy_.parameters().max_approval_months, " months (\"Approval duration: Up to one year\")."});
+  }
 
   // ---- reading the line ----------------------------------------------------------------------
 
@@ -521,18 +595,27 @@ class Evaluator {
     if (row) s.site_class = row->site_class;
   }
 
-  // Documentation = PWK at 2000E or on this line (not on other lines): one fact per PWK.
+  // Documentation = every PWK of the event (2000E and every 2000F line): the policy asks for documentation
+  // "supporting that member has met all approval criteria", about the member, not a line. One fact per PWK,
+  // naming the line it was sent on.
   void read_documents(LineContext& c, LineWriter& w) const {
-    const auto& rules = maps_.evidence.documentation();
     c.first_pwk = w.fact_count();
-    auto read = [&](const model::Attachment& a, mapping::PwkStatus status, std::string_view loop) {
-      std::string& text = w.fact("PWK", loop, a.at).text;
-      if (status == mapping::PwkStatus::submitted) ++c.submitted_count;
-      if (!texts_) return;
-      add(text, {"PWK*", a.report_type, "*", a.transmission, ": "});
-      switch (status) {
+    c.submitted_count = s_.pwk_counted;
+    c.awaited_count = s_.pwk_awaited;
+    for (const Store::Pwk& p : s_.pwks) {
+      const model::Attachment& a = *p.attachment;
+      std::string& text = w.fact("PWK", p.line == 0 ? "2000E" : "2000F", a.at).text;
+      if (!texts_) continue;
+      add(text, {"PWK*", a.report_type, "*", a.transmission});
+      if (p.line != 0) add(text, {" (line ", p.line, ")"});
+      text += ": ";
+      switch (p.status) {
         case mapping::PwkStatus::submitted:
-          text += "documentation submitted";
+          if (p.awaited) {
+            add(text, {"sent by ", a.transmission, ", not yet received (", policy_.id(), " documentation_counts_when: received)"});
+          } else {
+            text += "documentation submitted";
+          }
           break;
         case mapping::PwkStatus::not_submitted:
           add(text, {"not submitted (PWK02 ", a.transmission, " means nothing was sent)"});
@@ -544,28 +627,23 @@ class Evaluator {
           add(text, {"PWK02 '", a.transmission, "' is not a known transmission code; treated as not submitted"});
           break;
       }
-    };
-    for (std::size_t i = 0; i < req_.event.attachments.size(); ++i) read(req_.event.attachments[i], s_.event_pwk[i], "2000E");
-    s_.line_pwk.clear();
-    for (const auto& a : c.line.attachments) {
-      s_.line_pwk.push_back(rules.classify(a));
-      read(a, s_.line_pwk.back(), "2000F");
     }
     c.pwk_count = w.fact_count() - c.first_pwk;
   }
 
-  // "PWK M1 by FX, PWK 09 by EL and ...": the submitted PWKs, for sentences.
-  void append_docs_phrase(std::string& out, const LineContext& c) const {
+  // "PWK M1 by FX, PWK 09 by EL on line 2 and ...": the PWKs that count (or, with `awaited`, those on
+  // their way), for sentences.
+  void append_docs_phrase(std::string& out, const LineContext& c, bool awaited = false) const {
+    const std::size_t total = awaited ? c.awaited_count : c.submitted_count;
     std::size_t i = 0;
-    auto add_submitted = [&](const model::Attachment& a, mapping::PwkStatus status) {
-      if (status != mapping::PwkStatus::submitted) return;
-      if (i) out += i + 1 == c.submitted_count ? " and " : ", ";
-      add(out, {"PWK ", a.report_type, " by ", a.transmission});
+    for (const Store::Pwk& p : s_.pwks) {
+      if (awaited ? !p.awaited : !p.counts()) continue;
+      if (i) out += i + 1 == total ? " and " : ", ";
+      add(out, {"PWK ", p.attachment->report_type, " by ", p.attachment->transmission});
+      if (awaited && !trim(p.attachment->control_number).empty()) add(out, {" control ", trim(p.attachment->control_number)});
+      if (p.line != 0 && p.line != c.line.line_number) add(out, {" on line ", p.line});
       ++i;
-    };
-    // read_documents() classified them, for this line.
-    for (std::size_t k = 0; k < req_.event.attachments.size(); ++k) add_submitted(req_.event.attachments[k], s_.event_pwk[k]);
-    for (std::size_t k = 0; k < c.line.attachments.size(); ++k) add_submitted(c.line.attachments[k], s_.line_pwk[k]);
+    }
   }
 
   // Starts decision `d` (already empty) for `line`: line number, code, site, policy and the facts
@@ -583,6 +661,7 @@ class Evaluator {
       set(d.hcpcs, line.procedure->value.view());
       c.drug = listing.first;
       c.flags = listing.flags;
+      c.inherited_from = listing.inherited_from;
     } else {
       set(d.hcpcs, line.procedure_text);
     }
@@ -592,8 +671,7 @@ class Evaluator {
     set(d.explanation.policy, policy_.id());
     if (!for_rules && !texts_) return c;
     um04_text(site, c.um04);
-    c.um02 = line.review && !trim(line.review->certification_type).empty() ? std::string_view(line.review->certification_type)
-                                                                            : std::string_view(req_.event.review.certification_type);
+    c.um02 = um02_of(line);
 
     if (!site.code.empty() || site.qualifier != model::SiteQualifier::none) {
       std::string& text = w.fact("UM", site.loop, site.at).text;
@@ -609,8 +687,15 @@ class Evaluator {
       std::string& text = w.fact(segment, "2000F", line.procedure->at).text;
       if (!texts_) {
       } else if (c.drug) {
-        add(text, {segment, " ", line.procedure->value.view(), " = ", c.drug->generic, " (", c.drug->brand, "), ", policy_.id(),
-                      " drug row line ", c.drug->line});
+        if (c.drug->hcpcs == line.procedure->value) {
+          add(text, {segment, " ", line.procedure->value.view(), " = ", c.drug->generic, " (", c.drug->brand, "), ", policy_.id(),
+                        " drug row line ", c.drug->line});
+        } else {  // an unlisted biosimilar, listed through its reference product
+          add(text, {segment, " ", line.procedure->value.view(), " = a biosimilar of ", c.drug->hcpcs.view(), " ", c.drug->generic,
+                        " (drug-groups.yaml), listed through ", policy_.id(), " drug row line ", c.drug->line});
+        }
+        if (c.inherited_from && c.inherited_from != c.drug)
+          add(text, {"; inherits the Appendix B note of ", c.inherited_from->hcpcs.view(), " (\"", c.inherited_from->note, "\")"});
       } else {
         add(text, {segment, " ", line.procedure->value.view()});
       }
@@ -649,9 +734,13 @@ class Evaluator {
 
   void approve(LineDecision& d, const LineContext& c, std::string_view rule, std::string_view section) const {
     d.outcome = Outcome::approve;
-    set(d.hcr01, codes_.hcr01_approve);
-    set(d.hcr03, codes_.hcr03_approve);
     d.approved_span = span(c);
+    // A span cut to the policy's approval duration is not "certified in total" (decision-codes.yaml
+    // hcr01.approve_shortened); note_shortened_span() says why.
+    const bool shortened = c.requested_end && d.approved_span->last < *c.requested_end;
+    if (shortened) d.requested_end = c.requested_end;
+    set(d.hcr01, shortened ? codes_.hcr01_approve_shortened : codes_.hcr01_approve);
+    set(d.hcr03, shortened ? codes_.hcr03_approve_shortened : codes_.hcr03_approve);
     set_rule(d, rule, section);
   }
 
@@ -669,6 +758,7 @@ class Evaluator {
     }
     // The span the lower-cost site is certified for; with redirect_hcr01 = A3 the writer may omit it.
     d.approved_span = span(c);
+    if (c.requested_end && d.approved_span->last < *c.requested_end) d.requested_end = c.requested_end;
     set_rule(d, rule, section);
   }
 
@@ -948,6 +1038,15 @@ class Evaluator {
     add(out, {" ", found.size() == 1 ? "is" : "are", " non-qualifying)"});
   }
 
+  // ': "Facility must be certified ..."' from the line's own row, or ' on J9312: "1st visit in AIS; includes
+  // biosimilars"' when the flag comes from the reference product of a biosimilar.
+  static void append_note(std::string& out, const LineContext& lc, DrugFlag flag) {
+    const mapping::Drug* row = lc.drug;
+    if (lc.inherited_from && !(lc.drug->hcpcs == lc.line.procedure->value && lc.drug->flags.has(flag))) row = lc.inherited_from;
+    if (row != lc.drug || !(row->hcpcs == lc.line.procedure->value)) add(out, {" on ", row->hcpcs.view(), ", inherited by its biosimilars"});
+    add(out, {": \"", row->note, "\""});
+  }
+
   // ---- one drug (or unknown) line --------------------------------------------------------------
 
   void decide_line(LineWriter& w, const model::ServiceLine& line, std::size_t index, const mapping::DrugTable::Listing& listing) const {
@@ -1020,7 +1119,9 @@ class Evaluator {
         // Appendix B note "Facility must be certified" (natalizumab): home is not a facility.
         redirect(d, lc, "R2.certified_facility_required", "Appendix B", kInfusionSuiteOnly, true);
         add(sentence, {"Redirected from home (", um04, ") to a certified infusion facility: ", code.view(), " (", drug->generic,
-                          ") must be given at a certified facility (", pid, " Appendix B note: \"", drug->note, "\")."});
+                          ") must be given at a certified facility (", pid, " Appendix B note"});
+        append_note(sentence, lc, DrugFlag::certified_facility_required);
+        sentence += ").";
         return;
       }
       if (site == SiteClass::home && flags.has(DrugFlag::first_visit_at_infusion_suite)) {
@@ -1032,7 +1133,9 @@ class Evaluator {
           put(k.note, {"no prior administration of ", code.view(), " on record: this is the first visit"});
           redirect(d, lc, "R2.first_visit_at_infusion_suite", "Appendix B", kInfusionSuiteOnly, false);
           add(sentence, {"Redirected from home (", um04, ") to an ambulatory infusion suite: the first visit of ", code.view(), " (",
-                            drug->generic, ") belongs at an infusion suite (", pid, " Appendix B note: \"", drug->note, "\")."});
+                            drug->generic, ") belongs at an infusion suite (", pid, " Appendix B note"});
+          append_note(sentence, lc, DrugFlag::first_visit_at_infusion_suite);
+          sentence += ").";
           return;
         }
         if (notes_) k.note = prior ? "prior administrations on record: not the first visit"
@@ -1059,16 +1162,29 @@ class Evaluator {
                                     lc.any_submitted() ? CriterionOutcome::met : CriterionOutcome::not_met);
       for (std::size_t i = 0; i < lc.pwk_count; ++i)
         w.copy_evidence(w.detail() ? d.explanation.facts[lc.first_pwk + i] : EvidenceItem{});
-      if (notes_) rec.note = lc.any_submitted() ? "records submitted" : "no medical or infusion records submitted";
+      if (notes_) rec.note = lc.any_submitted() ? "records submitted"
+                             : lc.any_sent()    ? "records sent, not yet received"
+                                                : "no medical or infusion records submitted";
       const Assessment a = assess(w, lc, false);
       const std::string_view kind = um02_meaning(lc.um02);
-      if (!lc.any_submitted()) {
+      if (!lc.any_sent()) {
         if (cont) add_documents_for(w, *cont);
         pend(d, codes_.hcr03_pend_documentation, "R3.records_needed", cont_section);
         // "an extension", "a renewal": um02_meaning() gives the noun.
         const bool vowel = !kind.empty() && std::string_view("aeiou").find(kind.front()) != std::string_view::npos;
         add(sentence, {vowel ? "Pended: an " : "Pended: a ", kind, " at hospital outpatient (", um04,
                           ") needs submitted medical or infusion records to reassess the site of care (", pid, " ", cont_section, ")."});
+        return;
+      }
+      if (a.any_met() && !lc.any_submitted()) {
+        // The records are on their way (fax, mail): wait for them, and do not ask for them again.
+        pend(d, codes_.hcr03_pend_documentation, "R3.records_awaited", cont_section);
+        add(sentence, {"Pended: ", a.first_section(), " is evidenced by "});
+        append_joined(sentence, met_evidence(), ", ", " and ");
+        add(sentence, {" for continued hospital outpatient infusion (", um04, "), and the records were sent ("});
+        append_docs_phrase(sentence, lc, true);
+        add(sentence, {") but not yet received; nothing more needs to be sent: ", pid, " ", cont_section,
+                          " is decided once they arrive."});
         return;
       }
       if (a.any_met()) {
@@ -1083,7 +1199,7 @@ class Evaluator {
       }
       pend(d, codes_.hcr03_pend_clinical_review, "R3.records_review", cont_section);
       sentence += "Pended for clinical review: records were submitted (";
-      append_docs_phrase(sentence, lc);
+      append_docs_phrase(sentence, lc, !lc.any_submitted());
       add(sentence, {") for ", kind == "extension" ? "an" : "a", " ", kind, " at hospital outpatient (", um04,
                         "), but no coded exception supports continuing there (", pid, " ", cont_section, ")."});
       return;
@@ -1105,6 +1221,16 @@ class Evaluator {
         sentence += ").";
         return;
       }
+      if (lc.any_sent()) {
+        // Documentation announced on paper and not yet received: wait for it, and do not ask for it again.
+        pend(d, codes_.hcr03_pend_documentation, "R4.documentation_awaited", section);
+        add(sentence, {"Pended: ", pid, " ", section, " is evidenced by "});
+        append_joined(sentence, met_evidence(), ", ", " and ");
+        sentence += ", and documentation was sent (";
+        append_docs_phrase(sentence, lc, true);
+        add(sentence, {") but not yet received (", pid, " approves on documentation received); nothing more needs to be sent."});
+        return;
+      }
       for (const Criterion* c : s_.met) add_documents_for(w, *c);
       if (a.pediatric_exception) {
         std::string& t = w.document();
@@ -1119,14 +1245,14 @@ class Evaluator {
       sentence += "); send the documents listed.";
       return;
     }
-    if (lc.any_submitted()) {
+    if (lc.any_sent()) {
       // R5: documentation announced but nothing coded shows an exception.
       if (policy_.parameters().documentation_without_evidence == mapping::DocumentationWithoutEvidence::redirect) {
         redirect(d, lc, "R5.documentation_redirect", redirect_section, to, certified);
         add(sentence, {"Redirected from hospital outpatient (", um04, ") to "});
         append_redirect_target(sentence, to, certified, flags);
         add(sentence, {" under ", pid, " ", redirect_section, ": documentation was submitted ("});
-        append_docs_phrase(sentence, lc);
+        append_docs_phrase(sentence, lc, !lc.any_submitted());
         sentence += ") but no I.A.1 exception is evidenced";
         append_non_qualifying(sentence, w.non_qualifying_so_far());
         sentence += '.';
@@ -1134,7 +1260,7 @@ class Evaluator {
       }
       pend(d, codes_.hcr03_pend_clinical_review, "R5.documentation_review", exception_section);
       sentence += "Pended for clinical review: documentation was submitted (";
-      append_docs_phrase(sentence, lc);
+      append_docs_phrase(sentence, lc, !lc.any_submitted());
       add(sentence, {") for hospital outpatient (", um04, "), but no coded ", pid, " ", exception_section, " exception was found"});
       append_non_qualifying(sentence, w.non_qualifying_so_far());
       sentence += '.';
@@ -1150,6 +1276,27 @@ class Evaluator {
     sentence += '.';
   }
 
+  // ---- cancellations (UM02 3) -----------------------------------------------------------------
+
+  // A cancellation is answered as one (HCR01 cancel), whatever the drug or site: nothing is certified and
+  // no policy rule applies. Administration lines of a cancelled request are cancelled with it.
+  void decide_cancel(LineWriter& w, const model::ServiceLine& line, std::size_t index, const mapping::DrugTable::Listing& listing) const {
+    LineDecision& d = w.d;
+    (void)begin(w, line, index, listing, /*for_rules=*/false);
+    d.outcome = Outcome::cancel;
+    set(d.hcr01, codes_.hcr01_cancel);
+    set(d.hcr03, codes_.hcr03_cancel);
+    set_rule(d, "R0.cancel", "UM02");
+    const std::string& previous = !line.previous_authorization.empty() ? line.previous_authorization : req_.event.previous_authorization;
+    d.explanation.sentence += "Cancelled as requested: UM02 '3' (cancel) asks to cancel ";
+    if (previous.empty()) {
+      d.explanation.sentence += "this request";
+    } else {
+      add(d.explanation.sentence, {"certification ", previous, " (REF*BB)"});
+    }
+    add(d.explanation.sentence, {"; the cancellation is confirmed and nothing is certified for ", d.hcpcs, "."});
+  }
+
   // ---- administration code lines -----------------------------------------------------------
 
   void decide_administration(LineWriter& w, const model::ServiceLine& line, std::size_t index, const LineDecision* drug,
@@ -1161,8 +1308,19 @@ class Evaluator {
     std::string& sentence = d.explanation.sentence;
     if (!drug) {
       pend(d, codes_.hcr03_pend_not_listed, "R1.administration_without_drug", "Appendix B");
-      add(sentence, {"Pended for standard clinical review: administration code ", code, " has no ", policy_.id(),
-                        " listed drug line in this request to follow."});
+      add(sentence, {"Pended for standard clinical review: administration code ", code,
+                        " has no drug line in this request to follow (", policy_.id(), ")."});
+      return;
+    }
+    // Never certified at a site where its drug was not: an administration line asking for another setting
+    // than its drug line (its own 2000F UM04) goes to review.
+    if (certifies(drug->outcome) && d.requested_site.site_class != drug->requested_site.site_class) {
+      pend(d, codes_.hcr03_pend_site, "R1.administration_site_differs", "Description");
+      std::string um04;
+      um04_text(d.requested_site, um04);
+      add(sentence, {"Pended for clinical review: administration code ", code, " asks for ", um04.empty() ? std::string_view("no site") : std::string_view(um04),
+                        ", but the drug it administers (line ", drug->line_number, ", ", drug->hcpcs, ") was decided for ",
+                        drug->requested_site.code, " (", to_string(drug->outcome), "); an administration is never certified where its drug is not."});
       return;
     }
     // Follows the drug line's decision in full (outcome, codes, site, span, documents), so the 2000F loops
@@ -1174,6 +1332,7 @@ class Evaluator {
     d.certified_facility = drug->certified_facility;
     d.authorized_site = drug->authorized_site;
     d.approved_span = drug->approved_span;
+    d.requested_end = drug->requested_end;
     for (const std::string& t : drug->documents_needed) w.copy_document(t);
     for (const std::string& t : drug->non_qualifying) w.copy_non_qualifying(t);
     for (const CriterionCheck& from : drug->explanation.criteria) {

@@ -14,6 +14,8 @@ struct DecisionCodes {
   std::string hcr01_approve = "A1";
   std::string hcr01_redirect = "A6";
   std::string hcr01_pend = "A4";
+  std::string hcr01_approve_shortened = "A6";      // approved at the requested site for a shorter span than asked
+  std::string hcr01_cancel = "C";                  // a cancellation (UM02 3) confirmed
 
   std::string hcr03_approve;                       // "" = no HCR03 on a full certification (YAML null)
   std::string hcr03_redirect = "16";               // inappropriate facility type
@@ -23,6 +25,8 @@ struct DecisionCodes {
   std::string hcr03_pend_unknown_payer = "0W";     // no route matched
   std::string hcr03_pend_history = "0V";           // I.A.1.b cannot be confirmed
   std::string hcr03_pend_site = "0V";              // requested site missing, unknown or out of scope
+  std::string hcr03_approve_shortened = "0L";      // the span asked for exceeds the policy's approval duration
+  std::string hcr03_cancel;                        // "" = no HCR03 on a confirmed cancellation (YAML null)
 };
 
 }  // namespace soc278::mapping

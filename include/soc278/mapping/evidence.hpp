@@ -31,6 +31,8 @@ struct EvidenceCode {              // one icd10 row
   std::string label;               // ICD-10-CM title
   std::string source;              // the policy sentence the code evidences
   std::uint32_t line = 0;          // line in evidence.yaml
+  std::string family;              // the clinical family the code belongs to ("chronic_obstructive_lung_disease");
+                                   // every code of a family gives the same answer
 };
 
 class EvidenceGroup {
@@ -76,19 +78,23 @@ class DocumentationRules {
  public:
   DocumentationRules() = default;
   DocumentationRules(std::vector<std::string> submitted, std::vector<std::string> not_submitted,
-                     std::vector<std::string> counted_report_types);
+                     std::vector<std::string> counted_report_types, std::vector<std::string> in_transit = {});
 
   [[nodiscard]] PwkStatus classify(const model::Attachment& pwk) const noexcept;
   [[nodiscard]] bool transmission_submitted(std::string_view pwk02) const noexcept;
   [[nodiscard]] bool transmission_not_submitted(std::string_view pwk02) const noexcept;
   [[nodiscard]] bool report_type_counted(std::string_view pwk01) const noexcept;
+  // PWK02 says the document was sent on paper (fax, mail): the payer holds it only once it arrives
+  // (policy parameter documentation_counts_when). A subset of the submitted codes.
+  [[nodiscard]] bool transmission_in_transit(std::string_view pwk02) const noexcept;
+  [[nodiscard]] const std::vector<std::string>& in_transit() const noexcept { return in_transit_; }
 
   [[nodiscard]] const std::vector<std::string>& submitted() const noexcept { return submitted_; }
   [[nodiscard]] const std::vector<std::string>& not_submitted() const noexcept { return not_submitted_; }
   [[nodiscard]] const std::vector<std::string>& counted_report_types() const noexcept { return counted_; }
 
  private:
-  std::vector<std::string> submitted_, not_submitted_, counted_;  // file order
+  std::vector<std::string> submitted_, not_submitted_, counted_, in_transit_;  // file order
   std::vector<std::string> counted_sorted_;
   // The three lists packed as integers (tables.cpp code_key), searched instead of the strings: a PWK
   // is classified for every transaction. Empty (`packed_` false) when a code is longer than 7.

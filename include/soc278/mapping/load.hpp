@@ -18,6 +18,7 @@
 #include "soc278/core/result.hpp"
 #include "soc278/mapping/administration_codes.hpp"
 #include "soc278/mapping/decision_codes.hpp"
+#include "soc278/mapping/drug_groups.hpp"
 #include "soc278/mapping/evidence.hpp"
 #include "soc278/mapping/place_of_service.hpp"
 #include "soc278/mapping/policy.hpp"
@@ -30,6 +31,7 @@ struct MappingSet {
   SiteTable sites;                     // place-of-service.yaml
   EvidenceTable evidence;              // evidence.yaml
   AdministrationCodes administration;  // administration-codes.yaml
+  DrugGroups drug_groups;              // drug-groups.yaml (biosimilars of a reference product)
   RoutingTable routing;                // routing.yaml
   DecisionCodes decision_codes;        // decision-codes.yaml
   std::filesystem::path dir;           // the folder it was loaded from
@@ -39,7 +41,7 @@ struct MappingSet {
 };
 
 // Reads `dir`/place-of-service.yaml, evidence.yaml, administration-codes.yaml, decision-codes.yaml,
-// policies/*.yaml and routing.yaml (in that order). Other *.yaml files at the top level are rejected
+// drug-groups.yaml, policies/*.yaml and routing.yaml (in that order). Other *.yaml files at the top level are rejected
 // (a misspelled file name must not be silently ignored); non-YAML files (README.md) are ignored.
 [[nodiscard]] core::Result<MappingSet> load_mappings(const std::filesystem::path& dir);
 

@@ -37,6 +37,7 @@ struct SiteCode {                 // one row of place_of_service or bill_types
   std::string name;               // CMS / NUBC name, shortened
   SiteClass site_class = SiteClass::out_of_scope;
   std::uint32_t line = 0;         // line in place-of-service.yaml, for explanations and reviews
+  std::vector<std::string> pos;   // bill types only: the place-of-service codes of the same setting (same class)
 };
 
 class SiteTable {

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "soc278/mapping/drug_groups.hpp"
 #include "soc278/mapping/place_of_service.hpp"
 #include "soc278/model/codes.hpp"
 
@@ -62,10 +63,16 @@ struct Drug {                       // one row of the policy's drug table, spell
 
 // The drug table in source order plus an index by HCPCS. Several rows may share a code (J0885 Epogen
 // and Procrit); a service line carries only the code, so lookups return every row of that code.
+//
+// "includes biosimilars": a row with flag includes_biosimilars lends its other flags to every member
+// of the drug-groups.yaml group whose reference product is the row's code. A member listed in the
+// table keeps its own row and gains the flags; a member not listed becomes listed through the
+// reference row (Listing::first is then the reference row). Listing::inherited_from names the row
+// whose note was inherited, for explanations.
 class DrugTable {
  public:
   DrugTable() = default;
-  explicit DrugTable(std::vector<Drug> rows);
+  explicit DrugTable(std::vector<Drug> rows, const DrugGroups* groups = nullptr);
 
   [[nodiscard]] const std::vector<Drug>& rows() const noexcept { return rows_; }
   [[nodiscard]] std::size_t size() const noexcept { return rows_.size(); }
@@ -79,8 +86,9 @@ class DrugTable {
   [[nodiscard]] DrugFlags flags(const model::Hcpcs& code) const noexcept;
   // find() and flags() in one lookup, for a caller that needs both (the evaluator, per line).
   struct Listing {
-    const Drug* first = nullptr;   // find(code)
-    DrugFlags flags;               // flags(code)
+    const Drug* first = nullptr;   // find(code), or the reference row for an unlisted biosimilar
+    DrugFlags flags;               // flags(code), inherited flags included
+    const Drug* inherited_from = nullptr;   // the "includes biosimilars" row whose flags apply, or nullptr
   };
   [[nodiscard]] Listing listing(const model::Hcpcs& code) const noexcept;
 
@@ -89,8 +97,10 @@ class DrugTable {
     std::uint64_t key;         // the code packed for integer comparison (tables.cpp hcpcs_key)
     model::Hcpcs code;
     std::uint32_t first_row;   // first row with the code (source order)
-    DrugFlags flags;           // union over the code's rows
+    DrugFlags flags;           // union over the code's rows, plus flags inherited from a reference product
+    std::uint32_t inherited_row = kNoRow;   // the reference row whose flags were inherited
   };
+  static constexpr std::uint32_t kNoRow = 0xFFFFFFFFu;
   std::vector<Drug> rows_;
   std::vector<Entry> index_;   // sorted by code, one entry per distinct code
   // Open-addressing hash of index_ by Entry::key (slot = index + 1, 0 = empty; power-of-two size,
@@ -125,6 +135,12 @@ struct Criterion {
 
 enum class NotListedAction : std::uint8_t { pend };
 enum class DocumentationWithoutEvidence : std::uint8_t { pend, redirect };
+// When a PWK counts as documentation for an approval (docs/decisions.md section 6): `sent` - as soon as
+// PWK02 says it was sent; `received` - only once the payer holds it: a document sent on paper (PWK02 in
+// evidence.yaml pwk_transmission_in_transit: fax, mail) counts only when History says its PWK06
+// control number was received.
+enum class DocumentationCountsWhen : std::uint8_t { sent, received };
+[[nodiscard]] std::string_view to_string(DocumentationCountsWhen w) noexcept;   // "sent", "received"
 
 struct PolicyParameters {
   int max_approval_months = 12;                 // I/II "Approval duration: Up to one year"
@@ -132,6 +148,7 @@ struct PolicyParameters {
   std::string redirect_hcr01 = "A6";            // III.A redirect action (A6 modified or A3 not certified)
   NotListedAction not_listed_action = NotListedAction::pend;
   DocumentationWithoutEvidence documentation_without_evidence = DocumentationWithoutEvidence::pend;
+  DocumentationCountsWhen documentation_counts_when = DocumentationCountsWhen::received;   // Policy/Criteria, I.A.1.c/d
   bool pediatric_is_exception = false;          // I.A.1 non-qualifying "pediatrics"
   int pediatric_age_under = 18;                 // project convention
   std::vector<SiteClass> preferred_sites;       // Description: redirect order (home, infusion suite/office, pharmacy)

@@ -27,8 +27,11 @@ enum class Outcome : std::uint8_t {
   approve,   // HCR01 A1: certified at the requested site
   redirect,  // HCR01 A6 (or the policy's redirect_hcr01): certified at a lower-cost site instead
   pend,      // HCR01 A4: no decision; documentation or clinical review needed
+  cancel,    // HCR01 C: the cancellation the request asked for (UM02 3) is confirmed; nothing is certified
 };
-[[nodiscard]] std::string_view to_string(Outcome o) noexcept;  // "approve", "redirect", "pend"
+[[nodiscard]] std::string_view to_string(Outcome o) noexcept;  // "approve", "redirect", "pend", "cancel"
+// Whether the outcome certifies the service (approve, redirect): it then gets a certification number.
+[[nodiscard]] constexpr bool certifies(Outcome o) noexcept { return o == Outcome::approve || o == Outcome::redirect; }
 
 struct SiteRequest {                           // the UM04 the decision read
   std::string code;                            // UM04-1 as sent ("" when no UM04 anywhere)
@@ -66,6 +69,8 @@ struct LineDecision {
   bool certified_facility = false;             // redirect: the site must be a certified facility (natalizumab)
   std::optional<AuthorizedSite> authorized_site;  // redirect: UM04 to return (first of redirect_to)
   std::optional<DateRange> approved_span;      // approve and redirect: the certified span
+  std::optional<core::Date> requested_end;     // approve and redirect: the end asked for, when the certified span
+                                               // ends earlier (cut to the policy's approval duration); else nullopt
   std::vector<std::string> documents_needed;   // pend: what to send, each naming its criterion
   std::vector<std::string> non_qualifying;     // reasons found that the policy says do not qualify
                                                // ("trypanophobia (F40.231)", "pediatrics (age 9)")

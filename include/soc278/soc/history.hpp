@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "soc278/core/date.hpp"
@@ -42,6 +43,14 @@ class History {
   // source was consulted and holds none.
   [[nodiscard]] virtual std::optional<std::vector<PriorAdministration>> prior_administrations(
       const MemberRef& member, const model::Hcpcs& drug, const core::Date& until) const = 0;
+  // Whether the payer has received the document a PWK announced (PWK06 control number, PWK05 = AC) for
+  // `member`: a fax or mail arrives after the 278 (policy parameter documentation_counts_when:
+  // received). std::nullopt means "cannot be consulted", which the evaluator treats as not received.
+  [[nodiscard]] virtual std::optional<bool> attachment_received(const MemberRef& member, std::string_view control_number) const {
+    (void)member;
+    (void)control_number;
+    return std::nullopt;
+  }
 };
 
 // No ledger: every question is answered "cannot be consulted".

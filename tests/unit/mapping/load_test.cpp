@@ -206,7 +206,7 @@ TEST_CASE("place-of-service and bill types classify the requested site", "[mappi
   CHECK(s.bill_type("13")->site_class == SiteClass::hospital_outpatient);
   CHECK(s.bill_type("131")->site_class == SiteClass::hospital_outpatient);   // full type of bill tolerated
   CHECK(s.bill_type("32")->site_class == SiteClass::home);
-  CHECK(s.bill_type("83")->site_class == SiteClass::out_of_scope);
+  CHECK(s.bill_type("83")->site_class == SiteClass::infusion_suite_or_office);   // = POS 24
   model::RequestedSite rs{"13", model::SiteQualifier::bill_type, {}};
   CHECK(s.classify(rs)->site_class == SiteClass::hospital_outpatient);
   rs.qualifier = model::SiteQualifier::place_of_service;
@@ -322,7 +322,7 @@ TEST_CASE("loader rejects an evidence group naming a criterion no policy has", "
   TempMappings t;
   const int at = t.replace("evidence.yaml", "  - id: non_qualifying\n    criterion: non_qualifying\n",
                            "  - id: orphan\n    criterion: I.A.9\n    summary: \"x\"\n    icd10:\n"
-                           "      - { code: Z999, match: exact, reason: x, label: x, source: x }\n"
+                           "      - { code: Z999, match: exact, reason: x, label: x, source: x, family: x }\n"
                            "  - id: non_qualifying\n    criterion: non_qualifying\n");
   expect_error(t, core::DiagCode::mapping_dangling_reference, "evidence.yaml", at + 1, "criterion 'I.A.9'");
 }
@@ -458,4 +458,138 @@ TEST_CASE("loader rejects FT as a PWK02 code: the 278 has no file-transfer trans
   TempMappings t;
   const int line = t.replace("evidence.yaml", "pwk_transmission_submitted: [BM, EL, EM, FX]", "pwk_transmission_submitted: [BM, EL, EM, FT, FX]");
   expect_error(t, core::DiagCode::mapping_invalid, "evidence.yaml", line, "FT");
+}
+
+// ---- drug groups ("includes biosimilars"), bill type / POS agreement, documentation_counts_when ----------
+
+TEST_CASE("includes biosimilars: the reference row's flags reach its biosimilars", "[mapping][biosimilars]") {
+  const mapping::Policy& ga = *real().policy("GA.PMN.34");
+  const mapping::Drug* rituximab = ga.drugs().find(hcpcs("J9312"));
+  REQUIRE(rituximab != nullptr);
+  for (const char* code : {"Q5115", "Q5119", "Q5123"}) {
+    INFO(code);
+    const auto l = ga.drugs().listing(hcpcs(code));
+    REQUIRE(l.first != nullptr);
+    CHECK(l.first->hcpcs == hcpcs(code));     // keeps its own row
+    CHECK(l.flags.has(DrugFlag::first_visit_at_infusion_suite));
+    CHECK_FALSE(l.flags.has(DrugFlag::includes_biosimilars));   // the note itself is not inherited
+    CHECK(l.inherited_from == rituximab);
+  }
+  const mapping::Drug* infliximab = ga.drugs().find(hcpcs("J1745"));
+  for (const char* code : {"Q5103", "Q5104", "Q5109", "Q5121"}) {
+    INFO(code);
+    CHECK(ga.drugs().listing(hcpcs(code)).inherited_from == infliximab);
+  }
+  // A biosimilar of another product (filgrastim Q5101) inherits nothing.
+  CHECK(ga.drugs().listing(hcpcs("Q5101")).inherited_from == nullptr);
+  // NY.CP.PHAR.493 shares the table, so the same holds there.
+  CHECK(real().policy("NY.CP.PHAR.493")->drugs().listing(hcpcs("Q5115")).flags.has(DrugFlag::first_visit_at_infusion_suite));
+}
+
+TEST_CASE("includes biosimilars: an infliximab note flag and an unlisted member are inherited", "[mapping][biosimilars]") {
+  TempMappings t;
+  // Give J1745 a flag through its note, and add a biosimilar code the table does not list.
+  (void)t.replace("policies/GA.PMN.34.yaml", "flags: [includes_biosimilars], review: \"generic misspelled",
+                  "flags: [includes_biosimilars, certified_facility_required], review: \"generic misspelled");
+  (void)t.replace("drug-groups.yaml", "      - { hcpcs: Q5121, name: \"infliximab-axxq (Avsola)\" }\n",
+                  "      - { hcpcs: Q5121, name: \"infliximab-axxq (Avsola)\" }\n      - { hcpcs: Q5199, name: \"test-only biosimilar\" }\n");
+  const auto r = mapping::load_mappings(t.dir());
+  INFO((r.ok() ? std::string() : r.error().message));
+  REQUIRE(r.ok());
+  const mapping::DrugTable& drugs = r->policy("GA.PMN.34")->drugs();
+  for (const char* code : {"Q5103", "Q5104", "Q5109", "Q5121", "Q5199"}) {
+    INFO(code);
+    const auto l = drugs.listing(hcpcs(code));
+    REQUIRE(l.first != nullptr);
+    CHECK(l.flags.has(DrugFlag::certified_facility_required));
+  }
+  // The unlisted member is listed through the reference row.
+  CHECK(drugs.listing(hcpcs("Q5199")).first->hcpcs == hcpcs("J1745"));
+}
+
+TEST_CASE("loader rejects includes_biosimilars without a drug group", "[mapping][errors][biosimilars]") {
+  TempMappings t;
+  (void)t.replace("drug-groups.yaml", "reference: J9312", "reference: J9311");
+  const std::string text = test::read_file(t.dir() / "policies/GA.PMN.34.yaml");
+  const auto at = text.find("hcpcs: J9312");
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  expect_error(t, core::DiagCode::mapping_dangling_reference, "GA.PMN.34.yaml", line, "no group with reference J9312");
+}
+
+TEST_CASE("loader rejects a code in two drug groups", "[mapping][errors][biosimilars]") {
+  TempMappings t;
+  const int line = t.replace("drug-groups.yaml", "{ hcpcs: Q5123,", "{ hcpcs: Q5103,");
+  expect_error(t, core::DiagCode::mapping_duplicate, "drug-groups.yaml", line, "one group only");
+}
+
+TEST_CASE("bill types and places of service agree for every site class", "[mapping][sites]") {
+  const mapping::SiteTable& sites = real().sites;
+  // Bill type 83 (ambulatory surgery center) is POS 24's setting.
+  REQUIRE(sites.bill_type("83") != nullptr);
+  CHECK(sites.bill_type("83")->site_class == SiteClass::infusion_suite_or_office);
+  for (const mapping::SiteCode& b : sites.bill_types()) {
+    INFO("bill type " << b.code);
+    CHECK_FALSE(b.pos.empty());
+    for (const std::string& pos : b.pos) {
+      const mapping::SiteCode* p = sites.place_of_service(pos);
+      REQUIRE(p != nullptr);
+      CHECK(p->site_class == b.site_class);
+    }
+  }
+}
+
+TEST_CASE("loader rejects a bill type classed unlike its place of service", "[mapping][errors][sites]") {
+  TempMappings t;
+  const int line = t.replace("place-of-service.yaml", "site_class: infusion_suite_or_office, pos: [\"24\"]",
+                             "site_class: out_of_scope, pos: [\"24\"]");
+  expect_error(t, core::DiagCode::mapping_invalid, "place-of-service.yaml", line, "the same setting must get the same class");
+}
+
+TEST_CASE("documentation_counts_when: loaded, defaulted from the policy text, inherited, validated", "[mapping]") {
+  CHECK(real().policy("GA.PMN.34")->parameters().documentation_counts_when == mapping::DocumentationCountsWhen::received);
+  CHECK(real().policy("NY.CP.PHAR.493")->parameters().documentation_counts_when == mapping::DocumentationCountsWhen::received);
+  const auto& docs = real().evidence.documentation();
+  CHECK(docs.transmission_in_transit("FX"));
+  CHECK(docs.transmission_in_transit("BM"));
+  CHECK_FALSE(docs.transmission_in_transit("EL"));
+  {
+    TempMappings t;
+    (void)t.replace("policies/GA.PMN.34.yaml", "documentation_counts_when: received", "documentation_counts_when: sent");
+    const auto r = mapping::load_mappings(t.dir());
+    REQUIRE(r.ok());
+    CHECK(r->policy("GA.PMN.34")->parameters().documentation_counts_when == mapping::DocumentationCountsWhen::sent);
+    CHECK(r->policy("NY.CP.PHAR.493")->parameters().documentation_counts_when == mapping::DocumentationCountsWhen::sent);
+  }
+  {
+    TempMappings t;
+    const int line = t.replace("policies/GA.PMN.34.yaml", "documentation_counts_when: received", "documentation_counts_when: faxed");
+    expect_error(t, core::DiagCode::mapping_invalid, "GA.PMN.34.yaml", line, "sent or received");
+  }
+  {
+    TempMappings t;
+    const int line = t.replace("evidence.yaml", "pwk_transmission_in_transit: [BM, FX]", "pwk_transmission_in_transit: [BM, AA]");
+    expect_error(t, core::DiagCode::mapping_invalid, "evidence.yaml", line, "not in pwk_transmission_submitted");
+  }
+}
+
+TEST_CASE("decision codes: a shortened span and a cancellation have their own codes", "[mapping]") {
+  const mapping::DecisionCodes& c = real().decision_codes;
+  CHECK(c.hcr01_approve_shortened == "A6");
+  CHECK(c.hcr03_approve_shortened == "0L");
+  CHECK(c.hcr01_cancel == "C");
+  CHECK(c.hcr03_cancel.empty());
+  TempMappings t;
+  const int line = t.replace("decision-codes.yaml", "  approve_shortened: A6", "  approve_shortened: A1");
+  expect_error(t, core::DiagCode::mapping_invalid, "decision-codes.yaml", line, "must differ from hcr01.approve");
+}
+
+TEST_CASE("every evidence row names its clinical family", "[mapping]") {
+  for (const mapping::EvidenceGroup& g : real().evidence.groups())
+    for (const mapping::EvidenceCode& c : g.codes()) {
+      INFO(g.id() << " " << c.code);
+      CHECK_FALSE(c.family.empty());
+    }
+  TempMappings t;
+  const int line = t.replace("evidence.yaml", "family: seizure, ", "");
+  expect_error(t, core::DiagCode::mapping_missing_key, "evidence.yaml", line, "'family'");
 }

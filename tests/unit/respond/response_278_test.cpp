@@ -127,7 +127,7 @@ std::vector<respond::LineAnswer> answers(const model::AuthorizationRequest& r, c
   for (const auto& d : ds) {
     respond::LineAnswer a;
     a.decision = &d;
-    if (d.outcome == soc::Outcome::pend) {
+    if (!soc::certifies(d.outcome)) {
       a.tracking = numbers.tracking(r, d.line_number);
     } else {
       a.certification = numbers.for_line(r, d.line_number);
@@ -362,5 +362,80 @@ TEST_CASE("a MSG01 reused from an earlier line or set is the one a fresh writer 
     const std::vector<soc::LineDecision> ds = variant(last);
     REQUIRE(msgs.size() >= ds.size());
     for (std::size_t k = 0; k < ds.size(); ++k) CHECK(msgs[msgs.size() - ds.size() + k] == cleaned(soc::response_message(ds[k])));
+  }
+}
+
+namespace {
+
+// The 278 written for `ds` over request("E", n); the 2000E HCR and MSG are the first of each.
+std::string written(const std::vector<soc::LineDecision>& ds) {
+  const auto r = request("E", static_cast<std::uint32_t>(ds.size()));
+  std::ostringstream out;
+  respond::ControlNumberSequence numbers(1);
+  respond::Response278Writer w(out, numbers, now);
+  const x12::InterchangeInfo received = received_interchange();
+  w.begin_interchange(received);
+  w.begin_group(received_group("1"));
+  w.add_decided(r, answers(r, ds));
+  w.end_group(true);
+  (void)w.end_interchange();
+  return out.str();
+}
+
+std::string first_segment(const std::string& text, const std::string& id) {
+  const auto at = text.find(id + "*");
+  return at == std::string::npos ? std::string() : text.substr(at, text.find('~', at) - at);
+}
+
+}  // namespace
+
+TEST_CASE("the 2000E HCR and MSG say what happened to the lines", "[respond][hcr]") {
+  SECTION("all pended for review: the MSG asks for no documents") {
+    auto ds = decisions(3);
+    for (auto& d : ds) {
+      d.outcome = soc::Outcome::pend;
+      d.hcr01 = "A4";
+      d.hcr03 = "0V";
+      d.approved_span.reset();
+      d.redirect_to.clear();
+      d.authorized_site.reset();
+      d.documents_needed.clear();
+      d.explanation.sentence = "Pended for clinical review: documentation was submitted";
+    }
+    const std::string text = written(ds);
+    CHECK(first_segment(text, "HCR") == "HCR*A4**0V");
+    CHECK(first_segment(text, "MSG").find("DOCUMENTATION NEEDED") == std::string::npos);
+    // One line that needs documents: then the 2000E says so.
+    ds[1].hcr03 = "0U";
+    ds[1].documents_needed = {"I.A.1.d records"};
+    CHECK(first_segment(written(ds), "MSG").find("DOCUMENTATION NEEDED") != std::string::npos);
+  }
+  SECTION("approved, one line for a shorter span than asked: not A1, and the MSG says why") {
+    auto ds = decisions(1);
+    ds.push_back(ds[0]);
+    ds[1].line_number = 2;
+    ds[1].hcr01 = "A6";
+    ds[1].hcr03 = "0L";
+    ds[1].requested_end = core::Date{2028, 5, 31};
+    const std::string text = written(ds);
+    CHECK(first_segment(text, "HCR").rfind("HCR*A6*", 0) == 0);
+    CHECK(first_segment(text, "HCR").find("*0L") != std::string::npos);
+    CHECK(first_segment(text, "MSG").find("AS REQUESTED PER") == std::string::npos);
+    CHECK(first_segment(text, "MSG").find("2028-05-31") != std::string::npos);
+  }
+  SECTION("every line cancelled: HCR01 C, not a pend") {
+    auto ds = decisions(2);
+    for (auto& d : ds) {
+      d.outcome = soc::Outcome::cancel;
+      d.hcr01 = "C";
+      d.hcr03.clear();
+      d.approved_span.reset();
+      d.redirect_to.clear();
+      d.authorized_site.reset();
+    }
+    const std::string text = written(ds);
+    CHECK(first_segment(text, "HCR") == "HCR*C");
+    CHECK(first_segment(text, "MSG").find("CANCELLATION CONFIRMED") != std::string::npos);
+    CHECK(text.find("HCR*A4") == std::string::npos);
   }
 }

@@ -166,7 +166,7 @@ TEST_CASE("explanations cite the segments they used", "[soc][explain]") {
   b.dx("ABK", "M0579");
   b.dx("ABF", "T886XXA");
   const std::uint32_t hi = b.last_segment();
-  b.pwk("M1", "FX");
+  b.pwk("M1", "EL");
   const std::uint32_t pwk = b.last_segment();
   b.line("J1745");
   const auto d = run(b)[0];
@@ -200,7 +200,7 @@ TEST_CASE("explanations cite the segments they used", "[soc][explain]") {
   REQUIRE(fact(d, "SV1"));
   CHECK(fact(d, "SV1")->text.find("J1745") != std::string::npos);
   CHECK(d.explanation.sentence.find("I.A.1.d") != std::string::npos);
-  CHECK(d.explanation.sentence.find("PWK M1 by FX") != std::string::npos);
+  CHECK(d.explanation.sentence.find("PWK M1 by EL") != std::string::npos);
 }
 
 TEST_CASE("non-qualifying reasons are named in the decision and the MSG", "[soc]") {
@@ -213,7 +213,7 @@ TEST_CASE("non-qualifying reasons are named in the decision and the MSG", "[soc]
   CHECK(msg.find("NOT QUALIFYING TRYPANOPHOBIA (F40.231), PEDIATRICS (AGE 9)") != std::string::npos);
   // With a real, documented exception the needle fear is still listed, and the line is approved.
   RequestBuilder c;
-  c.dx("ABF", "F40231").dx("ABF", "T886XXA").pwk("M1", "FX").line("J1745");
+  c.dx("ABF", "F40231").dx("ABF", "T886XXA").pwk("M1", "EL").line("J1745");
   const auto e = run(c)[0];
   CHECK(e.rule_id == "R4.documented_exception");
   CHECK(check(e, "non_qualifying")->outcome == CriterionOutcome::non_qualifying);
@@ -249,7 +249,7 @@ TEST_CASE("I.A.1.b uses the History interface", "[soc][history]") {
   SECTION("no prior administration: initial dose, met; with documentation approved") {
     FakeHistory h(std::vector<core::Date>{});
     RequestBuilder b;
-    b.pwk("M1", "FX").line("J1745");
+    b.pwk("M1", "EL").line("J1745");
     const auto d = run(b, h)[0];
     CHECK(d.rule_id == "R4.documented_exception");
     CHECK(d.section == "I.A.1.b");
@@ -278,7 +278,7 @@ TEST_CASE("I.A.1.b uses the History interface", "[soc][history]") {
   SECTION("last administered more than 6 months before: restart, met") {
     FakeHistory h(std::vector<core::Date>{date(2026, 4, 1)});
     RequestBuilder b;
-    b.pwk("M1", "FX").line("J1745");
+    b.pwk("M1", "EL").line("J1745");
     const auto d = run(b, h)[0];
     CHECK(d.rule_id == "R4.documented_exception");
     CHECK(check(d, "I.A.1.b")->note.find("restart") != std::string::npos);
@@ -342,7 +342,7 @@ TEST_CASE("policy parameters change decisions without code", "[soc][parameters]"
   SECTION("pediatric_is_exception: a child with documentation is approved") {
     const auto p = variant([](mapping::PolicyParameters& x) { x.pediatric_is_exception = true; });
     RequestBuilder b;
-    b.dependent(date(2017, 6, 1)).pwk("M1", "FX").line("J1745");
+    b.dependent(date(2017, 6, 1)).pwk("M1", "EL").line("J1745");
     const auto d = run(b, soc::NoHistory{}, p)[0];
     CHECK(d.rule_id == "R4.documented_exception");
     CHECK(check(d, "pediatrics")->outcome == CriterionOutcome::met);

@@ -60,10 +60,19 @@ std::string reference_message(const soc::LineDecision& d) {
       m << mapping::describe(d.redirect_to[i]);
     }
   };
+  auto shortened = [&] {
+    if (d.requested_end && d.approved_span)
+      m << ". CERTIFIED " << d.approved_span->first.iso() << " TO " << d.approved_span->last.iso() << ", NOT TO "
+        << d.requested_end->iso() << " AS REQUESTED - BEYOND THE POLICY APPROVAL DURATION";
+  };
   switch (d.outcome) {
     case soc::Outcome::approve:
-      m << "SITE OF CARE APPROVED AS REQUESTED PER ";
+      m << (d.requested_end ? "SITE OF CARE APPROVED FOR A SHORTER SPAN PER " : "SITE OF CARE APPROVED AS REQUESTED PER ");
       cite();
+      shortened();
+      break;
+    case soc::Outcome::cancel:
+      m << "CANCELLATION CONFIRMED AS REQUESTED (UM02 3). NOTHING IS CERTIFIED FOR THIS SERVICE";
       break;
     case soc::Outcome::redirect:
       m << "SITE OF CARE REDIRECT PER ";
@@ -76,6 +85,7 @@ std::string reference_message(const soc::LineDecision& d) {
         m << ". NOT QUALIFYING: ";
         for (std::size_t i = 0; i < d.non_qualifying.size(); ++i) m << (i ? ", " : "") << d.non_qualifying[i];
       }
+      shortened();
       break;
     case soc::Outcome::pend:
       if (d.policy_id.empty()) {
@@ -120,7 +130,7 @@ std::string random_text(std::mt19937& rng, std::size_t max_len) {
 
 TEST_CASE("response_message equals the character-by-character rule", "[soc][message]") {
   std::mt19937 rng(278);
-  constexpr std::array outcomes = {soc::Outcome::approve, soc::Outcome::redirect, soc::Outcome::pend};
+  constexpr std::array outcomes = {soc::Outcome::approve, soc::Outcome::redirect, soc::Outcome::pend, soc::Outcome::cancel};
   constexpr std::array sites = {mapping::SiteClass::home, mapping::SiteClass::infusion_suite_or_office,
                                 mapping::SiteClass::hospital_outpatient};
   std::string reused;
@@ -135,6 +145,10 @@ TEST_CASE("response_message equals the character-by-character rule", "[soc][mess
     for (std::size_t i = rng() % 3; i > 0; --i) d.non_qualifying.push_back(random_text(rng, 60));
     for (std::size_t i = rng() % 4; i > 0; --i) d.documents_needed.push_back(random_text(rng, round % 10 == 0 ? 900 : 200));
     d.explanation.sentence = random_text(rng, round % 10 == 1 ? 1200 : 300);
+    if (rng() % 3 == 0) {   // a span cut to the approval duration
+      d.approved_span = soc::DateRange{{2026, 12, 1}, {2027, 11, 30}};
+      d.requested_end = core::Date{2028, static_cast<std::uint8_t>(1 + rng() % 12), 1};
+    }
     if (rng() % 3 == 0) d.explanation.sentence += d.policy_id;
     const std::string expected = reference_message(d);
     INFO("round " << round);
@@ -165,7 +179,7 @@ TEST_CASE("same_response_message: only when both texts are the same", "[soc][mes
   // Decisions drawn from few values, so that pairs agree on most fields and differ in one or two:
   // every pair said to be the same must give the same text, and a decision and its copy must be.
   std::mt19937 rng(2780);
-  constexpr std::array outcomes = {soc::Outcome::approve, soc::Outcome::redirect, soc::Outcome::pend};
+  constexpr std::array outcomes = {soc::Outcome::approve, soc::Outcome::redirect, soc::Outcome::pend, soc::Outcome::cancel};
   constexpr std::array sites = {mapping::SiteClass::home, mapping::SiteClass::hospital_outpatient};
   const auto draw = [&] {
     soc::LineDecision d;
@@ -179,6 +193,10 @@ TEST_CASE("same_response_message: only when both texts are the same", "[soc][mes
     if (rng() % 2 == 0) d.documents_needed.push_back(rng() % 2 == 0 ? "I.A.1.c office notes" : "II.A records");
     d.explanation.sentence = rng() % 2 == 0 ? "Pended for review." : "Pended per GA.PMN.34 review.";
     d.hcpcs = rng() % 2 == 0 ? "J1745" : "96365";   // not part of the message
+    if (rng() % 3 == 0) {
+      d.approved_span = soc::DateRange{{2026, 12, 1}, {2027, static_cast<std::uint8_t>(rng() % 2 == 0 ? 11 : 10), 30}};
+      d.requested_end = core::Date{2028, static_cast<std::uint8_t>(rng() % 2 == 0 ? 5 : 6), 30};
+    }
     return d;
   };
   int same = 0;

@@ -44,6 +44,13 @@ const std::vector<Request>& requests() {
       {"R2 certified facility", [](RequestBuilder& b) { b.payer("NYSOCPLAN", "NYSOCPLAN", "NYSOC01").site("12").line("J2323"); }},
       {"unknown payer", [](RequestBuilder& b) { b.payer("NOBODY", "NOBODY", "NOBODY").line("J1745").line("96365"); }},
       {"no service line", [](RequestBuilder&) {}},
+      {"R2 span cut to the approval duration (requested_end)",
+       [](RequestBuilder& b) { b.site("12").event_dates(date(2026, 12, 1), date(2028, 5, 31)).line("J1745").line("96365"); }},
+      {"R0 cancel", [](RequestBuilder& b) { b.um02("3").line("J1745").line("96365"); }},
+      {"R4 documentation awaited (fax), PWK on another line",
+       [](RequestBuilder& b) { b.dx("ABF", "T886XXA").line("J1745").line_pwk("M1", "FX").line("Q5115"); }},
+      {"R1 administration at another site than its drug",
+       [](RequestBuilder& b) { b.site("12").line("J1745").line("96365").line_site("22"); }},
       // More lines than decide_into keeps whole decision vectors for (by line count), so the
       // element-wise path runs between it and the others.
       {"seventeen lines",
