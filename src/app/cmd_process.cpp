@@ -47,6 +47,11 @@ void print_table(const std::vector<FileReport>& reports) {
                            total.transactions, total.approve, total.redirect, total.pend, total.unanswerable, total.rejected,
                            total.errors, total.ta1_written);
   std::cout << "approve / redirect / pend count service lines; AAA, rejected and sets count transaction sets.\n";
+  // Whatever held no 278 request is named, file by file: a misrouted folder must not read as clean.
+  for (const auto& r : reports) {
+    const std::string what = not_request_summary(r);
+    if (!what.empty()) std::cout << fmt::format("{}: not a 278 request: {}\n", r.file, what);
+  }
 }
 
 int run_process(const Options& o) {
@@ -133,7 +138,7 @@ int run_process(const Options& o) {
       status = exit_usage;
     }
     if (r.io_failed) status = exit_usage;
-    if (status == exit_clean && (r.rejected > 0 || r.unanswerable > 0 || r.transactions == 0)) status = exit_rejected;
+    if (status == exit_clean && (r.rejected > 0 || r.unanswerable > 0 || r.transactions == 0 || r.not_requests > 0)) status = exit_rejected;
     reports.push_back(std::move(r));
   }
   print_table(reports);
@@ -148,7 +153,8 @@ Verb add_process(CLI::App& app) {
   v.command = app.add_subcommand("process",
                                  "Validate, decide and answer 278 requests: writes <stem>.278, <stem>.999, <stem>.ta1 (when due) and\n"
                                  "<stem>.decisions.jsonl into --out. Exit 0 when every transaction was decided, 1 when any was\n"
-                                 "rejected or could not be answered, 2 on usage or I/O errors.");
+                                 "rejected, could not be answered or was not a 278 request (a response, a 999, an 834...), or a file\n"
+                                 "held no transaction; 2 on usage or I/O errors.");
   v.command->add_option("files", o->files, "X12 files ('-' reads standard input)")->required();
   v.command->add_option("--out", o->out_dir, "output folder (created when missing)")->required();
   v.command->add_flag("--force", o->force, "replace existing outputs");

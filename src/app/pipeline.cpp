@@ -38,6 +38,17 @@ bool set_level_error(const x12::EnvelopeFindings& f) {
   return false;
 }
 
+// What a set is when it is not a 278 request: "278 response", "999", "834"; "" for a 278 request,
+// and for a 278 that no guide reads (BHT02 01, an 00401 envelope): it is rejected as a request.
+std::string not_request_kind(const x12::TransactionInfo& t, const ig::TransactionResult& r) {
+  if (r.guide != nullptr) {
+    if (r.guide->purpose == "request") return "";
+    return t.id == "278" ? "278 " + r.guide->purpose : t.id;
+  }
+  if (t.id == "278") return "";
+  return t.id.empty() ? std::string("set without ST01") : t.id;
+}
+
 std::string_view site_class_name(const std::optional<mapping::SiteClass>& c) {
   return c ? mapping::to_string(*c) : std::string_view();
 }
@@ -86,6 +97,8 @@ class Pipeline final : public x12::EnvelopeObserver {
 
   void on_interchange_begin(const x12::InterchangeInfo& i) override {
     ++report_.interchanges;
+    acknowledgments_seen_ = false;
+    others_seen_ = false;
     validator_.on_interchange_begin(i);
     interchange_sets_.clear();
     if (out_.ack999 != nullptr) ack_mark_ = out_.ack999->position();
@@ -97,6 +110,7 @@ class Pipeline final : public x12::EnvelopeObserver {
 
   void on_group_begin(const x12::InterchangeInfo& i, const x12::GroupInfo& g) override {
     ++report_.groups;
+    (respond::is_acknowledgment_group(g) ? acknowledgments_seen_ : others_seen_) = true;
     validator_.on_group_begin(i, g);
     group_first_set_ = interchange_sets_.size();
     group_hash_ready_ = false;  // a new sender / ISA13 / GS06 for the certification numbers
@@ -114,7 +128,10 @@ class Pipeline final : public x12::EnvelopeObserver {
   }
   void on_transaction_end(const x12::GroupInfo& g, const x12::TransactionInfo& t) override { validator_.on_transaction_end(g, t); }
   // GS, GE, IEA and TA1 against grammars/envelope.yaml; the GS/GE findings reach the 999 at GE.
-  void on_envelope_segment(const x12::SegmentView& s, x12::SegmentRole r) override { validator_.on_envelope_segment(s, r); }
+  void on_envelope_segment(const x12::SegmentView& s, x12::SegmentRole r) override {
+    if (r == x12::SegmentRole::interchange_segment && s.is("TA1")) acknowledgments_seen_ = true;
+    validator_.on_envelope_segment(s, r);
+  }
 
   void on_group_end(const x12::InterchangeInfo& i, const x12::GroupInfo& g) override {
     validator_.on_group_end(i, g);
@@ -152,9 +169,16 @@ class Pipeline final : public x12::EnvelopeObserver {
       reject_sets(0, "ta1", fmt::format("interchange {} rejected (TA1): {}", i.isa.control_number, first_message(i.findings)),
                   decisions_interchange_mark_);
     }
-    if (ta1_ && respond::Ta1Writer::should_write_ta1(i)) {
+    // An interchange of acknowledgments only (TA1s, groups of 999s / 997s) is never answered, not
+    // even by a TA1 its ISA14 asks for (docs/conformance.md §2); the 999 writer passed its groups over.
+    const bool only_acknowledgments = acknowledgments_seen_ && !others_seen_;
+    if (ta1_ && respond::Ta1Writer::should_write_ta1(i, {}, only_acknowledgments)) {
       (void)ta1_->write_ta1(i);
       ++report_.ta1_written;
+    }
+    if (only_acknowledgments && i.groups == 0) {
+      ++report_.ta1_only_interchanges;
+      if (config_.mappings != nullptr) write_not_request(SetRecord{}, "not a 278 request: an interchange holding only TA1s", i.isa.control_number);
     }
   }
 
@@ -230,8 +254,43 @@ class Pipeline final : public x12::EnvelopeObserver {
     write_line(j);
   }
 
+  // A set (or a TA1-only interchange, `record` empty) that holds no 278 request: a rejected line,
+  // rejected_by "not_request", so a misrouted file never reads as clean. The set's control numbers
+  // (null for an interchange) and `isa13`.
+  void write_not_request(const SetRecord& s, const std::string& reason, std::string_view isa13) {
+    if (out_.decisions == nullptr) return;
+    JsonLine j(line_, JsonLine::Scratch{});
+    j.begin_object().field("schema", "soc278.decision/1").field("file", report_.file).field("isa13", isa13);
+    if (s.gs06.empty() && s.st02.empty()) {
+      j.key("gs06").null().key("st02").null();
+    } else {
+      j.field("gs06", s.gs06).field("st02", s.st02);
+    }
+    j.key("trace").null().field("line", std::uint64_t{0});
+    j.key("hcpcs").null().key("requested_pos").null().key("site_class").null();
+    j.field("decision", "rejected").field("rejected_by", "not_request");
+    j.key("hcr01").null().key("hcr03").null().key("policy").null().key("section").null().key("rule").null();
+    j.key("redirect_to").begin_array().end_array().key("certification").null();
+    j.field("explanation", reason);
+    j.key("reasons").begin_array().string(reason).end_array().end_object();
+    write_line(j);
+  }
+
+  void count_not_request(const std::string& kind) {
+    ++report_.not_requests;
+    for (auto& [k, n] : report_.not_request_kinds) {
+      if (k == kind) {
+        ++n;
+        return;
+      }
+    }
+    report_.not_request_kinds.emplace_back(kind, 1);
+  }
+
   void on_result(const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t, ig::TransactionResult& r) {
     isa13_ = i.isa.control_number;
+    const std::string kind = not_request_kind(t, r);
+    if (!kind.empty()) count_not_request(kind);
     SetRecord record{g.control_number, t.control_number, r.trn02_trace, false};
     prefix_for_ = nullptr;  // `record` may sit where the previous set's did: its prefix is stale
     const bool rejected = r.rejected || set_level_error(t.findings);
@@ -258,8 +317,8 @@ class Pipeline final : public x12::EnvelopeObserver {
     ++report_.accepted;
     interchange_sets_.push_back(record);
     if (config_.mappings == nullptr) return;
-    if (r.guide == nullptr || r.guide->purpose != "request") {
-      ++report_.not_requests;
+    if (!kind.empty()) {
+      write_not_request(record, "not a 278 request: " + kind, isa13_);
       return;
     }
     binder_.bind_into(request_, r, i, g, t);
@@ -425,6 +484,8 @@ class Pipeline final : public x12::EnvelopeObserver {
   respond::CertificationNumbers::GroupHash group_hash_;  // the open group's (valid when group_hash_ready_)
   bool group_hash_ready_ = false;
   soc::Decisions decisions_;                  // the open transaction's, reused (soc::decide_into)
+  bool acknowledgments_seen_ = false;         // the open interchange held a TA1 or a GS01 FA group
+  bool others_seen_ = false;                  // ... or a group of anything else
 };
 
 // Counts findings by severity on their way to the command's sink.
@@ -443,6 +504,24 @@ class CountingSink final : public core::DiagnosticSink {
 };
 
 }  // namespace
+
+std::string not_request_summary(const FileReport& report) {
+  std::string out;
+  if (report.not_requests > 0) {
+    out = fmt::format("{} set{}, ", report.not_requests, report.not_requests == 1 ? "" : "s");
+    if (report.not_request_kinds.size() == 1) {
+      out += report.not_request_kinds.front().first;
+    } else {
+      for (std::size_t k = 0; k < report.not_request_kinds.size(); ++k)
+        out += fmt::format("{}{} ({})", k == 0 ? "" : ", ", report.not_request_kinds[k].first, report.not_request_kinds[k].second);
+    }
+  }
+  if (report.ta1_only_interchanges > 0) {
+    if (!out.empty()) out += "; ";
+    out += fmt::format("{} interchange{} holding only TA1s", report.ta1_only_interchanges, report.ta1_only_interchanges == 1 ? "" : "s");
+  }
+  return out;
+}
 
 FileReport run_pipeline(x12::ByteSource& source, const std::string& file_name, std::uint32_t file_index, const RunConfig& config,
                         Outputs& outputs, core::DiagnosticSink& sink) {

@@ -12,6 +12,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/output_file.hpp"
 #include "soc278/core/clock.hpp"
@@ -57,12 +59,19 @@ struct FileReport {
   std::size_t rejected_with_envelope = 0;  // of `rejected`, sets whose own IK501 is A or E (so counted in AK904)
                                            // taken down by their group's AK9 R or their interchange's TA1 R
   std::size_t unanswerable = 0;    // accepted, answered with AAA (soc/answerable.hpp)
-  std::size_t not_requests = 0;    // accepted sets that are not 278 requests (responses, 999s): nothing to decide
+  std::size_t not_requests = 0;    // sets that are not 278 requests (responses, 999s, 834s...), accepted or not: nothing to decide
+  // What those sets were, in the order first met: ("278 response", 2), ("999", 1), ("834", 1).
+  std::vector<std::pair<std::string, std::size_t>> not_request_kinds;
+  std::size_t ta1_only_interchanges = 0;  // interchanges holding TA1s and no functional group
   std::size_t lines = 0, approve = 0, redirect = 0, pend = 0, cancel = 0;   // cancel: UM02 3 confirmed
   std::size_t errors = 0, warnings = 0;
   std::size_t ta1_written = 0, ack999_interchanges = 0, response_transactions = 0;
   bool io_failed = false;
 };
+
+// What a file held that is not a 278 request, for the console: "1 set, 278 response",
+// "3 sets, 278 response (2), 999 (1)", "1 interchange holding only TA1s"; "" when nothing.
+[[nodiscard]] std::string not_request_summary(const FileReport& report);
 
 // Reads `source` to its end. Every finding (envelope and guide) goes to `sink` as it is found.
 FileReport run_pipeline(x12::ByteSource& source, const std::string& file_name, std::uint32_t file_index, const RunConfig& config,

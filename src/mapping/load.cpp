@@ -51,8 +51,9 @@ constexpr std::string_view kPwk01[] = {
     "A4", "AM", "AS", "AT", "B2", "B3", "BR", "BS", "BT", "CB", "CK", "D2", "DA", "DB", "DG", "DJ", "DS",
     "FM", "HC", "HR", "I5", "IR", "LA", "M1", "NN", "OB", "OC", "OD", "OE", "OX", "P4", "P5", "P6", "P7",
     "PE", "PN", "PO", "PQ", "PY", "PZ", "QC", "QR", "RB", "RR", "RT", "RX", "SG", "V5", "XP"};
-// PWK02 (element 756), reference 2.8: the 4010 request list plus FT.
-constexpr std::string_view kPwk02[] = {"AA", "BM", "EL", "EM", "FT", "FX", "VO"};
+// PWK02 (element 756): the X217 request list (x217-crosscheck row 27). FT (file transfer) is not a
+// 278 code: a table naming it would tell providers to send what the 278 cannot carry.
+constexpr std::string_view kPwk02[] = {"AA", "BM", "EL", "EM", "FX", "VO"};
 
 template <std::size_t N>
 bool in(const std::string_view (&list)[N], std::string_view v) {
@@ -276,6 +277,11 @@ DecisionCodes load_decision_codes(const File& f) {
   auto hcr01 = [&](std::string_view key) {
     const std::string v = f.str(h1, key, "hcr01");
     if (!in(kHcr01, v)) f.fail(DiagCode::mapping_invalid, f.get(h1, key), fmt::format("'{}' is not an HCR01 action code (reference 3.3)", v), v);
+    // Every hcr01 key codes one service line, and a 2000F HCR01 is never A2 (certified in part): that
+    // code only summarises an event's lines at 2000E (X217 response; x217-crosscheck row 5).
+    if (v == "A2")
+      f.fail(DiagCode::mapping_invalid, f.get(h1, key),
+             fmt::format("hcr01.{} is A2 (certified in part), which is not a service-line (2000F) action code; A2 only summarises an event", key), v);
     return v;
   };
   d.hcr01_approve = hcr01("approve");

@@ -78,7 +78,7 @@ void Ack999Writer::flush() {
 void Ack999Writer::begin_interchange(const x12::InterchangeInfo& received) {
   if (state_ != State::idle) return;
   received_isa_ = received.isa;
-  writer_.set_delimiters(received.isa.delimiters);
+  writer_.set_delimiters(detail::reply_delimiters(received.isa.delimiters));
   header_written_ = false;
   set_ordinal_ = 0;
   state_ = State::interchange;
@@ -112,6 +112,12 @@ void Ack999Writer::write_header(const x12::GroupInfo& first_group) {
 
 void Ack999Writer::begin_group(const x12::GroupInfo& received) {
   if (state_ != State::interchange) return;
+  if (is_acknowledgment_group(received)) {
+    // Acknowledgments are never acknowledged (the 999 and 997 notes; x217-crosscheck): the group
+    // is passed over, and an interchange of nothing else gets no 999 at all.
+    state_ = State::unacknowledged_group;
+    return;
+  }
   if (!header_written_) write_header(received);
   st02_ = ControlNumberSequence::st02(++set_ordinal_);
   writer_.begin("ST").element("999").element(st02_).element(ack_999_version).end();
@@ -140,6 +146,7 @@ void Ack999Writer::write_ik3(std::string_view segment_id, std::uint32_t position
 }
 
 AckCode Ack999Writer::add_transaction(const AckTransaction& set) {
+  if (state_ == State::unacknowledged_group) return AckCode::accepted;
   if (state_ != State::group) return AckCode::rejected;
   Verdict verdict;
   CodeList set_codes;
@@ -228,6 +235,10 @@ AckCode Ack999Writer::add_transaction(const AckTransaction& set) {
 }
 
 AckCode Ack999Writer::end_group(const x12::GroupInfo& final_info, std::span<const core::Diagnostic> group_findings) {
+  if (state_ == State::unacknowledged_group) {
+    state_ = State::interchange;
+    return AckCode::accepted;
+  }
   if (state_ != State::group) return AckCode::rejected;
   Verdict group;
   CodeList codes;
@@ -272,6 +283,7 @@ AckCode Ack999Writer::end_group(const x12::GroupInfo& final_info, std::span<cons
 }
 
 bool Ack999Writer::end_interchange() {
+  if (state_ == State::unacknowledged_group) state_ = State::interchange;
   if (state_ == State::group) {
     x12::GroupInfo counted;
     counted.transactions = sets_acknowledged_;

@@ -239,8 +239,7 @@ void Response278Writer::begin_interchange(const x12::InterchangeInfo& received) 
   isa_written_ = false;
   groups_written_ = 0;
   // Answer with the delimiters the sender used (reference 1.1; what a trading partner parses).
-  x12::Delimiters d = received_isa_.delimiters;
-  if (d.repetition == '\0') d.repetition = '^';
+  const x12::Delimiters d = detail::reply_delimiters(received_isa_.delimiters);
   envelope_writer_.set_delimiters(d);
   writer_.set_delimiters(d);
   unsafe_ = unsafe_chars(d);
@@ -352,7 +351,10 @@ void Response278Writer::write_aaa(const std::vector<soc::Rejection>* rejections,
   if (rejections == nullptr) return;
   for (const auto& r : *rejections) {
     if (r.loop != loop) continue;
-    writer_.segment("AAA").element(r.aaa01).element("").element(r.aaa03).element(r.aaa04).end();
+    // AAA01 is N at every response loop but 2000A, the only one whose AAA01 may say Y (X217:
+    // docs/conformance.md §3), whatever the rejection says.
+    const std::string_view aaa01 = loop == "2000A" ? std::string_view(r.aaa01) : std::string_view("N");
+    writer_.segment("AAA").element(aaa01).element("").element(r.aaa03).element(r.aaa04).end();
   }
 }
 
@@ -526,7 +528,8 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
   if (!r.event.previous_authorization.empty()) {
     writer_.segment("REF").element("BB").element(r.event.previous_authorization).end();
   }
-  if (span) write_span("AAH", span->first, span->last);
+  // The event's certified span, as on the lines: DTP*007*RD8 (docs/conformance.md §3).
+  if (span) write_span("007", span->first, span->last);
   if (!message_.empty()) write_safe_msg(message_);
   // The last MSG01 text built and the decision it was built from: a line with the same text (an
   // administration code following its drug line) writes it again instead of building it twice. A
@@ -565,7 +568,10 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
         write_span("472", sd.first, sd.last);
       }
     }
-    if (d.approved_span) write_span("AAH", d.approved_span->first, d.approved_span->last);
+    // The certified span: DTP*007*RD8 (certification effective), the only DTP the X217 response 2000F
+    // has for it (its DTPs are 472, 102, 036 and 007; no AAH). 036 would repeat the RD8's end and 102
+    // BHT04, so neither is written (docs/conformance.md §3).
+    if (d.approved_span) write_span("007", d.approved_span->first, d.approved_span->last);
     // The service the HCR applies to, as requested (reference 3.5).
     if (!line->service_segment.empty()) {
       const bool institutional = line->service_segment == "SV2";

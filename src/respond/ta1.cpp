@@ -21,7 +21,9 @@ std::optional<core::DiagCode> first_ta1_finding(const x12::InterchangeInfo& rece
 Ta1Writer::Ta1Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, std::string_view line_break)
     : writer_(out, x12::Delimiters{}, line_break), numbers_(numbers), now_(now) {}
 
-bool Ta1Writer::should_write_ta1(const x12::InterchangeInfo& received, std::span<const core::Diagnostic> more) {
+bool Ta1Writer::should_write_ta1(const x12::InterchangeInfo& received, std::span<const core::Diagnostic> more,
+                                 bool only_acknowledgments) {
+  if (only_acknowledgments) return false;  // X12.5: no acknowledgment of a TA1; none of a 999 or 997 either
   return received.isa.ack_requested == "1" || first_ta1_finding(received, more).has_value();
 }
 
@@ -35,7 +37,7 @@ AckCode Ta1Writer::write_ta1(const x12::InterchangeInfo& received, std::span<con
   const std::string control = ControlNumberSequence::isa13(numbers_.next());
   const std::string date = now_.date.yymmdd();
   const std::string time = now_.time.hhmm();
-  writer_.set_delimiters(in.delimiters);
+  writer_.set_delimiters(detail::reply_delimiters(in.delimiters));
   writer_.write_isa(detail::reply_isa(in, date, time, control));
   const char ta104[1] = {static_cast<char>(status)};
   writer_.begin("TA1")

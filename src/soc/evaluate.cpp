@@ -782,7 +782,7 @@ class Evaluator {
     return c ? std::string_view(c->section) : fallback;
   }
 
-  // " (send as PWK with PWK02 BM, EL, EM, FT or FX)": how documentation counts as submitted.
+  // " (send as PWK with PWK02 BM, EL, EM or FX)": how documentation counts as submitted (evidence.yaml).
   void append_send_as_pwk(std::string& out) const {
     out += " (send as PWK with PWK02 ";
     append_joined(out, maps_.evidence.documentation().submitted(), ", ", " or ");

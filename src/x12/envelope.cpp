@@ -240,6 +240,17 @@ void EnvelopeReader::on_gs(const SegmentView& s) {
   in_group_ = true;
   skip_ = Skip::none;
   stray_run_ = false;
+  // A 4010 interchange (ISA12 00401 around a 004010 group) is not answered with a 999 in an 00401
+  // envelope: the interchange is rejected by TA1 with TA105 003, "this version of the controls is
+  // not supported" (docs/conformance.md §2). Reported once per interchange, at its first such GS.
+  // An 00401 envelope around 5010 groups (the OopFactory corpus copies) is read as before.
+  if (interchange_.isa.version == "00401" && group_.version.starts_with("004010") &&
+      !interchange_.findings.has(core::DiagCode::interchange_4010)) {
+    report(core::DiagCode::interchange_4010, &s, 8,
+           fmt::format("expected a 5010 group (GS08 00501...) in interchange {}, found ISA12 00401 with GS08 '{}': soc278 reads X12 5010 only",
+                       trim(interchange_.isa.control_number), group_.version));
+    interchange_.findings.add(core::DiagCode::interchange_4010);
+  }
   if (!group_controls_.insert(group_.control_number)) {
     report(core::DiagCode::gs_duplicate_control, &s, 6,
            fmt::format("expected a GS06 unique in interchange {}, found '{}' again", trim(interchange_.isa.control_number),

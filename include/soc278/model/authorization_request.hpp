@@ -78,7 +78,7 @@ struct Diagnosis {                               // one HI composite
 
 struct Attachment {                              // PWK
   std::string report_type;                       // PWK01 (09 progress report, M1 medical record, OB operative note...)
-  std::string transmission;                      // PWK02 (BM, EL, EM, FT, FX sent; AA available on request)
+  std::string transmission;                      // PWK02 (BM, EL, EM, FX sent; AA available on request, VO voice)
   std::string control_number;                    // PWK06 with PWK05 = AC
   std::string description;                       // PWK07
   core::SourcePosition at;

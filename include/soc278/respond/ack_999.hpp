@@ -4,9 +4,10 @@
 // received interchange, written as the received envelopes stream past. For ONE received
 // interchange it writes ONE outgoing interchange:
 //
-//   ISA  sender/receiver (and qualifiers) swapped from the received ISA05-08, delimiters and ISA12
-//        and ISA15 as received, ISA14 = 0 (no TA1 asked back), ISA09/10 from the injected DateTime,
-//        ISA13 = ControlNumberSequence::next()
+//   ISA  sender/receiver (and qualifiers) swapped from the received ISA05-08, delimiters and ISA15
+//        as received (a repetition separator added when the received ISA12 had none), ISA12 00501
+//        always (never a 999 in an 00401 envelope), ISA14 = 0 (no TA1 asked back), ISA09/10 from
+//        the injected DateTime, ISA13 = ControlNumberSequence::next()
 //   GS*FA  GS02/GS03 = the first received group's GS03/GS02, GS06 = the ISA13 number (one group
 //        per outgoing interchange, as reference 6.3 shows), GS08 = 005010X231A1
 //   one ST*999 per received functional group, ST02 = 0001, 0002, ... within the group:
@@ -77,13 +78,20 @@ struct AckTransaction {
 
 inline constexpr std::string_view ack_999_version = "005010X231A1";
 
+// A functional group of acknowledgments (GS01 FA: 999s or 997s). X12 forbids acknowledging them
+// (the 997 and 999 transaction-set notes), so Ack999Writer passes such a group over: no AK1, no
+// 999 set, and an interchange that holds nothing else gets no 999 interchange at all.
+[[nodiscard]] inline bool is_acknowledgment_group(const x12::GroupInfo& g) noexcept { return g.functional_id == "FA"; }
+
 class Ack999Writer {
  public:
   // `now` stamps ISA09/ISA10 and GS04/GS05; `line_break` follows every segment terminator ("" or "\n").
   Ack999Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, std::string_view line_break = {});
 
   // Call order per received interchange: begin_interchange, then per received group begin_group,
-  // add_transaction per set, end_group; then end_interchange. Calls out of order are ignored.
+  // add_transaction per set, end_group; then end_interchange. Calls out of order are ignored, and
+  // so are the sets of a group of acknowledgments (GS01 FA): add_transaction and end_group write
+  // nothing for it and return A.
   void begin_interchange(const x12::InterchangeInfo& received);
   void begin_group(const x12::GroupInfo& received);
   // Writes AK2..IK5 for one set and returns its IK501.
@@ -111,7 +119,8 @@ class Ack999Writer {
   x12::SegmentWriter writer_;  // buffered: drained into out_ by drain()
   ControlNumberSequence& numbers_;
   core::DateTime now_;
-  enum class State : std::uint8_t { idle, interchange, group } state_ = State::idle;
+  // unacknowledged_group: inside a group of acknowledgments (is_acknowledgment_group), written over.
+  enum class State : std::uint8_t { idle, interchange, group, unacknowledged_group } state_ = State::idle;
   x12::IsaHeader received_isa_;    // copied at begin_interchange: the ISA is written at the first group
   bool header_written_ = false;
   std::uint32_t control_ = 0;      // ISA13 / GS06 of the outgoing interchange

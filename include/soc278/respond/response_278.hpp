@@ -6,7 +6,7 @@
 // GS01 HI, GS08 / ST03 005010X217, BHT03 echoing the request's, the HL hierarchy mirrored with
 // the identifiers and trace numbers (each request TRN comes back with TRN01 = 2, reference 3.6).
 //
-// Per service line (2000F): approve -> HCR*A1*<certification> + DTP*AAH*RD8 certified span;
+// Per service line (2000F): approve -> HCR*A1*<certification> + DTP*007*RD8 certified span;
 // redirect -> HCR*A6 (or the policy's code) *<certification>*16 with UM04 = the authorized site and
 // a MSG naming the lower-cost site classes and the section; pend -> HCR*A4**<reason> + REF*NT
 // tracking number + MSG listing the documentation needed. The 2000E HCR summarises the lines

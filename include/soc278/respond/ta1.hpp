@@ -4,8 +4,10 @@
 // interchange. A TA1 answers the ISA/IEA envelope only and travels in its own interchange with no
 // GS (so IEA01 = 0):
 //
-//   ISA  sender/receiver swapped from the received ISA, delimiters, ISA12 and ISA15 as received,
-//        ISA14 = 0, ISA09/10 from the injected DateTime, ISA13 = ControlNumberSequence::next()
+//   ISA  sender/receiver swapped from the received ISA, delimiters and ISA15 as received, ISA12
+//        00501 (also for an 00401 interchange: X12 RFI 1497 lets a TA1 acknowledge an interchange
+//        of an earlier version), ISA14 = 0, ISA09/10 from the injected DateTime, ISA13 =
+//        ControlNumberSequence::next()
 //   TA1*<received ISA13>*<received ISA09>*<received ISA10>*<TA104>*<TA105>
 //   IEA*0*<ISA13>
 //
@@ -17,7 +19,12 @@
 // them; a clean interchange gets A and 000.
 //
 // When to write one: should_write_ta1() is true when the sender asked (ISA14 = 1) or when the
-// interchange has a TA1-level finding (common practice: a rejected envelope is always answered).
+// interchange has a TA1-level finding (common practice: a rejected envelope is always answered),
+// unless the interchange holds only acknowledgments (TA1s, groups of 999s or 997s): X12.5 has no
+// acknowledgment for a TA1 and the 999/997 notes forbid acknowledging those, so such an
+// interchange is validated and reported but never answered (docs/conformance.md §2).
+// A 4010 interchange (ISA12 00401 carrying a 004010 group) is such a TA1-level finding:
+// envelope.interchange_4010, TA105 003 (this version of the controls is not supported).
 #pragma once
 
 #include <iosfwd>
@@ -44,9 +51,10 @@ class Ta1Writer {
  public:
   Ta1Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, std::string_view line_break = {});
 
-  // ISA14 == "1", or any TA1-level finding on the interchange (or in `more`).
-  [[nodiscard]] static bool should_write_ta1(const x12::InterchangeInfo& received,
-                                             std::span<const core::Diagnostic> more = {});
+  // ISA14 == "1", or any TA1-level finding on the interchange (or in `more`); never when
+  // `only_acknowledgments` (the interchange held TA1s and groups of acknowledgments, nothing else).
+  [[nodiscard]] static bool should_write_ta1(const x12::InterchangeInfo& received, std::span<const core::Diagnostic> more = {},
+                                             bool only_acknowledgments = false);
 
   // Writes one TA1 interchange and returns TA104 (accepted or rejected, never E: see above).
   AckCode write_ta1(const x12::InterchangeInfo& received, std::span<const core::Diagnostic> more = {});

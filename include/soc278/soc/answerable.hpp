@@ -20,7 +20,7 @@ namespace soc278::soc {
 
 struct Rejection {
   std::string loop;         // where the AAA goes: "2010B", "2010C", "2010D", "2000E"
-  std::string aaa01;        // Y valid request but cannot answer; N the request or an element is invalid
+  std::string aaa01;        // Y valid request but cannot answer (written at 2000A only); N invalid request or element
   std::string aaa03;        // reject reason (grammars/codes/aaa03_reject_reason.yaml)
   std::string aaa04;        // follow-up action (grammars/codes/aaa04_followup_action.yaml)
   std::string message;      // for the report: what was checked and what was found

@@ -433,6 +433,33 @@ TEST_CASE("loader rejects a policy id that differs from its file name", "[mappin
   expect_error(t, core::DiagCode::mapping_invalid, "GA.PMN.34.yaml", line, "must equal the file name");
 }
 
+TEST_CASE("loader rejects A2 as a service-line HCR01: a 2000F HCR01 is never A2", "[mapping][errors]") {
+  // A2 (certified in part) only summarises an event at 2000E; the hcr01 keys code single lines.
+  SECTION("approve") {
+    TempMappings t;
+    const int line = t.replace("decision-codes.yaml", "approve: A1", "approve: A2");
+    expect_error(t, core::DiagCode::mapping_invalid, "decision-codes.yaml", line, "hcr01.approve is A2");
+  }
+  SECTION("pend") {
+    TempMappings t;
+    const int line = t.replace("decision-codes.yaml", "pend: A4", "pend: A2");
+    expect_error(t, core::DiagCode::mapping_invalid, "decision-codes.yaml", line, "hcr01.pend is A2");
+  }
+  SECTION("a policy's redirect_hcr01") {
+    TempMappings t;
+    const int line = t.replace("policies/GA.PMN.34.yaml", "redirect_hcr01: A6", "redirect_hcr01: A2");
+    expect_error(t, core::DiagCode::mapping_invalid, "GA.PMN.34.yaml", line, "redirect_hcr01 must be A6 or A3");
+  }
+}
+
+TEST_CASE("loader rejects FT as a PWK02 code: the 278 has no file-transfer transmission", "[mapping][errors]") {
+  CHECK(std::find(real().evidence.documentation().submitted().begin(), real().evidence.documentation().submitted().end(), "FT") ==
+        real().evidence.documentation().submitted().end());
+  TempMappings t;
+  const int line = t.replace("evidence.yaml", "pwk_transmission_submitted: [BM, EL, EM, FX]", "pwk_transmission_submitted: [BM, EL, EM, FT, FX]");
+  expect_error(t, core::DiagCode::mapping_invalid, "evidence.yaml", line, "FT");
+}
+
 // ---- drug groups ("includes biosimilars"), bill type / POS agreement, documentation_counts_when ----------
 
 TEST_CASE("includes biosimilars: the reference row's flags reach its biosimilars", "[mapping][biosimilars]") {

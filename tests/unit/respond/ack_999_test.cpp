@@ -354,3 +354,32 @@ TEST_CASE("999 keeps the received delimiters", "[respond][999]") {
         "GE|1|9002\n"
         "IEA|1|000009002\n");
 }
+
+TEST_CASE("999 writer: no 999 for a group of acknowledgments (GS01 FA), nor for an interchange of only those",
+          "[respond][999]") {
+  // X12 forbids acknowledging a 999 or a 997: their groups are passed over.
+  const std::string ack_set = "ST*999*0001*005010X231A1~\nAK1*HI*4711*005010X217~\nAK9*A*1*1*1~\nSE*4*0001~\n";
+  const std::string fa_group = "GS*FA*SOCPROVIDER01*SOCHEALTHPLAN*20261115*0930*77*X*005010X231A1~\n" + ack_set + "GE*1*77~\n";
+  const Run only_acks = acknowledge(isa_61 + fa_group + "IEA*1*000004711~\n", 9002);
+  CHECK(only_acks.out.empty());
+  CHECK(only_acks.sets == std::vector<respond::AckCode>{respond::AckCode::accepted});
+  // With a 278 group after it, only that group is acknowledged: one ST*999 with AK1*HI, no AK1*FA.
+  const Run mixed = acknowledge(isa_61 + fa_group + group("4711", set("0001"), 1) + "IEA*2*000004711~\n", 9002);
+  CHECK(mixed.out.find("AK1*FA") == std::string::npos);
+  CHECK(mixed.out.find("AK1*HI*4711*005010X217~\n") != std::string::npos);
+  CHECK(nth_999(mixed.out, 2).empty());
+  CHECK(mixed.out.find("AK9*A*1*1*1~\n") != std::string::npos);
+  CHECK(mixed.out.find("000009002") != std::string::npos);
+}
+
+TEST_CASE("999 envelope is ISA12 00501 with a repetition separator, also for an 00401 interchange", "[respond][999]") {
+  // An 00401 ISA carries the standards identifier U in ISA11 (no repetition separator): the 999 is
+  // still an 00501 interchange, whose ISA11 must be a separator.
+  std::string isa_00401 = isa_61;
+  isa_00401.replace(isa_00401.find("*^*00501*"), 9, "*U*00401*");
+  const Run r = acknowledge(isa_00401 + group("4711", set("0001"), 1) + "IEA*1*000004711~\n", 9002);
+  REQUIRE(r.out.rfind("ISA*", 0) == 0);
+  CHECK(r.out.substr(0, 106) ==
+        "ISA*00*          *00*          *ZZ*SOCHEALTHPLAN  *ZZ*SOCPROVIDER01  *261115*0931*^*00501*000009002*0*T*:~");
+  CHECK(r.out.find("00401") == std::string::npos);
+}

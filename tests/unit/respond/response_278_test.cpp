@@ -244,7 +244,7 @@ TEST_CASE("MSG01 is cut at 264 characters and cleaned of the delimiters in force
   CHECK(text.find("SV1*HC,96365*1200.25*UN*8~") != std::string::npos);
   CHECK(text.find("SV2*0260*HC,96365,JW,,KX*9600*UN~") != std::string::npos);
   CHECK(text.find("DTP*472*D8*20261201~") != std::string::npos);
-  CHECK(text.find("DTP*AAH*RD8*20261215-20270630~") != std::string::npos);
+  CHECK(text.find("DTP*007*RD8*20261215-20270630~") != std::string::npos);
 }
 
 TEST_CASE("ST02 written into a caller's buffer equals the returned string", "[respond]") {
@@ -308,8 +308,8 @@ TEST_CASE("a span written before leaves nothing in a different span written afte
   const std::string after_a = written(true);
   CHECK(after_a == written(false));
   CHECK(after_a.find("DTP*472*RD8*20270101-20270202~") != std::string::npos);
-  CHECK(after_a.find("DTP*AAH*RD8*20270101-20270131~") != std::string::npos);
-  CHECK(after_a.find("DTP*AAH*RD8*20270101-20270202~") != std::string::npos);
+  CHECK(after_a.find("DTP*007*RD8*20270101-20270131~") != std::string::npos);
+  CHECK(after_a.find("DTP*007*RD8*20270101-20270202~") != std::string::npos);
   CHECK(after_a.find("20261201") == std::string::npos);
 }
 

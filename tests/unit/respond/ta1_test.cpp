@@ -104,3 +104,41 @@ TEST_CASE("TA1 takes the first TA1-level finding, also from the reader's own fin
   CHECK(out.str().find("TA1*000004711*261115*0930*R*023~") != std::string::npos);
   CHECK(out.str().find("IEA*0*000000001~") != std::string::npos);
 }
+
+TEST_CASE("no TA1 for an interchange of acknowledgments only, whatever ISA14 and its envelope say", "[respond][ta1]") {
+  // X12.5: a TA1 is not acknowledged; neither is a 999 or 997. ISA14 = 1 and an IEA02 mismatch
+  // would each call for a TA1 on any other interchange.
+  core::DiagnosticList diags;
+  const x12::InterchangeInfo info = read(isa_61 + "TA1*000001234*261114*1200*A*000~\nIEA*0*000004712~\n", diags);
+  CHECK(diags.has(core::DiagCode::iea_control_mismatch));
+  CHECK(respond::Ta1Writer::should_write_ta1(info));
+  CHECK_FALSE(respond::Ta1Writer::should_write_ta1(info, {}, /*only_acknowledgments=*/true));
+}
+
+TEST_CASE("a 4010 interchange (ISA12 00401, GS08 004010...) gets TA1 R 003 in an 00501 envelope", "[respond][ta1]") {
+  std::string isa = isa_61;
+  isa.replace(isa.find("*^*00501*"), 9, "*U*00401*");
+  std::string body = body_61;
+  body.replace(body.find("*X*005010X217~"), 14, "*X*004010X094A1~");
+  core::DiagnosticList diags;
+  const x12::InterchangeInfo info = read(isa + body + "IEA*1*000004711~\n", diags);
+  CHECK(diags.has(core::DiagCode::interchange_4010));
+  CHECK(respond::first_ta1_finding(info) == core::DiagCode::interchange_4010);
+  std::ostringstream out;
+  respond::ControlNumberSequence numbers(9000);
+  respond::Ta1Writer writer(out, numbers, at_0931, "\n");
+  CHECK(writer.write_ta1(info) == respond::AckCode::rejected);
+  CHECK(out.str() ==
+        "ISA*00*          *00*          *ZZ*SOCHEALTHPLAN  *ZZ*SOCPROVIDER01  *261115*0931*^*00501*000009000*0*T*:~\n"
+        "TA1*000004711*261115*0930*R*003~\n"
+        "IEA*0*000009000~\n");
+}
+
+TEST_CASE("an 00401 envelope around 5010 groups is read, not a 4010 interchange", "[respond][ta1]") {
+  std::string isa = isa_61;
+  isa.replace(isa.find("*^*00501*"), 9, "*U*00401*");
+  core::DiagnosticList diags;
+  const x12::InterchangeInfo info = read(isa + body_61 + "IEA*1*000004711~\n", diags);
+  CHECK_FALSE(diags.has(core::DiagCode::interchange_4010));
+  CHECK_FALSE(respond::first_ta1_finding(info).has_value());
+}

@@ -143,7 +143,7 @@ const Case cases[] = {
     {"GA.PMN.34 I.A.1.c", "no caregiver Z74.2 without PWK", [](RequestBuilder& b) { b.dx("APR", "Z742").line("J1745"); },
      Outcome::pend, "R4.exception_needs_documentation", "A4", "0U", {}},
     {"GA.PMN.34 I.A.1.d", "bill type 13:A with anaphylaxis and records",
-     [](RequestBuilder& b) { b.site("13", 'A').dx("ABF", "T782XXA").pwk("M1", "FT").line("J1745"); }, Outcome::approve,
+     [](RequestBuilder& b) { b.site("13", 'A').dx("ABF", "T782XXA").pwk("M1", "EM").line("J1745"); }, Outcome::approve,
      "R4.documented_exception", "A1", "", {}},
     {"GA.PMN.34 I.A.1.d", "POS 19 with seizure and records",
      [](RequestBuilder& b) { b.site("19").dx("ABF", "R569").pwk("M1", "EM").line("J1745"); }, Outcome::approve,
