@@ -377,7 +377,11 @@ void Response278Writer::write_parties(const model::AuthorizationRequest& r, cons
       .element(r.umo.last_or_org_name.value).element("").element("").element("").element("").element(r.umo.id_qualifier).element(r.umo.id.value).end();
   // 2000B / 2010B
   writer_.segment("HL").element("2").element("1").element("21").element("1").end();
-  writer_.segment("NM1").element(or_default(r.requester.entity_code, "1P"))
+  // The response's 2010B NM101 takes only 1P and FA (EdiFabric NM1_RequesterName_2), while the
+  // request also allows 2B, 36 and PR: those requesters are answered as 1P (provider), the generic
+  // requester role; NM102 and the name stay as received (docs/conformance.md section 3).
+  const std::string_view requester_code = r.requester.entity_code == "FA" ? std::string_view("FA") : std::string_view("1P");
+  writer_.segment("NM1").element(requester_code)
       .element(or_default(r.requester.entity_type, "2")).element(r.requester.last_or_org_name.value)
       .element(r.requester.first_name).element("").element("").element("").element(r.requester.id_qualifier).element(r.requester.id.value).end();
   write_aaa(rejections, "2010B");

@@ -219,3 +219,34 @@ TEST_CASE("the response guide refuses what the X217 response does not allow", "[
   CHECK(refused_code(mutated("MSG*PENDED", "PWK*M1*AA~\nMSG*PENDED")));
   CHECK(refused_code(mutated("HL*4*3*EV*", "AAA*Y**75*C~\nHL*4*3*EV*")));  // 2010C
 }
+
+TEST_CASE("a requester the response cannot name (2B, 36, PR) is answered as 1P; 1P and FA are echoed", "[respond][conformance]") {
+  // Request 2010B NM101 allows 1P, 2B, 36, FA and PR; response 2010B only 1P and FA (x217-tr3-codes.tsv).
+  for (const char* code : {"2B", "36", "PR", "1P", "FA"}) {
+    auto r = request();
+    r.requester.entity_code = code;
+    const auto ds = decisions();
+    std::ostringstream out;
+    respond::ControlNumberSequence numbers(5001);
+    respond::Response278Writer w(out, numbers, now, "\n");
+    w.begin_interchange(received_interchange());
+    w.begin_group(received_group());
+    const respond::CertificationNumbers certifications(278);
+    std::vector<respond::LineAnswer> answers;
+    for (const auto& d : ds) {
+      respond::LineAnswer a;
+      a.decision = &d;
+      if (d.outcome == soc::Outcome::pend) a.tracking = certifications.tracking(r, d.line_number);
+      else a.certification = certifications.for_line(r, d.line_number);
+      answers.push_back(a);
+    }
+    w.add_decided(r, answers);
+    w.end_group(true);
+    CHECK(w.end_interchange());
+    const std::string text = out.str();
+    INFO(code << "\n" << text);
+    const std::string expected = std::string(code) == "FA" ? "NM1*FA*" : "NM1*1P*";
+    CHECK(text.find(expected + "2*EXAMPLE RHEUMATOLOGY GROUP") != std::string::npos);
+    CHECK(findings(text).empty());
+  }
+}
