@@ -126,8 +126,15 @@ class Explainer {
                              r.guide != nullptr ? r.guide->name : "no guide matched");
     for (auto c : t.findings.codes) std::cout << fmt::format("  ! envelope: {} - {}\n", core::name(c), core::info(c).summary);
     print_loop(r, r.root, 1);
+    // Counted as validate counts them: the IK3 carrying element findings is not one of its own.
+    std::size_t errors = r.errors, warnings = r.warnings;
+    for (const auto& d : r.findings) {
+      if (d.code != core::DiagCode::ig_segment_has_element_errors) continue;
+      if (d.severity == core::Severity::error && errors > 0) --errors;
+      if (d.severity == core::Severity::warning && warnings > 0) --warnings;
+    }
     std::cout << fmt::format("  verdict: {} ({} error(s), {} warning(s))\n", r.rejected || envelope_rejected ? "REJECTED (999 IK501 R)" : "accepted",
-                             r.errors, r.warnings);
+                             errors, warnings);
     if (const std::string why = cause(t, r); !why.empty()) std::cout << "  cause: " << why << '\n';
     if (!decidable) {
       std::cout << "  no decision: " << (r.guide == nullptr || r.guide->purpose != "request" ? "not a 278 request" : "rejected by the validator")

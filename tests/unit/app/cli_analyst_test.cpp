@@ -61,6 +61,7 @@ TEST_CASE("a rejected set says its real cause first, and no line only counts ele
 
   CHECK(run_cli("explain " + f + " --now 2026-11-20", &out) == 1);
   CHECK(out.find("  cause: NM108 'MX' is not a valid code here") != std::string::npos);
+  CHECK(out.find("verdict: REJECTED (999 IK501 R) (1 error(s), 0 warning(s))") != std::string::npos);
   CHECK(out.find("element finding(s)") == std::string::npos);
   fs::remove_all(dir);
 }
