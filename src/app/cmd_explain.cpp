@@ -59,7 +59,7 @@ class Explainer {
   [[nodiscard]] std::size_t selected() const noexcept { return selected_; }
   [[nodiscard]] std::size_t seen() const noexcept { return ordinal_; }
   [[nodiscard]] SourceLines& lines() noexcept { return lines_; }
-  [[nodiscard]] ordered_json& json_sets() noexcept { return json_sets_; }
+  [[nodiscard]] std::size_t json_sets() const noexcept { return json_sets_; }
 
   void transaction(const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t, ig::TransactionResult& r) {
     ++ordinal_;
@@ -118,7 +118,9 @@ class Explainer {
       ordered_json lines = ordered_json::array();
       for (const auto& d : decisions) lines.push_back(decision_json(d));
       j["decisions"] = lines;
-      json_sets_.push_back(std::move(j));
+      // Streamed into the one document run_explain opened, a set at a time (memory stays one set's).
+      std::cout << (json_sets_ == 0 ? "\n" : ",\n") << j.dump(2);
+      ++json_sets_;
       return;
     }
     std::cout << fmt::format("transaction {} of {}: ISA13 {}, GS06 {}, ST02 {} - guide {} ({})\n", ordinal_, o_.file, i.isa.control_number,
@@ -326,7 +328,7 @@ class Explainer {
   std::size_t selected_ = 0;
   std::multimap<std::uint32_t, const core::Diagnostic*> findings_;
   PhiValues phi_;
-  ordered_json json_sets_ = ordered_json::array();
+  std::size_t json_sets_ = 0;  // sets printed into the --json document
 };
 
 int run_explain(const Options& o) {
@@ -357,6 +359,9 @@ int run_explain(const Options& o) {
     return exit_usage;
   }
   Explainer explainer(o, *select, *mappings, *now);
+  // --json: one document for the whole file, whatever the number of sets; the sets are streamed
+  // into its "transactions" array as they are read.
+  if (o.json) std::cout << "{\"schema\": \"soc278.explain/1\", \"file\": " << ordered_json(o.file).dump() << ", \"transactions\": [";
   core::DiagnosticList envelope_findings(200);
   const auto summary = ig::validate_stream(
       *in->source, *guides, *validation, envelope_findings,
@@ -364,18 +369,12 @@ int run_explain(const Options& o) {
         explainer.transaction(i, g, t, r);
       });
   if (o.json) {
-    // One document for the whole file, whatever the number of sets.
-    ordered_json doc;
-    doc["schema"] = "soc278.explain/1";
-    doc["file"] = o.file;
-    doc["transactions"] = std::move(explainer.json_sets());
     ordered_json envelope = ordered_json::array();
     for (const auto& d : envelope_findings.items()) {
       envelope.push_back({{"code", core::name(d.code)}, {"severity", core::to_string(d.severity)}, {"segment_id", d.segment()},
                           {"at", at_json(d.at, explainer.lines())}, {"message", finding_message(d, o.show_phi)}});
     }
-    doc["envelope_findings"] = envelope;
-    std::cout << doc.dump(2) << '\n';
+    std::cout << (explainer.json_sets() == 0 ? "" : "\n") << "],\n\"envelope_findings\": " << envelope.dump(2) << "}\n";
   } else {
     for (const auto& d : envelope_findings.items()) std::cout << format_finding(o.file, d, &explainer.lines(), o.verbose, o.show_phi) << '\n';
   }
