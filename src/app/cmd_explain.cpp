@@ -1,7 +1,9 @@
-// soc278 explain FILE [--st N] [--json]: for EDI analysts replaying an interchange. The loop tree
+// soc278 explain FILE [--st WHICH] [--json]: for EDI analysts replaying an interchange. The loop tree
 // with the guide's loop, segment and element names and the values, findings inline at their
 // position, then each service line's decision with the criteria tried, the evidence found or
-// missing, and the section. --json gives the same as a tree keyed by guide ids.
+// missing, and the section. --json gives the same as one JSON document: every set selected, as a
+// tree keyed by guide ids, and the envelope findings. --st picks sets (explain_select.hpp).
+// Person-identifying values are masked everywhere (privacy.hpp) unless --show-phi.
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -10,7 +12,9 @@
 
 #include "app/commands.hpp"
 #include "app/input.hpp"
+#include "app/explain_select.hpp"
 #include "app/privacy.hpp"
+#include "app/source_lines.hpp"
 #include "app/run_common.hpp"
 #include "soc278/model/bind.hpp"
 #include "soc278/soc/answerable.hpp"
@@ -23,28 +27,22 @@ using ordered_json = nlohmann::ordered_json;
 
 struct Options {
   std::string file;
-  std::size_t st = 0;  // 0 = every transaction set
+  std::string st;  // empty = every transaction set (explain_select.hpp)
+  std::string decisions;  // the process run's decision report, for --st by certification number
   std::string data;
   std::string now;
   std::string policy;
   std::string quirks;
   bool json = false;
   bool show_phi = false;
+  bool verbose = false;
 };
 
-// Values that identify a person are masked unless --show-phi (the bind names say which).
-bool personal(std::string_view bind) {
-  if (bind.rfind("subscriber.", 0) != 0 && bind.rfind("dependent.", 0) != 0) return false;
-  return bind.find("name") != std::string_view::npos || bind.find("member_id") != std::string_view::npos ||
-         bind.find("birth_date") != std::string_view::npos;
-}
-
-std::string shown(std::string_view value, std::string_view bind, bool show_phi) {
-  return !show_phi && personal(bind) ? mask_identifier(value) : std::string(value);
-}
-
-ordered_json at_json(const core::SourcePosition& at) {
+ordered_json at_json(const core::SourcePosition& at, SourceLines& lines) {
   ordered_json j;
+  const LineColumn lc = lines.locate(at);
+  j["line"] = lc.line;
+  j["column"] = lc.column;
   j["byte"] = at.byte_offset;
   j["segment"] = at.segment_in_file;
   j["set_position"] = at.segment_in_set;
@@ -55,13 +53,26 @@ ordered_json at_json(const core::SourcePosition& at) {
 
 class Explainer {
  public:
-  Explainer(const Options& o, const mapping::MappingSet& m, core::DateTime now) : o_(o), mappings_(m), now_(now) {}
+  Explainer(const Options& o, const SetSelector& select, const mapping::MappingSet& m, core::DateTime now)
+      : o_(o), select_(select), mappings_(m), now_(now), lines_(o.file) {}
+
+  [[nodiscard]] std::size_t selected() const noexcept { return selected_; }
+  [[nodiscard]] std::size_t seen() const noexcept { return ordinal_; }
+  [[nodiscard]] SourceLines& lines() noexcept { return lines_; }
+  [[nodiscard]] std::size_t json_sets() const noexcept { return json_sets_; }
 
   void transaction(const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t, ig::TransactionResult& r) {
     ++ordinal_;
-    if (o_.st != 0 && o_.st != ordinal_) return;
+    if (!select_.matches(ordinal_, i, g, t, r)) return;
+    ++selected_;
+    phi_.clear();
+    if (!o_.show_phi) phi_.collect(r);
+    // Findings by set position, without the IK3 that only carries the element findings after it.
     findings_.clear();
-    for (const auto& d : r.findings) findings_.emplace(d.at.segment_in_set, &d);
+    for (std::size_t k = 0; k < r.findings.size(); ++k) {
+      if (k + 1 < r.findings.size() && carried_by(r.findings[k], r.findings[k + 1])) continue;
+      findings_.emplace(r.findings[k].at.segment_in_set, &r.findings[k]);
+    }
     std::vector<soc::LineDecision> decisions;
     std::vector<soc::Rejection> rejections;
     std::string routing;
@@ -92,19 +103,24 @@ class Explainer {
     if (o_.json) {
       ordered_json j;
       j["transaction"] = {{"ordinal", ordinal_}, {"isa13", i.isa.control_number}, {"gs06", g.control_number}, {"st02", t.control_number},
-                          {"guide", r.guide != nullptr ? r.guide->id : std::string()}, {"accepted", !r.rejected && !envelope_rejected}};
+                          {"trace", r.trn02_trace}, {"guide", r.guide != nullptr ? r.guide->id : std::string()},
+                          {"accepted", !r.rejected && !envelope_rejected}};
+      j["cause"] = cause(t, r);
       j["tree"] = loop_json(r, r.root);
       ordered_json f = ordered_json::array();
-      for (const auto& d : r.findings) f.push_back(finding_json(d));
+      for (const auto& [position, d] : findings_) f.push_back(finding_json(*d));
       j["findings"] = f;
       j["routing"] = routing;
       ordered_json aaa = ordered_json::array();
-      for (const auto& x : rejections) aaa.push_back({{"loop", x.loop}, {"aaa03", x.aaa03}, {"aaa04", x.aaa04}, {"message", x.message}});
+      for (const auto& x : rejections)
+        aaa.push_back({{"loop", x.loop}, {"aaa03", x.aaa03}, {"aaa04", x.aaa04}, {"message", text(x.message)}});
       j["unanswerable"] = aaa;
       ordered_json lines = ordered_json::array();
       for (const auto& d : decisions) lines.push_back(decision_json(d));
       j["decisions"] = lines;
-      std::cout << j.dump(2) << '\n';
+      // Streamed into the one document run_explain opened, a set at a time (memory stays one set's).
+      std::cout << (json_sets_ == 0 ? "\n" : ",\n") << j.dump(2);
+      ++json_sets_;
       return;
     }
     std::cout << fmt::format("transaction {} of {}: ISA13 {}, GS06 {}, ST02 {} - guide {} ({})\n", ordinal_, o_.file, i.isa.control_number,
@@ -112,32 +128,63 @@ class Explainer {
                              r.guide != nullptr ? r.guide->name : "no guide matched");
     for (auto c : t.findings.codes) std::cout << fmt::format("  ! envelope: {} - {}\n", core::name(c), core::info(c).summary);
     print_loop(r, r.root, 1);
+    // Counted as validate counts them: the IK3 carrying element findings is not one of its own.
+    std::size_t errors = r.errors, warnings = r.warnings;
+    for (const auto& d : r.findings) {
+      if (d.code != core::DiagCode::ig_segment_has_element_errors) continue;
+      if (d.severity == core::Severity::error && errors > 0) --errors;
+      if (d.severity == core::Severity::warning && warnings > 0) --warnings;
+    }
     std::cout << fmt::format("  verdict: {} ({} error(s), {} warning(s))\n", r.rejected || envelope_rejected ? "REJECTED (999 IK501 R)" : "accepted",
-                             r.errors, r.warnings);
+                             errors, warnings);
+    if (const std::string why = cause(t, r); !why.empty()) std::cout << "  cause: " << why << '\n';
     if (!decidable) {
       std::cout << "  no decision: " << (r.guide == nullptr || r.guide->purpose != "request" ? "not a 278 request" : "rejected by the validator")
                 << "\n\n";
       return;
     }
     for (const auto& x : rejections)
-      std::cout << fmt::format("  cannot be answered: {} AAA*{}**{}*{} - {}\n", x.loop, x.aaa01, x.aaa03, x.aaa04, x.message);
+      std::cout << fmt::format("  cannot be answered: {} AAA*{}**{}*{} - {}\n", x.loop, x.aaa01, x.aaa03, x.aaa04, text(x.message));
     if (!routing.empty()) std::cout << "  routing: " << routing << '\n';
     for (const auto& d : decisions) print_decision(d);
     std::cout << '\n';
   }
 
  private:
-  ordered_json finding_json(const core::Diagnostic& d) const {
-    return {{"code", core::name(d.code)}, {"severity", core::to_string(d.severity)}, {"loop", d.loop_id},
-            {"segment_id", d.segment()}, {"at", at_json(d.at)}, {"message", d.message}};
+  // A free text of the decision trace (evidence, notes, AAA reasons) with the member's values masked.
+  [[nodiscard]] std::string text(std::string_view t) const { return phi_.scrub(t); }
+
+  // A value of the tree: masked when its element identifies a person (privacy.hpp).
+  [[nodiscard]] std::string shown(const x12::SegmentView& s, std::string_view loop, std::size_t e, std::string_view value) const {
+    const std::string_view nm101 = s.is("NM1") ? s.element(1) : std::string_view();
+    return !o_.show_phi && personal_element(s.id(), nm101, loop, e) ? mask_identifier(value) : std::string(value);
   }
 
-  ordered_json segment_json(const ig::TransactionResult& r, const ig::SegmentNode& n) const {
+  // Why a set is rejected, the real cause first: the envelope's first error, else the guide's
+  // first error that is not the IK3 carrying element findings ("" when nothing rejects it).
+  [[nodiscard]] std::string cause(const x12::TransactionInfo& t, const ig::TransactionResult& r) {
+    for (auto c : t.findings.codes)
+      if (core::info(c).severity == core::Severity::error) return fmt::format("{} - {}", core::name(c), core::info(c).summary);
+    for (const auto& [position, d] : findings_) {
+      if (d->severity != core::Severity::error) continue;
+      const LineColumn lc = lines_.locate(d->at);
+      return fmt::format("{} ({}, {}:{}:{})", finding_message(*d, o_.show_phi), core::name(d->code), o_.file, lc.line, lc.column);
+    }
+    (void)r;
+    return {};
+  }
+
+  ordered_json finding_json(const core::Diagnostic& d) {
+    return {{"code", core::name(d.code)}, {"severity", core::to_string(d.severity)}, {"loop", d.loop_id},
+            {"segment_id", d.segment()}, {"at", at_json(d.at, lines_)}, {"message", finding_message(d, o_.show_phi)}};
+  }
+
+  ordered_json segment_json(const ig::TransactionResult& r, const ig::SegmentNode& n, std::string_view loop) {
     const x12::SegmentView s = r.view(n);
     ordered_json j;
     j["id"] = s.id();
     j["name"] = n.rule != nullptr ? n.rule->name : std::string();
-    j["at"] = at_json(n.at);
+    j["at"] = at_json(n.at, lines_);
     ordered_json elements = ordered_json::object();
     for (std::size_t e = 1; e <= s.element_count(); ++e) {
       if (s.element(e).empty()) continue;
@@ -145,19 +192,17 @@ class Explainer {
       const std::string key = fmt::format("{}{:02}", s.id(), e);
       ordered_json v;
       v["name"] = rule != nullptr ? rule->name : std::string();
-      const std::string bind = rule != nullptr ? rule->bind : std::string();
       if (rule != nullptr && !rule->components.empty()) {
         ordered_json comps = ordered_json::object();
         for (std::size_t c = 1; c <= s.component_count(e); ++c) {
           if (s.component(e, c).empty()) continue;
-          const std::string cbind = c <= rule->components.size() ? rule->components[c - 1].bind : std::string();
           comps[fmt::format("{}-{}", key, c)] = {
               {"name", c <= rule->components.size() ? rule->components[c - 1].name : std::string()},
-              {"value", shown(s.component(e, c), cbind, o_.show_phi)}};
+              {"value", shown(s, loop, e, s.component(e, c))}};
         }
         v["components"] = comps;
       } else {
-        v["value"] = shown(s.element(e), bind, o_.show_phi);
+        v["value"] = shown(s, loop, e, s.element(e));
       }
       elements[key] = v;
     }
@@ -169,12 +214,12 @@ class Explainer {
     return j;
   }
 
-  ordered_json loop_json(const ig::TransactionResult& r, const ig::LoopNode& loop) const {
+  ordered_json loop_json(const ig::TransactionResult& r, const ig::LoopNode& loop) {
     ordered_json j;
     j["loop"] = loop.id().empty() ? "transaction" : std::string(loop.id());
     j["name"] = loop.def != nullptr ? loop.def->name : std::string();
     ordered_json segs = ordered_json::array();
-    for (const auto& n : loop.segments) segs.push_back(segment_json(r, n));
+    for (const auto& n : loop.segments) segs.push_back(segment_json(r, n, loop.id()));
     j["segments"] = segs;
     ordered_json children = ordered_json::object();
     for (const auto& c : loop.children) {
@@ -186,15 +231,17 @@ class Explainer {
     return j;
   }
 
-  void print_loop(const ig::TransactionResult& r, const ig::LoopNode& loop, int depth) const {
+  void print_loop(const ig::TransactionResult& r, const ig::LoopNode& loop, int depth) {
     const std::string pad(static_cast<std::size_t>(depth) * 2, ' ');
     if (!loop.id().empty()) std::cout << fmt::format("{}{} {}\n", pad, loop.id(), loop.def != nullptr ? loop.def->name : "");
     // Segments and child loops in transmission order (the root holds ST and the heading before
     // the loops, the trailer and SE after them).
     const auto print_segment = [&](const ig::SegmentNode& n) {
       const x12::SegmentView s = r.view(n);
-      std::cout << fmt::format("{}  {} {} (segment {}, set position {}, byte {})\n", pad, s.id(), n.rule != nullptr ? n.rule->name : "",
-                               n.at.segment_in_file, n.at.segment_in_set, n.at.byte_offset);
+      const LineColumn lc = lines_.locate(n.at);
+      std::cout << fmt::format("{}  {} {} ({}:{}:{}, segment {}, set position {}{})\n", pad, s.id(), n.rule != nullptr ? n.rule->name : "",
+                               o_.file, lc.line, lc.column, n.at.segment_in_file, n.at.segment_in_set,
+                               o_.verbose ? fmt::format(", byte {}", n.at.byte_offset) : std::string());
       for (std::size_t e = 1; e <= s.element_count(); ++e) {
         if (s.element(e).empty()) continue;
         const ig::ElementRule* rule = n.rule != nullptr ? n.rule->element(e) : nullptr;
@@ -203,17 +250,17 @@ class Explainer {
             if (s.component(e, c).empty()) continue;
             const ig::ValueRule* cr = c <= rule->components.size() ? &rule->components[c - 1] : nullptr;
             std::cout << fmt::format("{}      {}{:02}-{} {} = {}\n", pad, s.id(), e, c, cr != nullptr ? cr->name : "",
-                                     shown(s.component(e, c), cr != nullptr ? cr->bind : "", o_.show_phi));
+                                     shown(s, loop.id(), e, s.component(e, c)));
           }
         } else {
           std::cout << fmt::format("{}      {}{:02} {} = {}\n", pad, s.id(), e, rule != nullptr ? rule->name : "",
-                                   shown(s.element(e), rule != nullptr ? rule->bind : "", o_.show_phi));
+                                   shown(s, loop.id(), e, s.element(e)));
         }
       }
       const auto range = findings_.equal_range(n.at.segment_in_set);
       for (auto it = range.first; it != range.second; ++it)
         std::cout << fmt::format("{}    ! {} {}: {}\n", pad, core::to_string(it->second->severity), core::name(it->second->code),
-                                 it->second->message);
+                                 finding_message(*it->second, o_.show_phi));
         };
     std::size_t next_child = 0;
     for (const auto& n : loop.segments) {
@@ -224,13 +271,14 @@ class Explainer {
     while (next_child < loop.children.size()) print_loop(r, loop.children[next_child++], depth + 1);
   }
 
-  static ordered_json evidence_json(const std::vector<soc::EvidenceItem>& items) {
+  ordered_json evidence_json(const std::vector<soc::EvidenceItem>& items) {
     ordered_json a = ordered_json::array();
-    for (const auto& e : items) a.push_back({{"segment", e.segment}, {"loop", e.loop}, {"text", e.text}, {"at", at_json(e.at)}});
+    for (const auto& e : items)
+      a.push_back({{"segment", e.segment}, {"loop", e.loop}, {"text", text(e.text)}, {"at", at_json(e.at, lines_)}});
     return a;
   }
 
-  static ordered_json decision_json(const soc::LineDecision& d) {
+  ordered_json decision_json(const soc::LineDecision& d) {
     ordered_json j;
     j["line"] = d.line_number;
     j["hcpcs"] = d.hcpcs;
@@ -248,34 +296,39 @@ class Explainer {
     j["documents_needed"] = d.documents_needed;
     ordered_json criteria = ordered_json::array();
     for (const auto& c : d.explanation.criteria)
-      criteria.push_back({{"criterion", c.criterion_id}, {"section", c.section}, {"outcome", soc::to_string(c.outcome)}, {"note", c.note},
-                          {"evidence", evidence_json(c.evidence)}});
+      criteria.push_back({{"criterion", c.criterion_id}, {"section", c.section}, {"outcome", soc::to_string(c.outcome)},
+                          {"note", text(c.note)}, {"evidence", evidence_json(c.evidence)}});
     j["criteria"] = criteria;
     j["facts"] = evidence_json(d.explanation.facts);
-    j["explanation"] = d.explanation.sentence;
+    j["explanation"] = text(d.explanation.sentence);
     return j;
   }
 
-  static void print_decision(const soc::LineDecision& d) {
+  void print_decision(const soc::LineDecision& d) {
     std::cout << fmt::format("  line {}: {} at {} ({}) -> {} (HCR01 {}{}), {} {} [{}]\n", d.line_number, d.hcpcs,
                              d.requested_site.code.empty() ? "no site" : d.requested_site.code,
                              d.requested_site.site_class ? mapping::to_string(*d.requested_site.site_class) : "unknown",
                              soc::to_string(d.outcome), d.hcr01, d.hcr03.empty() ? "" : ", HCR03 " + d.hcr03, d.policy_id, d.section, d.rule_id);
     for (const auto& c : d.explanation.criteria) {
-      std::cout << fmt::format("      {:<16} {:<15} {}\n", c.criterion_id, soc::to_string(c.outcome), c.note);
+      std::cout << fmt::format("      {:<16} {:<15} {}\n", c.criterion_id, soc::to_string(c.outcome), text(c.note));
       for (const auto& e : c.evidence)
         std::cout << fmt::format("          {} {} (segment {}, set position {}): {}\n", e.loop, e.segment, e.at.segment_in_file,
-                                 e.at.segment_in_set, e.text);
+                                 e.at.segment_in_set, text(e.text));
     }
     for (const auto& doc : d.documents_needed) std::cout << "      needed: " << doc << '\n';
-    std::cout << "      " << d.explanation.sentence << '\n';
+    std::cout << "      " << text(d.explanation.sentence) << '\n';
   }
 
   const Options& o_;
+  const SetSelector& select_;
   const mapping::MappingSet& mappings_;
   core::DateTime now_;
+  SourceLines lines_;
   std::size_t ordinal_ = 0;
+  std::size_t selected_ = 0;
   std::multimap<std::uint32_t, const core::Diagnostic*> findings_;
+  PhiValues phi_;
+  std::size_t json_sets_ = 0;  // sets printed into the --json document
 };
 
 int run_explain(const Options& o) {
@@ -299,19 +352,34 @@ int run_explain(const Options& o) {
     std::cerr << fmt::format("soc278: {}: cannot open: {}\n", o.file, in->error);
     return exit_usage;
   }
-  Explainer explainer(o, *mappings, *now);
-  FindingPrinter printer(o.file, o.json, true);  // guide findings are shown inline, envelope ones below
+  std::string error;
+  const auto select = SetSelector::parse(o.st, o.decisions, error);
+  if (!select) {
+    std::cerr << "soc278: --st " << o.st << ": " << error << '\n';
+    return exit_usage;
+  }
+  Explainer explainer(o, *select, *mappings, *now);
+  // --json: one document for the whole file, whatever the number of sets; the sets are streamed
+  // into its "transactions" array as they are read.
+  if (o.json) std::cout << "{\"schema\": \"soc278.explain/1\", \"file\": " << ordered_json(o.file).dump() << ", \"transactions\": [";
   core::DiagnosticList envelope_findings(200);
   const auto summary = ig::validate_stream(
       *in->source, *guides, *validation, envelope_findings,
       [&](const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t, ig::TransactionResult& r) {
         explainer.transaction(i, g, t, r);
       });
-  if (!o.json) {
-    for (const auto& d : envelope_findings.items()) std::cout << format_diagnostic(o.file, d) << '\n';
+  if (o.json) {
+    ordered_json envelope = ordered_json::array();
+    for (const auto& d : envelope_findings.items()) {
+      envelope.push_back({{"code", core::name(d.code)}, {"severity", core::to_string(d.severity)}, {"segment_id", d.segment()},
+                          {"at", at_json(d.at, explainer.lines())}, {"message", finding_message(d, o.show_phi)}});
+    }
+    std::cout << (explainer.json_sets() == 0 ? "" : "\n") << "],\n\"envelope_findings\": " << envelope.dump(2) << "}\n";
+  } else {
+    for (const auto& d : envelope_findings.items()) std::cout << format_finding(o.file, d, &explainer.lines(), o.verbose, o.show_phi) << '\n';
   }
-  if (o.st != 0 && o.st > summary.transactions) {
-    std::cerr << fmt::format("soc278: --st {}: the file has {} transaction set(s)\n", o.st, summary.transactions);
+  if (!select->all() && explainer.selected() == 0) {
+    std::cerr << fmt::format("soc278: --st {}: no transaction set of the file matches (it has {})\n", o.st, summary.transactions);
     return exit_usage;
   }
   return summary.rejected > 0 || envelope_findings.count(core::Severity::error) > 0 ? exit_rejected : exit_clean;
@@ -326,13 +394,17 @@ Verb add_explain(CLI::App& app) {
                                  "Show each transaction's loop tree with the guide's names, findings inline, and each line's decision\n"
                                  "with the criteria tried and the evidence. Exit 0 when accepted, 1 when anything was rejected.");
   v.command->add_option("file", o->file, "X12 file ('-' reads standard input)")->required();
-  v.command->add_option("--st", o->st, "only the Nth transaction set of the file (1-based)");
-  v.command->add_flag("--json", o->json, "a JSON tree keyed by guide ids (2000E, UM04), each value with its position");
+  v.command->add_option("--st", o->st,
+                        "only these transaction sets: N (the Nth of the file), GS06:ST02 (e.g. 5:0001), a TRN02 trace\n"
+                        "(or trace:VALUE), a certification number (cert:VALUE, with --decisions)");
+  v.command->add_option("--decisions", o->decisions, "the process run's decision report (<stem>.decisions.jsonl), for --st by certification number");
+  v.command->add_flag("--json", o->json, "one JSON document: each set as a tree keyed by guide ids (2000E, UM04), each value with its position");
+  v.command->add_flag("--verbose", o->verbose, "also print byte offsets (positions print FILE:LINE:COL)");
   v.command->add_option("--policy", o->policy, "apply this policy whatever routing.yaml says");
   v.command->add_option("--now", o->now, "decision date, YYYY-MM-DD (default: today, UTC)");
   v.command->add_option("--quirks", o->quirks, "partner quirk switches (YAML), as given to the process run replayed");
   v.command->add_option("--data", o->data, "folder holding grammars/ and mappings/");
-  v.command->add_flag("--show-phi", o->show_phi, "show member names, ids and birth dates in full");
+  v.command->add_flag("--show-phi", o->show_phi, "show member names, ids, birth dates and street addresses in full");
   v.run = [o] { return run_explain(*o); };
   return v;
 }

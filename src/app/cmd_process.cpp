@@ -22,6 +22,7 @@ struct Options {
   std::uint32_t control_start = 1;
   bool force = false;
   bool quiet = false;
+  bool verbose = false;
   std::string report = "standard";
 };
 
@@ -126,8 +127,9 @@ int run_process(const Options& o) {
     }
     Outputs outputs{&ack, &ta1, &response, &decisions};
     if (!o.quiet) std::cout << file << '\n';
-    FindingPrinter printer(file, false, o.quiet);
+    FindingPrinter printer(file, false, o.quiet, o.verbose);
     FileReport r = run_pipeline(*in->source, file, static_cast<std::uint32_t>(index), config, outputs, printer);
+    printer.finish();
     // Outputs appear only complete (temporary name, then rename). Empty acknowledgments and
     // responses are not left behind: a TA1 exists only when one was due, a .278 only when
     // something was answered. The decision report always exists, even when empty.
@@ -165,6 +167,7 @@ Verb add_process(CLI::App& app) {
   v.command->add_option("--data", o->data, "folder holding grammars/ and mappings/ (default: $SOC278_DATA_DIR or the source tree)");
   v.command->add_option("--quirks", o->quirks, "partner quirk switches (YAML)");
   v.command->add_flag("--quiet", o->quiet, "print only the summary table");
+  v.command->add_flag("--verbose", o->verbose, "also print each finding's byte offset (findings print FILE:LINE:COL)");
   v.command->add_option("--report", o->report, "decision report detail: standard (the decision, its codes and sentence) or full (also the criteria tried and the facts read, with positions)")
       ->check(CLI::IsMember({"standard", "full"}));
   v.run = [o] { return run_process(*o); };

@@ -7,6 +7,7 @@
 #include "app/commands.hpp"
 #include "app/input.hpp"
 #include "app/privacy.hpp"
+#include "app/source_lines.hpp"
 #include "soc278/x12/envelope.hpp"
 
 namespace soc278::app {
@@ -34,8 +35,9 @@ std::string trimmed(std::string_view s) {
   return std::string(s);
 }
 
-json position_json(const core::Diagnostic& d) {
-  json j = {{"byte", d.at.byte_offset}, {"segment", d.at.segment_in_file}};
+json position_json(const core::Diagnostic& d, SourceLines& lines) {
+  const LineColumn lc = lines.locate(d.at);
+  json j = {{"line", lc.line}, {"column", lc.column}, {"byte", d.at.byte_offset}, {"segment", d.at.segment_in_file}};
   if (d.at.segment_in_set != 0) j["set_position"] = d.at.segment_in_set;
   if (d.at.element != 0) j["element"] = d.at.element;
   if (d.at.component != 0) j["component"] = d.at.component;
@@ -45,17 +47,17 @@ json position_json(const core::Diagnostic& d) {
 // Prints findings as they are found and counts them for the exit code.
 class PrintingSink final : public core::DiagnosticSink {
  public:
-  PrintingSink(const std::string& file, bool as_json) : file_(file), json_(as_json) {}
+  PrintingSink(const std::string& file, bool as_json, bool verbose) : file_(file), json_(as_json), verbose_(verbose), lines_(file) {}
   void report(core::Diagnostic d) override {
     if (d.severity == core::Severity::error) ++errors;
     if (d.severity == core::Severity::warning) ++warnings;
     if (json_) {
       json j = {{"type", "diagnostic"}, {"file", file_}, {"code", core::name(d.code)},
-                {"severity", core::to_string(d.severity)}, {"segment_id", d.segment()}, {"message", d.message}};
-      j["at"] = position_json(d);
+                {"severity", core::to_string(d.severity)}, {"segment_id", d.segment()}, {"message", finding_message(d)}};
+      j["at"] = position_json(d, lines_);
       std::cout << j.dump() << '\n';
     } else {
-      std::cout << "  " << format_diagnostic(file_, d) << '\n';
+      std::cout << "  " << format_finding(file_, d, &lines_, verbose_) << '\n';
     }
   }
   std::size_t errors = 0;
@@ -64,6 +66,8 @@ class PrintingSink final : public core::DiagnosticSink {
  private:
   const std::string& file_;
   bool json_;
+  bool verbose_;
+  SourceLines lines_;
 };
 
 class SummaryPrinter final : public x12::EnvelopeObserver {
@@ -162,6 +166,7 @@ struct Options {
   bool dump = false;
   bool json = false;
   bool show_phi = false;
+  bool verbose = false;
 };
 
 int run_segments(const Options& o) {
@@ -175,7 +180,7 @@ int run_segments(const Options& o) {
       continue;
     }
     if (!o.json) std::cout << file << '\n';
-    PrintingSink sink(file, o.json);
+    PrintingSink sink(file, o.json, o.verbose);
     SummaryPrinter printer(file, o.json, o.dump, o.show_phi);
     x12::ReaderOptions ro;
     ro.file = static_cast<std::uint32_t>(index);
@@ -210,6 +215,7 @@ Verb add_segments(CLI::App& app) {
   v.command->add_option("files", opts->files, "X12 files ('-' reads standard input)")->required();
   v.command->add_flag("--dump", opts->dump, "print every segment with its ordinal, byte offset and role");
   v.command->add_flag("--json", opts->json, "print JSON lines instead of text");
+  v.command->add_flag("--verbose", opts->verbose, "also print each finding's byte offset (findings print FILE:LINE:COL)");
   v.command->add_flag("--show-phi", opts->show_phi, "print member names, ids and birth dates in full in --dump");
   v.run = [opts] { return run_segments(*opts); };
   return v;

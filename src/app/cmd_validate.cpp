@@ -20,6 +20,7 @@ struct Options {
   std::uint32_t control_start = 1;
   bool json = false;
   bool force = false;
+  bool verbose = false;
 };
 
 int run_validate(const Options& o) {
@@ -78,8 +79,9 @@ int run_validate(const Options& o) {
       outputs.ta1 = &ta1;
     }
     if (!o.json) std::cout << file << '\n';
-    FindingPrinter printer(file, o.json);
+    FindingPrinter printer(file, o.json, false, o.verbose);
     const FileReport r = run_pipeline(*in->source, file, static_cast<std::uint32_t>(index), config, outputs, printer);
+    printer.finish();
     if (outputs.ack999 != nullptr) {
       if (!ack.commit(o.force, false) || !ta1.commit(o.force, false)) {
         std::cerr << "soc278: " << (ack.error().empty() ? ta1.error() : ack.error()) << '\n';
@@ -132,6 +134,7 @@ Verb add_validate(CLI::App& app) {
   v.command->add_option("--ack", o->ack_dir, "write <stem>.999 and, when the envelope is rejected or ISA14=1, <stem>.ta1 here");
   v.command->add_flag("--force", o->force, "replace existing acknowledgment files");
   v.command->add_flag("--json", o->json, "print findings and summaries as JSON lines");
+  v.command->add_flag("--verbose", o->verbose, "also print each finding's byte offset (findings print FILE:LINE:COL)");
   v.command->add_option("--data", o->data, "folder holding grammars/ and mappings/ (default: $SOC278_DATA_DIR or the source tree)");
   v.command->add_option("--now", o->now, "date and time written in acknowledgments, YYYY-MM-DD[THH:MM] (default: now, UTC)");
   v.command->add_option("--control-start", o->control_start, "first ISA13/GS06 control number of this run")->check(CLI::Range(1u, 999999999u));

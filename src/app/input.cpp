@@ -9,6 +9,8 @@
 
 #include <fmt/core.h>
 
+#include "app/source_lines.hpp"
+
 namespace soc278::app {
 
 OpenInput::~OpenInput() {
@@ -37,23 +39,6 @@ std::unique_ptr<OpenInput> open_input(const std::string& path) {
   return in;
 }
 
-std::string format_diagnostic(const std::string& file, const core::Diagnostic& d) {
-  std::string where = fmt::format("{}:{}: ", file, d.at.byte_offset);
-  if (d.at.segment_in_file != 0) {
-    where += fmt::format("segment {}", d.at.segment_in_file);
-    std::string inner;
-    if (d.at.segment_in_set != 0) inner += fmt::format("set position {}", d.at.segment_in_set);
-    if (!d.loop_id.empty()) inner += fmt::format("{}loop {}", inner.empty() ? "" : ", ", d.loop_id);
-    if (!d.segment().empty()) {
-      std::string el(d.segment());
-      if (d.at.element != 0) el += fmt::format("{:02}", d.at.element);
-      if (d.at.component != 0) el += fmt::format("-{}", d.at.component);
-      inner += fmt::format("{}{}", inner.empty() ? "" : ", ", el);
-    }
-    if (!inner.empty()) where += " (" + inner + ")";
-    where += ": ";
-  }
-  return fmt::format("{}{} {}: {}", where, core::to_string(d.severity), core::name(d.code), d.message);
-}
+std::string format_diagnostic(const std::string& file, const core::Diagnostic& d) { return format_finding(file, d, nullptr, true); }
 
 }  // namespace soc278::app

@@ -20,7 +20,8 @@ struct OpenInput {
 // Opens `path` for reading ("-" = standard input). On failure `source` is null and `error` says why.
 [[nodiscard]] std::unique_ptr<OpenInput> open_input(const std::string& path);
 
-// "file:byte: segment N (ST position M, element K) code: message"
+// "file: byte B, segment N (set position M, loop L, NM108): severity code: message", masked
+// (privacy.hpp); where a file can be read again, source_lines.hpp's format_finding() also says FILE:LINE:COL.
 [[nodiscard]] std::string format_diagnostic(const std::string& file, const core::Diagnostic& d);
 
 }  // namespace soc278::app

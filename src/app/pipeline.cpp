@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "app/json_line.hpp"
+#include "app/privacy.hpp"
+#include "app/run_common.hpp"
 #include "soc278/model/bind.hpp"
 #include "soc278/respond/ack_999.hpp"
 #include "soc278/respond/ta1.hpp"
@@ -60,10 +62,10 @@ void position(JsonLine& j, const core::SourcePosition& at) {
   j.end_object();
 }
 
-void evidence(JsonLine& j, const std::vector<soc::EvidenceItem>& items) {
+void evidence(JsonLine& j, const std::vector<soc::EvidenceItem>& items, const PhiValues& phi) {
   j.begin_array();
   for (const auto& e : items) {
-    j.begin_object().field("segment", e.segment).field("loop", e.loop).field("text", e.text).key("at");
+    j.begin_object().field("segment", e.segment).field("loop", e.loop).field("text", phi.scrub(e.text)).key("at");
     position(j, e.at);
     j.end_object();
   }
@@ -297,9 +299,13 @@ class Pipeline final : public x12::EnvelopeObserver {
     std::vector<std::string> reasons;
     if (rejected) {
       for (core::DiagCode c : t.findings.codes) reasons.emplace_back(fmt::format("{}", core::name(c)));
-      for (const auto& d : r.findings)
-        if (d.severity == core::Severity::error && reasons.size() < 10)
-          reasons.push_back(fmt::format("{}: segment {} {}: {}", core::name(d.code), d.at.segment_in_set, d.segment(), d.message));
+      // The real cause first: a segment's element findings, not the IK3 that only counts them.
+      for (std::size_t k = 0; k < r.findings.size(); ++k) {
+        const core::Diagnostic& d = r.findings[k];
+        if (d.severity != core::Severity::error || reasons.size() >= 10) continue;
+        if (k + 1 < r.findings.size() && carried_by(d, r.findings[k + 1])) continue;
+        reasons.push_back(fmt::format("{}: segment {} {}: {}", core::name(d.code), d.at.segment_in_set, d.segment(), finding_message(d)));
+      }
     }
     if (ack_) {
       respond::AckTransaction a = respond::AckTransaction::from(t);
@@ -329,12 +335,19 @@ class Pipeline final : public x12::EnvelopeObserver {
       interchange_sets_.back().unanswerable = true;
       if (response_) response_->add_rejected(request, problems);
       std::vector<std::string> texts;
-      for (const auto& p : problems) texts.push_back(fmt::format("{} AAA*{}**{}*{}: {}", p.loop, p.aaa01, p.aaa03, p.aaa04, p.message));
+      phi_.clear();
+      phi_.collect(r);  // a reason may quote the member (a birth date after the decision date)
+      for (const auto& p : problems)
+        texts.push_back(phi_.scrub(fmt::format("{} AAA*{}**{}*{}: {}", p.loop, p.aaa01, p.aaa03, p.aaa04, p.message)));
       write_rejected(record, "aaa", texts);
       return;
     }
     // The report prints no notes, and criteria and facts only with --report full.
     const soc::EvaluationContext context{config_.now.date, /*notes=*/false, /*detail=*/config_.full_report};
+    if (config_.full_report) {  // the facts read quote the member (a birth date): masked in the report
+      phi_.clear();
+      phi_.collect(r);
+    }
     static const soc::NoHistory no_history;
     const soc::History& history = config_.history != nullptr ? *config_.history : no_history;
     // Decided into decisions_, reused from transaction to transaction: its strings keep their buffers.
@@ -441,26 +454,26 @@ class Pipeline final : public x12::EnvelopeObserver {
     }
     r.raw("],\"explanation\":").string(d.explanation.sentence);
     j.end_run(r);
-    if (config_.full_report) full_detail(j, d);
+    if (config_.full_report) full_detail(j, d, phi_);
     j.end_object();
     write_line(j);
   }
 
   // The criteria tried, each with its outcome and the segments it used, and the facts read; the
   // notes that say why a criterion was not met are in `soc278 explain`, which replays the decision.
-  static void full_detail(JsonLine& j, const soc::LineDecision& d) {
+  static void full_detail(JsonLine& j, const soc::LineDecision& d, const PhiValues& phi) {
     j.key("criteria").begin_array();
     for (const auto& c : d.explanation.criteria) {
       j.begin_object().field("criterion", c.criterion_id).field("outcome", soc::to_string(c.outcome));
       if (!c.evidence.empty()) {
         j.key("evidence");
-        evidence(j, c.evidence);
+        evidence(j, c.evidence, phi);
       }
       j.end_object();
     }
     j.end_array();
     j.key("facts");
-    evidence(j, d.explanation.facts);
+    evidence(j, d.explanation.facts, phi);
   }
 
   const RunConfig& config_;
@@ -486,6 +499,7 @@ class Pipeline final : public x12::EnvelopeObserver {
   soc::Decisions decisions_;                  // the open transaction's, reused (soc::decide_into)
   bool acknowledgments_seen_ = false;         // the open interchange held a TA1 or a GS01 FA group
   bool others_seen_ = false;                  // ... or a group of anything else
+  PhiValues phi_;                             // the open transaction's identifying values, when a text may quote one
 };
 
 // Counts findings by severity on their way to the command's sink.
@@ -493,6 +507,12 @@ class CountingSink final : public core::DiagnosticSink {
  public:
   CountingSink(core::DiagnosticSink& next, FileReport& report) : next_(next), report_(report) {}
   void report(core::Diagnostic d) override {
+    // The IK3 that carries a segment's element findings is not a finding of its own to an operator
+    // (the printers show the element findings instead): counted once, through them.
+    if (d.code == core::DiagCode::ig_segment_has_element_errors) {
+      next_.report(std::move(d));
+      return;
+    }
     if (d.severity == core::Severity::error) ++report_.errors;
     if (d.severity == core::Severity::warning) ++report_.warnings;
     next_.report(std::move(d));

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "app/input.hpp"
+#include "app/privacy.hpp"
 #include "soc278/x12/values.hpp"
 
 namespace soc278::app {
@@ -73,14 +74,45 @@ std::string output_stem(const std::string& input) {
   return std::filesystem::path(input).stem().string();
 }
 
+FindingPrinter::FindingPrinter(const std::string& file, bool json, bool quiet, bool verbose, bool show_phi)
+    : file_(file), json_(json), quiet_(quiet), verbose_(verbose), show_phi_(show_phi) {}
+
+FindingPrinter::~FindingPrinter() { finish(); }
+
+bool carried_by(const core::Diagnostic& d, const core::Diagnostic& next) noexcept {
+  return d.code == core::DiagCode::ig_segment_has_element_errors && next.at.element != 0 &&
+         next.at.byte_offset == d.at.byte_offset && next.at.segment_in_file == d.at.segment_in_file;
+}
+
 void FindingPrinter::report(core::Diagnostic d) {
   if (quiet_) return;
+  if (held_) {
+    if (!carried_by(*held_, d)) print(*held_);
+    held_.reset();
+  }
+  if (d.code == core::DiagCode::ig_segment_has_element_errors) {
+    held_ = std::move(d);
+    return;
+  }
+  print(d);
+}
+
+void FindingPrinter::finish() {
+  if (held_) print(*held_);
+  held_.reset();
+}
+
+void FindingPrinter::print(const core::Diagnostic& d) {
+  if (!lines_) lines_ = std::make_unique<SourceLines>(file_);
   if (json_) {
+    const LineColumn lc = lines_->locate(d.at);
     nlohmann::ordered_json j;
     j["type"] = "finding";
     j["file"] = file_;
     j["code"] = core::name(d.code);
     j["severity"] = core::to_string(d.severity);
+    j["line"] = lc.line;
+    j["column"] = lc.column;
     j["byte"] = d.at.byte_offset;
     j["segment"] = d.at.segment_in_file;
     j["set_position"] = d.at.segment_in_set;
@@ -91,10 +123,10 @@ void FindingPrinter::report(core::Diagnostic d) {
     j["element_ref"] = d.element_ref;
     j["ack"] = core::to_string(core::info(d.code).level);
     j["x12_code"] = core::info(d.code).x12_code;
-    j["message"] = d.message;
+    j["message"] = finding_message(d, show_phi_);
     std::cout << j.dump() << '\n';
   } else {
-    std::cout << "  " << format_diagnostic(file_, d) << '\n';
+    std::cout << "  " << format_finding(file_, d, lines_.get(), verbose_, show_phi_) << '\n';
   }
 }
 

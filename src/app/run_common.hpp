@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/pipeline.hpp"
+#include "app/source_lines.hpp"
 #include "soc278/core/clock.hpp"
 #include "soc278/ig/guide.hpp"
 #include "soc278/ig/walker.hpp"
@@ -36,16 +37,31 @@ namespace soc278::app {
 // The output stem of an input: its file name without the last extension; "stdin" for "-".
 [[nodiscard]] std::string output_stem(const std::string& input);
 
-// Prints findings as they are found: text lines or JSON lines.
+// Prints findings as they are found: text lines ("FILE:LINE:COL: ...", source_lines.hpp) or JSON
+// lines (with "line", "column" and "byte"). The ig.segment_has_element_errors finding that carries a
+// segment's element findings into the 999 (its IK3) is not printed when they follow it: they say
+// what is wrong, it would only say how many. Messages are masked (privacy.hpp) unless show_phi.
 class FindingPrinter final : public core::DiagnosticSink {
  public:
-  FindingPrinter(const std::string& file, bool json, bool quiet = false) : file_(file), json_(json), quiet_(quiet) {}
+  FindingPrinter(const std::string& file, bool json, bool quiet = false, bool verbose = false, bool show_phi = false);
+  ~FindingPrinter() override;
   void report(core::Diagnostic d) override;
+  // Prints a finding held back (a carrier whose element findings did not follow).
+  void finish();
 
  private:
+  void print(const core::Diagnostic& d);
   const std::string& file_;
   bool json_;
   bool quiet_;
+  bool verbose_;
+  bool show_phi_;
+  std::unique_ptr<SourceLines> lines_;
+  std::optional<core::Diagnostic> held_;
 };
+
+// Whether `d` is the segment finding that only carries element findings into the 999 and
+// `next` one of those element findings (the pair printers show as one).
+[[nodiscard]] bool carried_by(const core::Diagnostic& d, const core::Diagnostic& next) noexcept;
 
 }  // namespace soc278::app

@@ -38,6 +38,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "soc278/core/icd10.hpp"
 #include "soc278/x12/values.hpp"
 
 // Reporting is the error path: keep it out of line so the checks it guards stay small.
@@ -838,6 +839,7 @@ struct TransactionValidator::Impl {
   std::int32_t find_hl(std::string_view hl01) const noexcept;
   [[nodiscard]] static bool hl_parent_allowed(const LoopDef& l, const LoopDef& parent) noexcept;
   void check_hl(const x12::SegmentView& s, const SegmentRule& rule);
+  SOC278_COLD void check_icd10(const x12::SegmentView& s, const SegmentRule& rule);
   void finish_hl();
   void hl_child_finding(HlRecord& hl, std::string message);
 
@@ -1389,6 +1391,40 @@ void TransactionValidator::Impl::hl_child_finding(HlRecord& hl, std::string mess
 
 // ---- element checks (reference 5) -----------------------------------------------------------------
 
+// HI: each code under an ICD-10-CM qualifier (core/icd10.hpp). X12 sends the code without its
+// decimal point: one sent with it is read without it (a warning, IK403 6), and one that is not
+// ICD-10-CM shaped is reported (IK403 7) so that the binder's refusal to read it is never silent.
+void TransactionValidator::Impl::check_icd10(const x12::SegmentView& s, const SegmentRule& rule) {
+  const char comp = s.delimiters().component;
+  const std::size_t upto = std::min<std::size_t>(s.element_count(), rule.elements.size());
+  for (std::size_t i = 1; i <= upto; ++i) {
+    const ElementRule& er = rule.elements[i - 1];
+    if (er.composite == nullptr || er.components.size() < 2) continue;
+    const std::string_view v = s.element(i);
+    const char rep = s.delimiters().repetition;
+    if (rep != '\0' && v.find(rep) != std::string_view::npos) continue;  // ig.too_many_repetitions says it
+    if (!core::icd10_qualifier(trim_spaces(x12::nth_piece(v, comp, 1)))) continue;
+    const std::string_view code = trim_spaces(x12::nth_piece(v, comp, 2));
+    if (code.empty()) continue;
+    const ValueRule& cr = er.components[1];
+    const core::Icd10Reading r = core::read_icd10(code);
+    const auto element = static_cast<std::uint16_t>(i);
+    if (r.decimal_point && r.problem != core::Icd10Problem::not_icd10)
+      element_finding(core::DiagCode::ig_icd10_decimal_point, cr, element, 2, code,
+                      "{} '{}' has a decimal point; X12 sends ICD-10-CM codes without it: read as {}", cr.label, cut(code), r.code());
+    if (r.problem == core::Icd10Problem::not_icd10)
+      element_finding(core::DiagCode::ig_icd10_invalid, cr, element, 2, code,
+                      "{} '{}' is not an ICD-10-CM code (expected a letter, a digit, a digit or letter, then up to four letters "
+                      "or digits, without a decimal point); not read as a diagnosis",
+                      cr.label, cut(code));
+    else if (r.problem == core::Icd10Problem::missing_seventh)
+      element_finding(core::DiagCode::ig_icd10_invalid, cr, element, 2, code,
+                      "{} '{}' is not a complete ICD-10-CM code: chapter {} codes have a 7th character ({} has {}); not read as a "
+                      "diagnosis",
+                      cr.label, cut(code), r.code().substr(0, 1), r.code(), r.code().size());
+  }
+}
+
 SOC278_HOT void TransactionValidator::Impl::check_elements(const x12::SegmentView& s, const SegmentRule& rule) {
   const std::size_t sent = s.element_count();
   std::size_t last = sent;
@@ -1448,6 +1484,8 @@ SOC278_HOT void TransactionValidator::Impl::check_elements(const x12::SegmentVie
     element_values(s, rule, 1, upto, present);
     element_tail(s, rule, last);
   }
+  if (rule.positions != 0 && text.size() > 2 && text[0] == 'H' && text[1] == 'I' && text[2] == s.delimiters().element) [[unlikely]]
+    check_icd10(s, rule);
   if (!rule.syntax.empty() && !options.fast_path) {
     check_syntax(rule, present);
   } else if (!rule.syntax.empty()) {

@@ -17,6 +17,7 @@
 #endif
 
 #include "soc278/core/bytes.hpp"
+#include "soc278/core/icd10.hpp"
 #include "soc278/x12/values.hpp"
 
 namespace soc278::model {
@@ -1126,7 +1127,15 @@ struct Binder {
       set(d.code_text, v);
       d.at = at(b, static_cast<int>(k));
       if (qualifier.starts_with("AB") || is(qualifier, "APR")) {
-        d.icd10 = Icd10Code::parse(v);
+        // Read as the validator reads it (core/icd10.hpp): without a decimal point sent after the
+        // category, and not at all when it is not ICD-10-CM shaped (the validator reported both), so
+        // that a malformed code is never prefix-matched as evidence.
+        const core::Icd10Reading r = core::read_icd10(v);
+        if (r.problem == core::Icd10Problem::none) {
+          d.icd10 = Icd10Code::parse(r.code());
+        } else {
+          d.icd10.reset();
+        }
       } else {
         d.icd10.reset();
       }

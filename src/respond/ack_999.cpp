@@ -5,6 +5,7 @@
 #include <string>
 
 #include "respond/reply_envelope.hpp"
+#include "soc278/core/privacy.hpp"
 #include "soc278/x12/values.hpp"
 
 namespace soc278::respond {
@@ -209,8 +210,10 @@ AckCode Ack999Writer::add_transaction(const AckTransaction& set) {
       for (const core::Diagnostic* d : elements) {
         writer_.begin("IK4").element(std::uint64_t{d->at.element});
         if (d->at.component != 0) writer_.component(std::to_string(d->at.component));
-        // IK404 is AN 1-99: the value as sent, cut; omitted (a trailing empty) when there is none.
-        writer_.element(d->element_ref).element(core::info(d->code).x12_code).element(clean(d->found_value, 99)).end();
+        // IK404 is AN 1-99: the value as sent, cut; omitted (a trailing empty) when there is none, and
+        // for an element that identifies a person (core/privacy.hpp: the 999 carries no member data).
+        const bool personal = core::identifies_person(d->segment(), {}, d->loop_id, d->at.element);
+        writer_.element(d->element_ref).element(core::info(d->code).x12_code).element(personal ? std::string() : clean(d->found_value, 99)).end();
       }
     }
     first = last;

@@ -842,6 +842,8 @@ class Evaluator {
     std::string& text = w.evidence("HI", "2000E", dx.at).text;
     if (!texts_) return;
     add(text, {dx.qualifier, ":", dx.code_text, " ("});
+    // Sent with its decimal point (ig.icd10_decimal_point): say how it was read.
+    if (dx.code_text.find('.') != std::string::npos) add(text, {"sent with a decimal point, read as ", dx.icd10->view(), " = "});
     append_dotted(text, *dx.icd10);
     add(text, {") ", row.reason, ": ", row.label});
   }

@@ -80,7 +80,9 @@ TEST_CASE("explain: the loop tree with guide names, findings inline, then the de
 TEST_CASE("explain --json: a tree keyed by guide ids, each value with its position", "[app]") {
   std::string out;
   REQUIRE(run_cli("explain samples/infliximab-hopd.x12 --json --now 2026-11-20", &out) == 0);
-  const auto j = nlohmann::json::parse(out);
+  const auto doc = nlohmann::json::parse(out);
+  REQUIRE(doc["transactions"].size() == 1);
+  const auto& j = doc["transactions"][0];
   const auto& event = j["tree"]["loops"]["2000A"][0]["loops"];
   CHECK(event.contains("2000B"));
   CHECK(j["decisions"].size() == 2);

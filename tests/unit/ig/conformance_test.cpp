@@ -364,3 +364,40 @@ TEST_CASE("findings are capped per transaction, errors still counted", "[ig][con
   CHECK(r.errors == 50);
   CHECK(r.rejected);
 }
+
+// ---- ICD-10-CM codes in HI (core/icd10.hpp) -------------------------------------------------------
+
+TEST_CASE("IK403 6: an ICD-10-CM code sent with its decimal point is a warning, read without it", "[ig][conformance][icd10]") {
+  // Regression: "T78.2XXA" passed the guide silently and the binder could not read it, so the
+  // decision flipped from approve to pend with nothing said.
+  CHECK(findings_at(17, "HI*ABK:M0579*ABF:T78.2XXA") ==
+        Briefs{"ig.segment_has_element_errors@17/2000E HI", "ig.icd10_decimal_point@17/2000E HI02-2 'T78.2XXA'"});
+  const auto run = test::validate_text(test::mutate_at(test::infliximab(), 17, "HI*ABK:M0579*ABF:T78.2XXA"));
+  const auto& d = first(run, core::DiagCode::ig_icd10_decimal_point);
+  CHECK(d.severity == core::Severity::warning);
+  CHECK(d.at.element == 2);
+  CHECK(d.at.component == 2);
+  CHECK(d.message == "HI02-2 'T78.2XXA' has a decimal point; X12 sends ICD-10-CM codes without it: read as T782XXA");
+  CHECK(core::info(d.code).x12_code == "6");
+  CHECK_FALSE(only(run).rejected);
+  // Without the point: clean; an ICD-9 qualifier (BF) is not read as ICD-10-CM at all.
+  CHECK(findings_at(17, "HI*ABK:M0579*ABF:T782XXA").empty());
+  CHECK(findings_at(17, "HI*ABK:M0579*BF:995.0").empty());
+}
+
+TEST_CASE("IK403 7: a code under an ICD-10-CM qualifier that is not ICD-10-CM shaped is reported", "[ig][conformance][icd10]") {
+  // T886 lacks the 7th character chapter T codes have; it used to be prefix-matched as anaphylaxis.
+  CHECK(findings_at(17, "HI*ABK:M0579*ABF:T886") ==
+        Briefs{"ig.segment_has_element_errors@17/2000E HI", "ig.icd10_invalid@17/2000E HI02-2 'T886'"});
+  const auto run = test::validate_text(test::mutate_at(test::infliximab(), 17, "HI*ABK:M0579*ABF:T886"));
+  const auto& d = first(run, core::DiagCode::ig_icd10_invalid);
+  CHECK(d.severity == core::Severity::warning);
+  CHECK(d.message == "HI02-2 'T886' is not a complete ICD-10-CM code: chapter T codes have a 7th character (T886 has 4); not read as a diagnosis");
+  CHECK(core::info(d.code).x12_code == "7");
+  CHECK(findings_at(17, "HI*ABK:9M579") ==
+        Briefs{"ig.segment_has_element_errors@17/2000E HI", "ig.icd10_invalid@17/2000E HI01-2 '9M579'"});
+  CHECK(findings_at(17, "HI*ABK:M05.7.9") ==
+        Briefs{"ig.segment_has_element_errors@17/2000E HI", "ig.icd10_invalid@17/2000E HI01-2 'M05.7.9'"});
+  // Burns by extent (T31) have no 7th character; a complete S code is clean.
+  CHECK(findings_at(17, "HI*ABK:M0579*ABF:T3110*ABF:S72001A").empty());
+}

@@ -1,0 +1,170 @@
+// No member id, name, birth date or street in any output of any command, unless --show-phi.
+//
+// The values are read from each input independently of soc278 (a plain split on the ISA's
+// delimiters): NM1*IL / NM1*QC NM103, NM104, NM109; DMG02 as sent and as CCYY-MM-DD; N301 / N302.
+// Every command is run on every sample and on two mutations that quote the member in findings
+// and reasons (a malformed and a future birth date); stdout, stderr and every file written are
+// scanned, except the 278 responses, which name the member by design.
+#include <catch2/catch.hpp>
+#include <fmt/core.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "support/test_support.hpp"
+
+namespace fs = std::filesystem;
+using soc278::test::read_file;
+
+namespace {
+
+struct Phi {
+  std::string value;
+  bool name = false;  // matched as a whole word (names can be short)
+};
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == sep) {
+      out.emplace_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\r' || s.front() == '\n' || s.front() == '\t')) s.erase(s.begin());
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == '\n' || s.back() == '\t')) s.pop_back();
+  return s;
+}
+
+// The identifying values of an X12 file, each interchange read with its own ISA's delimiters.
+std::vector<Phi> phi_of(const std::string& text) {
+  std::vector<Phi> out;
+  const auto add = [&](const std::string& v, bool name) {
+    if (!v.empty()) out.push_back({v, name});
+  };
+  for (std::size_t isa = text.find("ISA"); isa != std::string::npos && isa + 106 <= text.size(); isa = text.find("ISA", isa + 106)) {
+    const char element = text[isa + 3];
+    const char terminator = text[isa + 105];
+    const std::size_t end = text.find("IEA", isa);
+    for (const std::string& raw : split(std::string_view(text).substr(isa, end == std::string::npos ? std::string::npos : end - isa), terminator)) {
+      const std::vector<std::string> e = split(trim(raw), element);
+      const auto at = [&](std::size_t i) { return i < e.size() ? trim(e[i]) : std::string(); };
+      if (at(0) == "NM1" && (at(1) == "IL" || at(1) == "QC")) {
+        add(at(3), true);
+        add(at(4), true);
+        add(at(9), false);
+      } else if (at(0) == "DMG") {
+        add(at(2), false);
+        if (at(2).size() == 8) add(at(2).substr(0, 4) + "-" + at(2).substr(4, 2) + "-" + at(2).substr(6, 2), false);
+      } else if (at(0) == "N3") {
+        add(at(1), false);
+        add(at(2), false);
+      }
+    }
+  }
+  return out;
+}
+
+bool alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// The first value found in `output`, or "".
+std::string leak(const std::string& output, const std::vector<Phi>& phi) {
+  for (const Phi& p : phi) {
+    for (std::size_t at = output.find(p.value); at != std::string::npos; at = output.find(p.value, at + 1)) {
+      if (!p.name) return p.value;
+      const bool starts = at == 0 || !alnum(output[at - 1]);
+      const bool ends = at + p.value.size() == output.size() || !alnum(output[at + p.value.size()]);
+      if (starts && ends) return p.value;
+    }
+  }
+  return {};
+}
+
+// stdout and stderr together.
+std::string run_all(const std::string& args) {
+  const std::string cmd = fmt::format("cd '{}' && '{}' {} 2>&1", soc278::test::source_dir().string(), SOC278_BINARY, args);
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 4096> buf{};
+  std::string text;
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) text.append(buf.data(), n);
+  (void)::pclose(p);
+  return text;
+}
+
+fs::path scratch(const std::string& name) {
+  const fs::path p = fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p;
+}
+
+std::vector<fs::path> inputs(const fs::path& dir) {
+  std::vector<fs::path> files = soc278::test::sample_files();
+  const std::string pediatric = read_file(soc278::test::source_dir() / "samples" / "pediatric.x12");
+  const auto mutate = [&](const std::string& from, const std::string& to, const std::string& name) {
+    std::string text = pediatric;
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+    std::ofstream(dir / name) << text;
+    files.push_back(dir / name);
+  };
+  mutate("DMG*D8*20180309", "DMG*D8*2018039", "malformed-dob.x12");    // a finding quotes DMG02
+  mutate("DMG*D8*20180309", "DMG*D8*20300309", "future-dob.x12");      // AAA 58 quotes the date
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("privacy: no output of any command quotes a member id, name, birth date or street", "[app][phi]") {
+  const fs::path dir = scratch("soc278-phi");
+  for (const fs::path& input : inputs(dir)) {
+    const std::vector<Phi> phi = phi_of(read_file(input));
+    REQUIRE(phi.size() >= 4);
+    const std::string f = "'" + input.string() + "'";
+    const std::string out = "'" + (dir / "out").string() + "'";
+    const std::string full = "'" + (dir / "full").string() + "'";
+    const std::string acks = "'" + (dir / "acks").string() + "'";
+    const std::vector<std::string> commands = {
+        "process " + f + " --out " + out + " --force --now 2026-11-20",
+        "process " + f + " --out " + full + " --force --now 2026-11-20 --report full --verbose",
+        "validate " + f + " --ack " + acks + " --force --now 2026-11-20",
+        "validate --json --verbose " + f,
+        "explain " + f + " --now 2026-11-20",
+        "explain " + f + " --now 2026-11-20 --verbose",
+        "explain " + f + " --json --now 2026-11-20",
+        "segments " + f,
+        "segments --dump " + f,
+        "segments --json --dump " + f,
+    };
+    for (const std::string& c : commands) {
+      INFO(c);
+      const std::string text = run_all(c);
+      CHECK(leak(text, phi).empty());
+      if (!leak(text, phi).empty()) FAIL_CHECK("leaked '" << leak(text, phi) << "' in:\n" << text.substr(0, 4000));
+    }
+    // Every file written but the 278 responses (which name the member by design).
+    for (const fs::path& d : {dir / "out", dir / "full", dir / "acks"}) {
+      for (const auto& file : soc278::test::files_in(d)) {
+        if (file.extension() == ".278") continue;
+        INFO(file.string());
+        CHECK(leak(read_file(file), phi).empty());
+      }
+    }
+    // The scan can find what it looks for: --show-phi prints the values.
+    CHECK_FALSE(leak(run_all("explain " + f + " --now 2026-11-20 --show-phi"), phi).empty());
+  }
+  fs::remove_all(dir);
+}
