@@ -2,7 +2,11 @@
 // across runs unless the test options (--control-start, --seed) pin them.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <fstream>
@@ -122,5 +126,59 @@ TEST_CASE("a ledger that cannot be opened stops the run before anything is writt
   CHECK(run_cli("process samples/batch-mixed.x12 --out '" + (dir / "out").string() + "' --quiet --db '" + (dir / "file" / "ledger.db").string() +
                 "'") == 2);
   CHECK_FALSE(fs::exists(dir / "out" / "batch-mixed.278"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a process run killed mid-file never has its numbers handed out again", "[app][ledger][slow]") {
+  const fs::path dir = scratch("soc278-ledger-kill");
+  // 20,000 interchanges (120 MB) from one partner: long enough, even in a Release build, to be
+  // killed in the middle.
+  {
+    const std::string one = read_file(soc278::test::source_dir() / "samples/batch-mixed.x12");
+    std::ofstream big(dir / "big.x12", std::ios::binary);
+    for (int i = 0; i < 20000; ++i) big << one;
+  }
+  const std::string db = (dir / "ledger.db").string();
+  const std::string out = (dir / "out").string();
+  const std::string input = (dir / "big.x12").string();
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execl(SOC278_BINARY, SOC278_BINARY, "process", input.c_str(), "--out", out.c_str(), "--db", db.c_str(), "--quiet", "--now",
+            "2026-11-20T10:00", "--data", soc278::test::source_dir().c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait until the run has written a few responses into its temporary 278, then kill it.
+  fs::path partial;
+  std::string written;
+  for (int i = 0; i < 6000 && partial.empty(); ++i) {
+    ::usleep(10'000);
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(out, ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.rfind(".big.278.tmp-", 0) == 0 && fs::file_size(e.path(), ec) > 200'000) partial = e.path();
+    }
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE_FALSE(partial.empty());  // it was writing when it died
+  REQUIRE(WIFSIGNALED(status));
+  written = read_file(partial);
+  const auto killed_isa13 = all(written, R"(ISA\*(?:[^*]*\*){12}([0-9]{9})\*)");
+  const auto killed_hcr02 = all(written, R"(HCR\*A[0-9]\*([^*~]+))");
+  REQUIRE(killed_isa13.size() > 5);
+  CHECK_FALSE(fs::exists(fs::path(out) / "big.278"));  // never delivered
+  // The next run numbers after everything the killed run claimed, and repeats none of its HCR02.
+  const Run next = process(dir, "next", "");
+  std::uint64_t highest = 0;
+  for (const auto& n : killed_isa13) highest = std::max<std::uint64_t>(highest, std::stoull(n));
+  CHECK(std::stoull(next.isa13_999) > highest);
+  CHECK(std::stoull(next.isa13_278) > highest);
+  std::set<std::string> seen(killed_hcr02.begin(), killed_hcr02.end());
+  for (const auto& n : next.hcr02) CHECK(seen.count(n) == 0);
   fs::remove_all(dir);
 }
