@@ -60,7 +60,7 @@ Run process(const fs::path& dir, const std::string& name, const std::string& ext
 
 }  // namespace
 
-TEST_CASE("two process runs of the same input never repeat an ISA13, GS06 or certification number", "[app][ledger]") {
+TEST_CASE("two process runs of the same input never repeat an ISA13 or GS06 or certification number", "[app][ledger]") {
   const fs::path dir = scratch("soc278-ledger-cli");
   const Run first = process(dir, "one", "");
   const Run second = process(dir, "two", "");
@@ -81,7 +81,7 @@ TEST_CASE("two process runs of the same input never repeat an ISA13, GS06 or cer
   fs::remove_all(dir);
 }
 
-TEST_CASE("--seed keeps certification numbers deterministic while control numbers still move on", "[app][ledger]") {
+TEST_CASE("the seed option keeps certification numbers deterministic while control numbers still move on", "[app][ledger]") {
   const fs::path dir = scratch("soc278-ledger-seed");
   const Run first = process(dir, "one", "--seed 7");
   const Run second = process(dir, "two", "--seed 7");
@@ -91,7 +91,7 @@ TEST_CASE("--seed keeps certification numbers deterministic while control number
   fs::remove_all(dir);
 }
 
-TEST_CASE("--control-start with --seed leaves the ledger alone and repeats byte for byte", "[app][ledger]") {
+TEST_CASE("pinned control-start and seed leave the ledger alone and repeat byte for byte", "[app][ledger]") {
   const fs::path dir = scratch("soc278-ledger-pinned");
   const Run first = process(dir, "one", "--seed 278 --control-start 9001");
   const Run second = process(dir, "two", "--seed 278 --control-start 9001");

@@ -82,7 +82,7 @@ class MemoryLedger final : public soc278::store::Ledger {
 
 }  // namespace
 
-TEST_CASE("1,000 runs numbering the same request never repeat a certification number; the same --seed always does", "[app][ledger][slow]") {
+TEST_CASE("1000 runs numbering the same request never repeat a certification number and the same seed always does", "[app][ledger][slow]") {
   TempDir dir;
   const auto db = (dir.path / "ledger.db").string();
   const auto request = same_request();
@@ -135,7 +135,7 @@ TEST_CASE("sequenced certification numbers read as SOC + ledger + request + line
   CHECK(text == "SOCTEST01-0000011-03");  // request 37 is 11 in base 36
 }
 
-TEST_CASE("ledger blocks grow, so a long run costs few transactions, and unused tails go back", "[app][ledger]") {
+TEST_CASE("ledger blocks grow so a long run costs few transactions and unused tails go back", "[app][ledger]") {
   MemoryLedger ledger;
   LedgerNumbers numbers(ledger);
   std::set<std::uint64_t> requests;
@@ -171,7 +171,7 @@ TEST_CASE("a ledger failure is sticky: numbers are 0 and the run knows why", "[a
   CHECK(numbers.next() == 0U);  // stays failed
 }
 
-TEST_CASE("a run with --control-start and --seed never opens the ledger; one without either cannot run without one", "[app][ledger]") {
+TEST_CASE("a run with control-start and seed never opens the ledger and one with neither needs one", "[app][ledger]") {
   TempDir dir;
   auto fixed = run_numbers_or_report(9001, 278, (dir.path / "x" / "ledger.db").string());
   REQUIRE(fixed.has_value());

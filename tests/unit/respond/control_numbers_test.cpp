@@ -168,7 +168,7 @@ class RequestCounter final : public soc278::respond::CertificationSource {
 };
 }  // namespace
 
-TEST_CASE("with a source, control numbers come from the partner whose interchange is being answered", "[respond]") {
+TEST_CASE("with a source the control numbers come from the partner whose interchange is being answered", "[respond]") {
   PartnerCounters source;
   source.last["ZZ:SOCPROVIDER01"] = 41;  // as an earlier run left it
   ControlNumberSequence seq(source);
@@ -189,7 +189,7 @@ TEST_CASE("with a source, control numbers come from the partner whose interchang
   CHECK(fixed.next() == 9002U);
 }
 
-TEST_CASE("sequenced certification numbers never repeat for the same request; seeded ones always do", "[respond]") {
+TEST_CASE("sequenced certification numbers never repeat for the same request and seeded ones always do", "[respond]") {
   RequestCounter source;
   const soc278::respond::CertificationNumbers sequenced(source);
   const soc278::respond::CertificationNumbers seeded(278);

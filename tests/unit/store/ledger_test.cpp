@@ -5,7 +5,7 @@
 
 using soc278::store::default_ledger_path;
 
-TEST_CASE("the default ledger path prefers SOC278_STATE_DIR, then XDG_STATE_HOME, then HOME", "[store]") {
+TEST_CASE("the default ledger path prefers SOC278_STATE_DIR then XDG_STATE_HOME then HOME", "[store]") {
   CHECK(default_ledger_path("/srv/soc278", "/x", "/home/a") == std::filesystem::path("/srv/soc278/ledger.db"));
   CHECK(default_ledger_path("", "/x", "/home/a") == std::filesystem::path("/x/soc278/ledger.db"));
   CHECK(default_ledger_path("", "", "/home/a") == std::filesystem::path("/home/a/.local/state/soc278/ledger.db"));

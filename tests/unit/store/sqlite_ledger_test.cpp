@@ -70,7 +70,7 @@ void check_partition(std::vector<NumberBlock> blocks) {
 
 }  // namespace
 
-TEST_CASE("a new ledger is created, migrated to the latest schema, in WAL mode", "[store]") {
+TEST_CASE("a new ledger is created and migrated to the latest schema in WAL mode", "[store]") {
   TempDir dir;
   auto ledger = open_ok(dir / "state/sub/ledger.db");  // the folders are created too
   CHECK(ledger->schema_version() == SqliteLedger::latest_schema_version());
@@ -116,7 +116,7 @@ TEST_CASE("a ledger left at the previous schema version is migrated and keeps it
   CHECK(claim_certification(*ledger, 5) == NumberBlock{1, 5});
 }
 
-TEST_CASE("a ledger from a newer soc278 is refused, not guessed at", "[store]") {
+TEST_CASE("a ledger from a newer soc278 is refused and not guessed at", "[store]") {
   TempDir dir;
   open_ok(dir / "ledger.db").reset();
   {
@@ -132,7 +132,7 @@ TEST_CASE("a ledger from a newer soc278 is refused, not guessed at", "[store]") 
   CHECK(r.error().message.find("newer soc278") != std::string::npos);
 }
 
-TEST_CASE("a ledger that cannot be created is a store.ledger_error, not a crash", "[store]") {
+TEST_CASE("a ledger that cannot be created is a store.ledger_error and not a crash", "[store]") {
   TempDir dir;
   std::ofstream(dir / "plain-file") << "x";
   auto r = SqliteLedger::open(dir / "plain-file" / "ledger.db");  // a folder under a regular file
@@ -230,7 +230,7 @@ TEST_CASE("two processes claiming at once on one ledger never get the same numbe
   check_partition(certification);
 }
 
-TEST_CASE("two threads, each with its own connection, claiming at once never get the same number", "[store]") {
+TEST_CASE("two threads with a connection each claiming at once never get the same number", "[store]") {
   TempDir dir;
   open_ok(dir / "ledger.db").reset();
   constexpr int threads = 2;
