@@ -66,7 +66,9 @@ class CertificationNumbers {
   // Sequenced: `source` outlives every copy of this object.
   explicit CertificationNumbers(CertificationSource& source) : seed_(0), source_(&source) {}
   [[nodiscard]] bool sequenced() const noexcept { return source_ != nullptr; }
-  // "SOC" + 10 base-36 characters, + "-" + line number (2 digits); AN 1-50 (HCR02).
+  // Seeded: "SOC" + 10 base-36 characters, + "-" + line number (2 digits); AN 1-50 (HCR02). The
+  // overloads taking the request hash it, so they are for the seeded mode only; sequenced numbers
+  // come from next_request() and the RequestHash overloads.
   [[nodiscard]] std::string for_line(const model::AuthorizationRequest& r, std::uint32_t line) const;
   // The administrative reference (REF*NT) for a pended request or line: "PND" + the same hash.
   [[nodiscard]] std::string tracking(const model::AuthorizationRequest& r, std::uint32_t line) const;
