@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Fails when a file includes a header from a stage on its right in the data flow
-# (core -> x12 -> ig -> model -> mapping -> soc -> respond -> app; STYLE.md section 3).
+# (core -> x12 -> ig -> model -> mapping -> soc -> respond -> store -> app; STYLE.md section 3),
+# or, for a stage listed in `allowed`, from any stage that list does not name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-order=(core x12 ig model mapping soc respond app)
+order=(core x12 ig model mapping soc respond store app)
+# store (the ledger) sits right of respond but uses none of the X12 stages: the app hands its
+# numbers to respond, so it depends on core alone.
+declare -A allowed=([store]="core store")
 rank() { local i; for i in "${!order[@]}"; do [ "${order[$i]}" = "$1" ] && { echo "$i"; return; }; done; echo -1; }
 status=0
 for stage in "${order[@]}"; do
@@ -15,6 +19,11 @@ for stage in "${order[@]}"; do
       inc=$(sed -E 's/.*#include "(soc278\/)?([a-z0-9_]+)\/.*/\2/' <<<"${line#*:}")
       other=$(rank "$inc")
       [ "$other" -lt 0 ] && continue
+      if [ -n "${allowed[$stage]:-}" ] && [[ " ${allowed[$stage]} " != *" $inc "* ]]; then
+        echo "check-deps: $file (stage $stage) includes from stage $inc; $stage may include only: ${allowed[$stage]}: ${line#*:}"
+        status=1
+        continue
+      fi
       if [ "$other" -gt "$mine" ]; then
         echo "check-deps: $file (stage $stage) includes from stage $inc, which is to its right: ${line#*:}"
         status=1

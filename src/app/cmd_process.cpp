@@ -6,6 +6,7 @@
 
 #include "app/commands.hpp"
 #include "app/input.hpp"
+#include "app/ledger_numbers.hpp"
 #include "app/run_common.hpp"
 
 namespace soc278::app {
@@ -20,6 +21,9 @@ struct Options {
   std::string quirks;
   std::uint64_t seed = 278;
   std::uint32_t control_start = 1;
+  std::string db;
+  const CLI::Option* seed_given = nullptr;
+  const CLI::Option* control_start_given = nullptr;
   bool force = false;
   bool quiet = false;
   bool verbose = false;
@@ -82,6 +86,9 @@ int run_process(const Options& o) {
       return exit_usage;
     }
   }
+  auto numbers = run_numbers_or_report(o.control_start_given->count() > 0 ? std::optional<std::uint32_t>(o.control_start) : std::nullopt,
+                                       o.seed_given->count() > 0 ? std::optional<std::uint64_t>(o.seed) : std::nullopt, o.db);
+  if (!numbers) return exit_usage;
   RunConfig config;
   config.guides = &*guides;
   config.mappings = &*mappings;
@@ -90,9 +97,8 @@ int run_process(const Options& o) {
   config.validation = *validation;
   // Deciding needs the loop tree, whatever a quirks file says.
   config.validation.build_tree = true;
-  respond::ControlNumberSequence numbers(o.control_start);
-  config.numbers = &numbers;
-  config.certifications = respond::CertificationNumbers(o.seed);
+  config.numbers = numbers->control.get();
+  config.certifications = numbers->certifications;
   config.print_decisions = !o.quiet;
   config.full_report = o.report == "full";
 
@@ -130,6 +136,11 @@ int run_process(const Options& o) {
     FindingPrinter printer(file, false, o.quiet, o.verbose);
     FileReport r = run_pipeline(*in->source, file, static_cast<std::uint32_t>(index), config, outputs, printer);
     printer.finish();
+    if (numbers->ledger_failed(file)) {  // numbers it wrote may not be unique: deliver none of it
+      for (OutputFile* f : {&response, &ack, &ta1, &decisions}) f->discard();
+      status = exit_usage;
+      break;
+    }
     // Outputs appear only complete (temporary name, then rename). Empty acknowledgments and
     // responses are not left behind: a TA1 exists only when one was due, a .278 only when
     // something was answered. The decision report always exists, even when empty.
@@ -143,6 +154,7 @@ int run_process(const Options& o) {
     if (status == exit_clean && (r.rejected > 0 || r.unanswerable > 0 || r.transactions == 0 || r.not_requests > 0)) status = exit_rejected;
     reports.push_back(std::move(r));
   }
+  numbers->finish();
   print_table(reports);
   return status;
 }
@@ -162,8 +174,15 @@ Verb add_process(CLI::App& app) {
   v.command->add_flag("--force", o->force, "replace existing outputs");
   v.command->add_option("--policy", o->policy, "apply this policy to every transaction, whatever routing.yaml says");
   v.command->add_option("--now", o->now, "decision date and time, YYYY-MM-DD[THH:MM] (default: now, UTC)");
-  v.command->add_option("--seed", o->seed, "run seed for certification numbers (same seed, same numbers)");
-  v.command->add_option("--control-start", o->control_start, "first ISA13/GS06 control number of this run")->check(CLI::Range(1u, 999999999u));
+  o->seed_given = v.command->add_option("--seed", o->seed,
+                                        "deterministic certification numbers from this seed (same seed, same numbers; tests only: "
+                                        "without it every number is new, from the ledger)");
+  o->control_start_given = v.command->add_option("--control-start", o->control_start,
+                                                 "first ISA13/GS06 control number of this run (tests only: without it they come from "
+                                                 "the ledger, per partner)")
+                               ->check(CLI::Range(1u, 999999999u));
+  v.command->add_option("--db", o->db, "the ledger database (default: $SOC278_STATE_DIR/ledger.db, else "
+                                       "$XDG_STATE_HOME/soc278/ledger.db, else ~/.local/state/soc278/ledger.db; docs/operations.md)");
   v.command->add_option("--data", o->data, "folder holding grammars/ and mappings/ (default: $SOC278_DATA_DIR or the source tree)");
   v.command->add_option("--quirks", o->quirks, "partner quirk switches (YAML)");
   v.command->add_flag("--quiet", o->quiet, "print only the summary table");

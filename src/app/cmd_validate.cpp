@@ -6,6 +6,7 @@
 
 #include "app/commands.hpp"
 #include "app/input.hpp"
+#include "app/ledger_numbers.hpp"
 #include "app/run_common.hpp"
 
 namespace soc278::app {
@@ -18,6 +19,8 @@ struct Options {
   std::string now;
   std::string quirks;
   std::uint32_t control_start = 1;
+  std::string db;
+  const CLI::Option* control_start_given = nullptr;
   bool json = false;
   bool force = false;
   bool verbose = false;
@@ -36,8 +39,16 @@ int run_validate(const Options& o) {
   config.validation = *validation;
   config.validation.build_tree = false;
   config.now = *now;
-  respond::ControlNumberSequence numbers(o.control_start);
-  config.numbers = &numbers;
+  // Only acknowledgments written need control numbers: without --ack the ledger is not opened.
+  std::optional<RunNumbers> numbers;
+  respond::ControlNumberSequence unused_numbers(o.control_start);
+  config.numbers = &unused_numbers;
+  if (!o.ack_dir.empty()) {
+    numbers = run_numbers_or_report(o.control_start_given->count() > 0 ? std::optional<std::uint32_t>(o.control_start) : std::nullopt,
+                                    std::uint64_t{0}, o.db);  // validate writes no certification numbers
+    if (!numbers) return exit_usage;
+    config.numbers = numbers->control.get();
+  }
   if (!o.ack_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(o.ack_dir, ec);
@@ -82,6 +93,12 @@ int run_validate(const Options& o) {
     FindingPrinter printer(file, o.json, false, o.verbose);
     const FileReport r = run_pipeline(*in->source, file, static_cast<std::uint32_t>(index), config, outputs, printer);
     printer.finish();
+    if (numbers && numbers->ledger_failed(file)) {  // numbers it wrote may not be unique: deliver none of it
+      ack.discard();
+      ta1.discard();
+      status = exit_usage;
+      break;
+    }
     if (outputs.ack999 != nullptr) {
       if (!ack.commit(o.force, false) || !ta1.commit(o.force, false)) {
         std::cerr << "soc278: " << (ack.error().empty() ? ta1.error() : ack.error()) << '\n';
@@ -119,6 +136,7 @@ int run_validate(const Options& o) {
       status = exit_rejected;
     }
   }
+  if (numbers) numbers->finish();
   return status;
 }
 
@@ -137,7 +155,11 @@ Verb add_validate(CLI::App& app) {
   v.command->add_flag("--verbose", o->verbose, "also print each finding's byte offset (findings print FILE:LINE:COL)");
   v.command->add_option("--data", o->data, "folder holding grammars/ and mappings/ (default: $SOC278_DATA_DIR or the source tree)");
   v.command->add_option("--now", o->now, "date and time written in acknowledgments, YYYY-MM-DD[THH:MM] (default: now, UTC)");
-  v.command->add_option("--control-start", o->control_start, "first ISA13/GS06 control number of this run")->check(CLI::Range(1u, 999999999u));
+  o->control_start_given = v.command->add_option("--control-start", o->control_start,
+                                                 "first ISA13/GS06 control number of this run (tests only: without it they come from "
+                                                 "the ledger, per partner)")
+                               ->check(CLI::Range(1u, 999999999u));
+  v.command->add_option("--db", o->db, "the ledger database for --ack (default: see `soc278 process --help`, docs/operations.md)");
   v.command->add_option("--quirks", o->quirks, "partner quirk switches (YAML: accept_space_padding, accept_sv105, ...)");
   v.run = [o] { return run_validate(*o); };
   return v;

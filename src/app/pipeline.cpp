@@ -103,6 +103,9 @@ class Pipeline final : public x12::EnvelopeObserver {
     others_seen_ = false;
     validator_.on_interchange_begin(i);
     interchange_sets_.clear();
+    // Everything written for this interchange (999, 278, TA1) goes back to its sender: draw their
+    // control numbers from that partner's counter.
+    if (config_.numbers != nullptr) config_.numbers->set_partner(i.isa.sender_qualifier, i.isa.sender_id);
     if (out_.ack999 != nullptr) ack_mark_ = out_.ack999->position();
     if (out_.response != nullptr) response_mark_ = out_.response->position();
     if (out_.decisions != nullptr) decisions_interchange_mark_ = out_.decisions->position();
@@ -361,11 +364,13 @@ class Pipeline final : public x12::EnvelopeObserver {
     // Reused from transaction to transaction: the certification strings keep their buffers.
     std::vector<respond::LineAnswer>& answers = answers_;
     answers.resize(decisions.size());
-    if (!group_hash_ready_) {  // once per group: its sender, ISA13 and GS06 are every request's
+    if (!group_hash_ready_ && !config_.certifications.sequenced()) {  // once per group: its sender, ISA13 and GS06 are every request's
       group_hash_ = config_.certifications.group_hash(request);
       group_hash_ready_ = true;
     }
-    const auto request_hash = respond::CertificationNumbers::request_hash(group_hash_, request);  // once per request, not per line
+    // Once per request, not per line: a hash of the request (--seed) or the ledger's next number.
+    const auto request_hash = config_.certifications.sequenced() ? config_.certifications.next_request()
+                                                                 : respond::CertificationNumbers::request_hash(group_hash_, request);
     for (std::size_t k = 0; k < decisions.size(); ++k) {
       const soc::LineDecision& d = decisions[k];
       respond::LineAnswer& a = answers[k];

@@ -16,12 +16,33 @@ constexpr std::uint32_t clamp_start(std::uint32_t n) noexcept {
 ControlNumberSequence::ControlNumberSequence(std::uint32_t start) noexcept : next_(clamp_start(start)) {}
 
 std::uint32_t ControlNumberSequence::next() noexcept {
+  if (source_ != nullptr) return source_->next(partner_);
   std::uint32_t current = next_.load(std::memory_order_relaxed);
   // A compare-and-swap loop rather than fetch_add, so the wrap from max_value to 1 is atomic too.
   while (!next_.compare_exchange_weak(current, current >= max_value ? min_value : current + 1,
                                       std::memory_order_relaxed, std::memory_order_relaxed)) {
   }
   return current;
+}
+
+namespace {
+
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::string ControlNumberSequence::partner_key(std::string_view isa_sender_qualifier, std::string_view isa_sender_id) {
+  std::string key(trim_right(isa_sender_qualifier));
+  key += ':';
+  key += trim_right(isa_sender_id);
+  return key;
+}
+
+void ControlNumberSequence::set_partner(std::string_view isa_sender_qualifier, std::string_view isa_sender_id) {
+  partner_ = partner_key(isa_sender_qualifier, isa_sender_id);
 }
 
 namespace {

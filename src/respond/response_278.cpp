@@ -198,6 +198,7 @@ void CertificationNumbers::for_line(const model::AuthorizationRequest& r, std::u
 }
 
 void CertificationNumbers::for_line(RequestHash request, std::uint32_t line, std::string& out) const {
+  if (source_ != nullptr) return sequenced_text("SOC", request, line, out);
   char hash[10];
   hash36(request, line, hash);
   char text[32];
@@ -215,6 +216,7 @@ void CertificationNumbers::tracking(const model::AuthorizationRequest& r, std::u
 }
 
 void CertificationNumbers::tracking(RequestHash request, std::uint32_t line, std::string& out) const {
+  if (source_ != nullptr) return sequenced_text("PND", request, line, out);
   char hash[10];
   hash36(request, line, hash);
   char text[32];

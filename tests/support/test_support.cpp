@@ -95,7 +95,11 @@ ReadTrace trace_envelope(x12::ByteSource& source, x12::ReaderOptions options) {
 }
 
 int run_cli(const std::string& args, std::string* out) {
-  const std::string cmd = fmt::format("cd '{}' && '{}' {} 2>/dev/null", source_dir().string(), SOC278_BINARY, args);
+  // A run without --db (or --control-start and --seed) claims numbers from the default ledger: keep
+  // the tests' claims in a ledger of their own, never in the user's state folder.
+  const std::string state = (std::filesystem::temp_directory_path() / "soc278-test-state").string();
+  const std::string cmd = fmt::format("cd '{}' && SOC278_STATE_DIR=\"${{SOC278_STATE_DIR:-{}}}\" '{}' {} 2>/dev/null", source_dir().string(),
+                                      state, SOC278_BINARY, args);
   FILE* p = ::popen(cmd.c_str(), "r");
   if (p == nullptr) return -1;
   std::array<char, 4096> buf{};

@@ -30,6 +30,7 @@ struct ReadTrace {
 [[nodiscard]] ReadTrace trace_envelope(x12::ByteSource& source, x12::ReaderOptions options = {});
 
 // Runs the built soc278 binary with `args`; returns its exit code and fills `out` with stdout.
+// SOC278_STATE_DIR is $TMPDIR/soc278-test-state unless already set, so the default ledger is a test one.
 int run_cli(const std::string& args, std::string* out = nullptr);
 
 }  // namespace soc278::test

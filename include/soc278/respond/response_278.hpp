@@ -39,13 +39,36 @@
 
 namespace soc278::respond {
 
-// Deterministic, run-seeded certification numbers: the same seed and the same request give the
-// same number, whatever order files are processed in (a hash of seed, sender, ISA13, GS06, ST02
-// and line), so parallel batches stay reproducible.
+// Request numbers kept across runs (implemented by the app over store::Ledger): each request
+// answered draws one, and its lines' numbers are made from it.
+class CertificationSource {
+ public:
+  virtual ~CertificationSource() = default;
+  // Six base-36 characters naming the ledger the numbers come from (store::Ledger::instance_id).
+  [[nodiscard]] virtual std::string_view stem() const noexcept = 0;
+  // The next request number, from 1 up, never handed out before; 0 when none can be had (the
+  // source remembers why and the run must not deliver what it wrote).
+  [[nodiscard]] virtual std::uint64_t next() = 0;
+};
+
+// Certification (HCR02) and tracking (REF*NT) numbers, in one of two modes:
+//   - seeded (`--seed`): deterministic, the same seed and the same request give the same number,
+//     whatever order files are processed in (a hash of seed, sender, ISA13, GS06, ST02 and line),
+//     so golden files and parallel batches stay reproducible; two runs with the same seed and
+//     the same envelope ids repeat their numbers, by design;
+//   - sequenced (a CertificationSource, the default in `process`): "SOC" + the ledger's stem +
+//     "-" + the request's number in base 36 (at least 7 characters) + "-" + line: unique per line
+//     across runs (one ledger never repeats a request number) and across machines (ledgers differ
+//     in their stem), e.g. "SOCK3F9QZ-000002S-01".
 class CertificationNumbers {
  public:
   explicit CertificationNumbers(std::uint64_t seed = 278) : seed_(seed) {}
-  // "SOC" + 10 base-36 characters, + "-" + line number (2 digits); AN 1-50 (HCR02).
+  // Sequenced: `source` outlives every copy of this object.
+  explicit CertificationNumbers(CertificationSource& source) : seed_(0), source_(&source) {}
+  [[nodiscard]] bool sequenced() const noexcept { return source_ != nullptr; }
+  // Seeded: "SOC" + 10 base-36 characters, + "-" + line number (2 digits); AN 1-50 (HCR02). The
+  // overloads taking the request hash it, so they are for the seeded mode only; sequenced numbers
+  // come from next_request() and the RequestHash overloads.
   [[nodiscard]] std::string for_line(const model::AuthorizationRequest& r, std::uint32_t line) const;
   // The administrative reference (REF*NT) for a pended request or line: "PND" + the same hash.
   [[nodiscard]] std::string tracking(const model::AuthorizationRequest& r, std::uint32_t line) const;
@@ -60,6 +83,9 @@ class CertificationNumbers {
     std::uint64_t state = 0;
   };
   [[nodiscard]] RequestHash request_hash(const model::AuthorizationRequest& r) const noexcept;
+  // Sequenced: the request's number, drawn from the source (as RequestHash.state); call once per
+  // request and number its lines with for_line / tracking(RequestHash, ...).
+  [[nodiscard]] RequestHash next_request() const;
   // The first part of that hash, seed, sender, ISA13 and GS06, is the same for every request of a
   // functional group: a caller numbering a group computes it once (group_hash, from any request of
   // the group) and each request's hash from it; request_hash(group_hash(r), r) == request_hash(r).
@@ -74,7 +100,10 @@ class CertificationNumbers {
  private:
   // The 10 base-36 characters of the hash of the request's hash and the line, into `out`.
   static void hash36(RequestHash request, std::uint32_t line, char* out) noexcept;
+  // Sequenced: <prefix><stem>-<request number, base 36>-<line>, into `out` (replaced).
+  void sequenced_text(std::string_view prefix, RequestHash request, std::uint32_t line, std::string& out) const;
   std::uint64_t seed_;
+  CertificationSource* source_ = nullptr;
 };
 
 // What the writer needs of one decided line besides the decision: the certification number.

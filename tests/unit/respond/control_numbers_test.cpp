@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -144,4 +146,70 @@ TEST_CASE("certification numbers keep their values: known numbers and the ten-di
       CHECK(out == "SOC" + digits + "-" + (line < 10 ? "0" : "") + std::to_string(line));
     }
   }
+}
+
+namespace {
+// A durable source as the app builds one over the ledger: a counter per partner.
+class PartnerCounters final : public soc278::respond::ControlNumberSource {
+ public:
+  std::map<std::string, std::uint32_t, std::less<>> last;
+  std::vector<std::string> asked;
+  std::uint32_t next(std::string_view partner) override {
+    asked.emplace_back(partner);
+    return ++last[std::string(partner)];
+  }
+};
+
+class RequestCounter final : public soc278::respond::CertificationSource {
+ public:
+  std::uint64_t last = 0;
+  std::string_view stem() const noexcept override { return "AB12CD"; }
+  std::uint64_t next() override { return ++last; }
+};
+}  // namespace
+
+TEST_CASE("with a source the control numbers come from the partner whose interchange is being answered", "[respond]") {
+  PartnerCounters source;
+  source.last["ZZ:SOCPROVIDER01"] = 41;  // as an earlier run left it
+  ControlNumberSequence seq(source);
+  seq.set_partner("ZZ", "SOCPROVIDER01  ");
+  CHECK(seq.partner() == "ZZ:SOCPROVIDER01");
+  CHECK(seq.next() == 42U);
+  CHECK(seq.next() == 43U);
+  seq.set_partner("01", "123456789      ");
+  CHECK(seq.next() == 1U);  // another partner: its own series
+  seq.set_partner("ZZ", "SOCPROVIDER01");
+  CHECK(seq.next() == 44U);
+  CHECK(source.asked == std::vector<std::string>{"ZZ:SOCPROVIDER01", "ZZ:SOCPROVIDER01", "01:123456789", "ZZ:SOCPROVIDER01"});
+  // With a start, partners share the run's one counter (the pinned numbers of the goldens).
+  ControlNumberSequence fixed(9001);
+  fixed.set_partner("ZZ", "A");
+  CHECK(fixed.next() == 9001U);
+  fixed.set_partner("ZZ", "B");
+  CHECK(fixed.next() == 9002U);
+}
+
+TEST_CASE("sequenced certification numbers never repeat for the same request and seeded ones always do", "[respond]") {
+  RequestCounter source;
+  const soc278::respond::CertificationNumbers sequenced(source);
+  const soc278::respond::CertificationNumbers seeded(278);
+  const auto [request, other] = two_requests_of_one_group();
+  (void)other;
+  std::set<std::string> unique, repeated;
+  std::string out;
+  for (int run = 0; run < 1000; ++run) {
+    const auto h = sequenced.next_request();
+    for (std::uint32_t line : {1U, 2U}) {
+      sequenced.for_line(h, line, out);
+      unique.insert(out);
+      sequenced.tracking(h, line, out);
+      unique.insert(out);
+      repeated.insert(seeded.for_line(request, line));
+    }
+  }
+  CHECK(unique.size() == 4000U);
+  CHECK(repeated.size() == 2U);
+  sequenced.for_line(soc278::respond::CertificationNumbers::RequestHash{~0ULL}, 123, out);
+  CHECK(out == "SOCAB12CD-3W5E11264SGSF-123");  // the longest request number: 13 base-36 digits
+  CHECK(out.size() <= 50U);  // HCR02 AN 1-50
 }
