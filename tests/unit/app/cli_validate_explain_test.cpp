@@ -23,7 +23,7 @@ fs::path scratch(const std::string& name) {
 }
 }  // namespace
 
-TEST_CASE("validate: samples are accepted; --ack writes a 999 and a TA1 when ISA14 asks for one", "[app]") {
+TEST_CASE("validate: samples are accepted - --ack writes a 999 and a TA1 when ISA14 asks for one", "[app]") {
   const fs::path dir = scratch("soc278-validate");
   std::string out;
   CHECK(run_cli("validate samples/infliximab-hopd.x12 --ack '" + dir.string() + "' --now 2026-11-20T10:00", &out) == 0);
@@ -94,7 +94,7 @@ TEST_CASE("explain --json: a tree keyed by guide ids, each value with its positi
   CHECK(text.find("\"set_position\"") != std::string::npos);
 }
 
-TEST_CASE("explain takes the --quirks of the process run it replays; bad --now and --quirks are usage errors", "[app]") {
+TEST_CASE("explain takes the --quirks of the process run it replays - bad --now and --quirks are usage errors", "[app]") {
   // Regression: explain validated with the default switches only, so a file processed with a
   // partner's quirks was shown rejected where process had decided it.
   const auto dir = scratch("soc278-explain-quirks");

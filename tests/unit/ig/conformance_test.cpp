@@ -109,7 +109,7 @@ TEST_CASE("IK304 7: a segment out of place is placed by its qualifier", "[ig][co
   CHECK(findings_at(21, "N4*ATLANTA*GA*30303~\nREF*BB*AUTH1") == Briefs{"ig.segment_out_of_sequence@22/2000E REF"});
 }
 
-TEST_CASE("IK304 8 accompanies element errors; I4: a not-used segment occurrence", "[ig][conformance]") {
+TEST_CASE("IK304 8 accompanies element errors - I4: a not-used segment occurrence", "[ig][conformance]") {
   CHECK(findings_at(15, "UM*HS*Z*1*22:B") ==
         Briefs{"ig.segment_has_element_errors@15/2000E UM", "ig.element_invalid_code@15/2000E UM02 'Z'"});
   // The shipped guides mark no whole segment N; a copy marks 2000E MSG not used.

@@ -39,7 +39,7 @@ TEST_CASE("SV101-1 takes the X217 product qualifiers only", "[ig][tr3]") {
   CHECK(findings_at(26, "SV1*ZZ:J1745*1*UN*1") == Briefs{"ig.segment_has_element_errors@26/2000F SV1", "ig.code_not_used@26/2000F SV101-1 'ZZ'"});
 }
 
-TEST_CASE("PWK02 FT is not a 278 code; AA is a request code", "[ig][tr3]") {
+TEST_CASE("PWK02 FT is not a 278 code - AA is a request code", "[ig][tr3]") {
   CHECK(findings_at(17, "HI*ABK:M0579~\nPWK*77*AA").empty());
   CHECK(findings_at(17, "HI*ABK:M0579~\nPWK*77*FX").empty());
   CHECK(findings_at(17, "HI*ABK:M0579~\nPWK*77*FT") == Briefs{"ig.segment_has_element_errors@18/2000E PWK", "ig.element_invalid_code@18/2000E PWK02 'FT'"});

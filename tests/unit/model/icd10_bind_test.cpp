@@ -50,7 +50,7 @@ TEST_CASE("icd10: the shape of an ICD-10-CM code, with or without its decimal po
     CHECK(read(bad).problem == core::Icd10Problem::not_icd10);
 }
 
-TEST_CASE("bind: a code sent with its decimal point is read without it; a malformed one is not read", "[model][icd10]") {
+TEST_CASE("bind: a code sent with its decimal point is read without it - a malformed one is not read", "[model][icd10]") {
   // Regression: "T78.2XXA" bound no ICD-10 code (the evidence lookup never saw the anaphylaxis), and
   // "T886" bound as a code that the evidence table then matched as a prefix.
   const auto dx = diagnoses_of("HI*ABK:M05.79*ABF:T78.2XXA*ABF:T886*ABF:9M579");

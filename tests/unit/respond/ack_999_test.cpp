@@ -302,7 +302,7 @@ TEST_CASE("999 for a group whose GE02 differs from GS06: AK905 4", "[respond][99
   CHECK(r.groups == std::vector<respond::AckCode>{respond::AckCode::rejected});
 }
 
-TEST_CASE("999 AK902 is GE01 as received; AK905 lists every group code once", "[respond][999]") {
+TEST_CASE("999 AK902 is GE01 as received - AK905 lists every group code once", "[respond][999]") {
   // GE01 says 3 for 1 set (AK905 5) and GE02 differs (AK905 4).
   const std::string input = isa_61 + group("4711", set("0001"), 3, "1") + "IEA*1*000004711~\n";
   const Run r = acknowledge(input, 9002);

@@ -26,7 +26,7 @@ TEST_CASE("control numbers start where configured and format per element", "[res
   CHECK(ControlNumberSequence::isa13(ControlNumberSequence::max_value) == "999999999");
 }
 
-TEST_CASE("control numbers wrap from 999999999 to 1; 0 and out-of-range starts begin at 1", "[respond]") {
+TEST_CASE("control numbers wrap from 999999999 to 1 - 0 and out-of-range starts begin at 1", "[respond]") {
   ControlNumberSequence seq(ControlNumberSequence::max_value);
   CHECK(seq.next() == 999999999U);
   CHECK(seq.next() == 1U);

@@ -163,7 +163,7 @@ std::vector<std::string> findings(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("the certified span is DTP*007*RD8 at 2000F and 2000E, never AAH; no 472 at 2000E", "[respond][conformance]") {
+TEST_CASE("the certified span is DTP*007*RD8 at 2000F and 2000E, never AAH - no 472 at 2000E", "[respond][conformance]") {
   const auto ds = decisions();
   const std::string text = written(&ds, nullptr);
   INFO(text);
@@ -220,7 +220,7 @@ TEST_CASE("the response guide refuses what the X217 response does not allow", "[
   CHECK(refused_code(mutated("HL*4*3*EV*", "AAA*Y**75*C~\nHL*4*3*EV*")));  // 2010C
 }
 
-TEST_CASE("a requester the response cannot name (2B, 36, PR) is answered as 1P; 1P and FA are echoed", "[respond][conformance]") {
+TEST_CASE("a requester the response cannot name (2B, 36, PR) is answered as 1P - 1P and FA are echoed", "[respond][conformance]") {
   // Request 2010B NM101 allows 1P, 2B, 36, FA and PR; response 2010B only 1P and FA (x217-tr3-codes.tsv).
   for (const char* code : {"2B", "36", "PR", "1P", "FA"}) {
     auto r = request();
