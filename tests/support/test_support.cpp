@@ -1,5 +1,7 @@
 #include "support/test_support.hpp"
 
+#include <unistd.h>
+
 #include <fmt/core.h>
 #include <sys/wait.h>
 
@@ -109,6 +111,13 @@ int run_cli(const std::string& args, std::string* out) {
   const int status = ::pclose(p);
   if (out != nullptr) *out = std::move(text);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::filesystem::path scratch_dir(const std::string& name) {
+  const std::filesystem::path p = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(p);
+  std::filesystem::create_directories(p);
+  return p;
 }
 
 }  // namespace soc278::test

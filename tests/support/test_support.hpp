@@ -33,4 +33,7 @@ struct ReadTrace {
 // SOC278_STATE_DIR is $TMPDIR/soc278-test-state unless already set, so the default ledger is a test one.
 int run_cli(const std::string& args, std::string* out = nullptr);
 
+// An empty folder $TMPDIR/<name>-<pid> for one test's outputs (emptied if it exists).
+[[nodiscard]] std::filesystem::path scratch_dir(const std::string& name);
+
 }  // namespace soc278::test

@@ -19,12 +19,7 @@ using soc278::test::run_cli;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
+fs::path scratch(const std::string& name) { return soc278::test::scratch_dir(name); }
 
 // samples/infliximab-hopd.x12 with one text replaced, written to dir/name; returns its quoted path.
 std::string mutated(const fs::path& dir, const std::string& name, const std::string& from, const std::string& to) {

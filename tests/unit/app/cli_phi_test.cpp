@@ -103,12 +103,7 @@ std::string run_all(const std::string& args) {
   return text;
 }
 
-fs::path scratch(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
+fs::path scratch(const std::string& name) { return soc278::test::scratch_dir(name); }
 
 std::vector<fs::path> inputs(const fs::path& dir) {
   std::vector<fs::path> files = soc278::test::sample_files();

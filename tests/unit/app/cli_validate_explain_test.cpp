@@ -15,12 +15,7 @@ using soc278::test::read_file;
 using soc278::test::run_cli;
 
 namespace {
-fs::path scratch(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
+fs::path scratch(const std::string& name) { return soc278::test::scratch_dir(name); }
 }  // namespace
 
 TEST_CASE("validate: samples are accepted - --ack writes a 999 and a TA1 when ISA14 asks for one", "[app]") {
