@@ -7,9 +7,9 @@ using mapping::MatchKind;
 
 TEST_CASE("EvidenceGroup: longest match wins, exact rows only on equality", "[mapping]") {
   const mapping::EvidenceGroup g("g", "I.A.1.c", "s",
-                                 {{"E877", MatchKind::prefix, "broad", "l", "s", 1},
-                                  {"E8770", MatchKind::exact, "narrow", "l", "s", 2},
-                                  {"R56", MatchKind::prefix, "seizure", "l", "s", 3}},
+                                 {{"E877", MatchKind::prefix, "broad", "l", "s", 1, "f"},
+                                  {"E8770", MatchKind::exact, "narrow", "l", "s", 2, "f"},
+                                  {"R56", MatchKind::prefix, "seizure", "l", "s", 3, "f"}},
                                  7);
   auto icd = [](const char* c) { return *model::Icd10Code::parse(c); };
   CHECK(g.match(icd("E8770"))->reason == "narrow");
@@ -33,11 +33,11 @@ TEST_CASE("DocumentationRules classify PWK01 and PWK02", "[mapping]") {
 TEST_CASE("EvidenceGroup: the three-character filter and the packed keys give the string answer", "[mapping]") {
   // Rows of every length 3..7, prefix and exact, with neighbours that share only part of a code.
   const mapping::EvidenceGroup g("g", "c", "s",
-                                 {{"T886", MatchKind::prefix, "t886", "l", "s", 1},
-                                  {"T88", MatchKind::exact, "t88", "l", "s", 2},
-                                  {"F40231", MatchKind::exact, "f40231", "l", "s", 3},
-                                  {"F4023", MatchKind::prefix, "f4023", "l", "s", 4},
-                                  {"Z9981AB", MatchKind::exact, "z", "l", "s", 5}},
+                                 {{"T886", MatchKind::prefix, "t886", "l", "s", 1, "f"},
+                                  {"T88", MatchKind::exact, "t88", "l", "s", 2, "f"},
+                                  {"F40231", MatchKind::exact, "f40231", "l", "s", 3, "f"},
+                                  {"F4023", MatchKind::prefix, "f4023", "l", "s", 4, "f"},
+                                  {"Z9981AB", MatchKind::exact, "z", "l", "s", 5, "f"}},
                                  1);
   auto icd = [](const char* c) { return *model::Icd10Code::parse(c); };
   auto reason = [&](const char* c) -> std::string {
@@ -55,8 +55,8 @@ TEST_CASE("EvidenceGroup: the three-character filter and the packed keys give th
   CHECK(reason("Z9981A") == "-");
   CHECK(reason("A00") == "-");       // no row starts with A00
   // More than 7 characters: the string path, found all the same.
-  const mapping::EvidenceGroup longer("l", "c", "s", {{"ABCDEFGH", MatchKind::exact, "long", "l", "s", 1},
-                                                      {"R56", MatchKind::prefix, "seizure", "l", "s", 2}}, 1);
+  const mapping::EvidenceGroup longer("l", "c", "s", {{"ABCDEFGH", MatchKind::exact, "long", "l", "s", 1, "f"},
+                                                      {"R56", MatchKind::prefix, "seizure", "l", "s", 2, "f"}}, 1);
   CHECK(longer.match(icd("R569"))->reason == "seizure");
   CHECK(longer.match(icd("R57")) == nullptr);
 }

@@ -13,8 +13,8 @@ TEST_CASE("site class names round-trip", "[mapping]") {
 TEST_CASE("SiteTable built in C++", "[mapping]") {
   std::array<std::string, all_site_classes.size()> redirect{};
   redirect[static_cast<std::size_t>(SiteClass::home)] = "12";
-  const SiteTable t({{"12", "Home", SiteClass::home, 1}, {"22", "On campus", SiteClass::hospital_outpatient, 2}},
-                    {{"13", "Hospital outpatient", SiteClass::hospital_outpatient, 3}}, redirect);
+  const SiteTable t({{"12", "Home", SiteClass::home, 1, {}}, {"22", "On campus", SiteClass::hospital_outpatient, 2, {}}},
+                    {{"13", "Hospital outpatient", SiteClass::hospital_outpatient, 3, {"19", "22"}}}, redirect);
   CHECK(t.place_of_service("12")->site_class == SiteClass::home);
   CHECK(t.place_of_service(" 22 ")->name == "On campus");
   CHECK(t.place_of_service("99") == nullptr);
