@@ -31,27 +31,28 @@ struct Options {
 };
 
 void print_table(const std::vector<FileReport>& reports) {
-  std::cout << fmt::format("\n{:<34} {:>6} {:>8} {:>8} {:>8} {:>6} {:>8} {:>8} {:>5}\n", "file", "sets", "approve", "redirect", "pend",
-                           "AAA", "rejected", "findings", "TA1");
+  std::cout << fmt::format("\n{:<34} {:>6} {:>8} {:>8} {:>8} {:>6} {:>6} {:>8} {:>8} {:>5}\n", "file", "sets", "approve", "redirect", "pend",
+                           "cancel", "AAA", "rejected", "findings", "TA1");
   FileReport total;
   for (const auto& r : reports) {
     std::string name = r.file;
     if (name.size() > 34) name = "..." + name.substr(name.size() - 31);
-    std::cout << fmt::format("{:<34} {:>6} {:>8} {:>8} {:>8} {:>6} {:>8} {:>8} {:>5}\n", name, r.transactions, r.approve, r.redirect,
-                             r.pend, r.unanswerable, r.rejected, r.errors + r.warnings, r.ta1_written);
+    std::cout << fmt::format("{:<34} {:>6} {:>8} {:>8} {:>8} {:>6} {:>6} {:>8} {:>8} {:>5}\n", name, r.transactions, r.approve, r.redirect,
+                             r.pend, r.cancel, r.unanswerable, r.rejected, r.errors + r.warnings, r.ta1_written);
     total.transactions += r.transactions;
     total.approve += r.approve;
     total.redirect += r.redirect;
     total.pend += r.pend;
+    total.cancel += r.cancel;
     total.unanswerable += r.unanswerable;
     total.rejected += r.rejected;
     total.errors += r.errors + r.warnings;
     total.ta1_written += r.ta1_written;
   }
-  std::cout << fmt::format("{:<34} {:>6} {:>8} {:>8} {:>8} {:>6} {:>8} {:>8} {:>5}\n", fmt::format("total ({} files)", reports.size()),
-                           total.transactions, total.approve, total.redirect, total.pend, total.unanswerable, total.rejected,
+  std::cout << fmt::format("{:<34} {:>6} {:>8} {:>8} {:>8} {:>6} {:>6} {:>8} {:>8} {:>5}\n", fmt::format("total ({} files)", reports.size()),
+                           total.transactions, total.approve, total.redirect, total.pend, total.cancel, total.unanswerable, total.rejected,
                            total.errors, total.ta1_written);
-  std::cout << "approve / redirect / pend count service lines; AAA, rejected and sets count transaction sets.\n";
+  std::cout << "approve / redirect / pend / cancel count service lines; AAA, rejected and sets count transaction sets.\n";
   // Whatever held no 278 request is named, file by file: a misrouted folder must not read as clean.
   for (const auto& r : reports) {
     const std::string what = not_request_summary(r);
