@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "respond_builders.hpp"
+
 using namespace soc278;
 
 namespace {
@@ -18,28 +20,8 @@ namespace {
 // Component separator ',' so that the messages' commas must be cleaned out of MSG01.
 const x12::Delimiters delimiters{'*', ',', '^', '~'};
 
-x12::InterchangeInfo received_interchange() {
-  x12::InterchangeInfo i;
-  i.isa.sender_qualifier = "ZZ";
-  i.isa.sender_id = "SOCPROVIDER01  ";
-  i.isa.receiver_qualifier = "ZZ";
-  i.isa.receiver_id = "SOCHEALTHPLAN  ";
-  i.isa.version = "00501";
-  i.isa.control_number = "000004711";
-  i.isa.usage = "T";
-  i.isa.delimiters = delimiters;
-  return i;
-}
-
-x12::GroupInfo received_group(const std::string& control) {
-  x12::GroupInfo g;
-  g.functional_id = "HI";
-  g.sender = "SOCPROVIDER01";
-  g.receiver = "SOCHEALTHPLAN";
-  g.control_number = control;
-  g.version = "005010X217";
-  return g;
-}
+x12::InterchangeInfo received_interchange() { return test::received_interchange(delimiters); }
+using test::received_group;
 
 model::AuthorizationRequest request(const std::string& tag, std::uint32_t lines) {
   model::AuthorizationRequest r;

@@ -10,6 +10,7 @@
 #include "soc278/ig/guide.hpp"
 #include "soc278/ig/walker.hpp"
 #include "soc278/respond/response_278.hpp"
+#include "respond_builders.hpp"
 #include "support/test_support.hpp"
 
 using namespace soc278;
@@ -18,27 +19,8 @@ namespace {
 
 const core::DateTime now{{2026, 11, 20}, {9, 30, 0}};
 
-x12::InterchangeInfo received_interchange() {
-  x12::InterchangeInfo i;
-  i.isa.sender_qualifier = "ZZ";
-  i.isa.sender_id = "SOCPROVIDER01  ";
-  i.isa.receiver_qualifier = "ZZ";
-  i.isa.receiver_id = "SOCHEALTHPLAN  ";
-  i.isa.version = "00501";
-  i.isa.control_number = "000004711";
-  i.isa.usage = "T";
-  return i;
-}
-
-x12::GroupInfo received_group() {
-  x12::GroupInfo g;
-  g.functional_id = "HI";
-  g.sender = "SOCPROVIDER01";
-  g.receiver = "SOCHEALTHPLAN";
-  g.control_number = "4711";
-  g.version = "005010X217";
-  return g;
-}
+using test::received_group;
+using test::received_interchange;
 
 // Two lines: J1745 (approved for a span) and 96365 (pended).
 model::AuthorizationRequest request() {
@@ -95,8 +77,8 @@ std::vector<soc::LineDecision> decisions() {
   return out;
 }
 
-std::string written(const std::vector<soc::LineDecision>* decided, const std::vector<soc::Rejection>* rejected) {
-  const auto r = request();
+std::string written(const std::vector<soc::LineDecision>* decided, const std::vector<soc::Rejection>* rejected,
+                    const model::AuthorizationRequest& r = request()) {
   std::ostringstream out;
   respond::ControlNumberSequence numbers(5001);
   respond::Response278Writer w(out, numbers, now, "\n");
@@ -226,24 +208,7 @@ TEST_CASE("a requester the response cannot name (2B, 36, PR) is answered as 1P -
     auto r = request();
     r.requester.entity_code = code;
     const auto ds = decisions();
-    std::ostringstream out;
-    respond::ControlNumberSequence numbers(5001);
-    respond::Response278Writer w(out, numbers, now, "\n");
-    w.begin_interchange(received_interchange());
-    w.begin_group(received_group());
-    const respond::CertificationNumbers certifications(278);
-    std::vector<respond::LineAnswer> answers;
-    for (const auto& d : ds) {
-      respond::LineAnswer a;
-      a.decision = &d;
-      if (d.outcome == soc::Outcome::pend) a.tracking = certifications.tracking(r, d.line_number);
-      else a.certification = certifications.for_line(r, d.line_number);
-      answers.push_back(a);
-    }
-    w.add_decided(r, answers);
-    w.end_group(true);
-    CHECK(w.end_interchange());
-    const std::string text = out.str();
+    const std::string text = written(&ds, nullptr, r);
     INFO(code << "\n" << text);
     const std::string expected = std::string(code) == "FA" ? "NM1*FA*" : "NM1*1P*";
     CHECK(text.find(expected + "2*EXAMPLE RHEUMATOLOGY GROUP") != std::string::npos);
