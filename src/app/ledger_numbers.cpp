@@ -27,6 +27,16 @@ std::uint32_t LedgerNumbers::next(std::string_view partner) {
   return static_cast<std::uint32_t>(b.next++);
 }
 
+bool LedgerNumbers::give_back(std::string_view partner, std::uint32_t n) {
+  // Only the number handed out last, and only while it is still inside the block it came from.
+  const auto it = control_.find(partner);
+  if (it == control_.end()) return false;
+  Block& b = it->second;
+  if (n == 0 || b.next == 0 || b.next - 1 != n || n < b.claimed.first) return false;
+  b.next = n;
+  return true;
+}
+
 std::uint64_t LedgerNumbers::next() {
   if (error_) return 0;
   Block& b = certification_;

@@ -30,6 +30,7 @@ class LedgerNumbers final : public respond::ControlNumberSource, public respond:
 
   // ISA13 / GS06 for `partner` (respond::ControlNumberSource).
   [[nodiscard]] std::uint32_t next(std::string_view partner) override;
+  bool give_back(std::string_view partner, std::uint32_t n) override;
   // Request numbers for certification numbers (respond::CertificationSource).
   [[nodiscard]] std::string_view stem() const noexcept override { return ledger_.instance_id(); }
   [[nodiscard]] std::uint64_t next() override;

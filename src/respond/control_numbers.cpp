@@ -25,6 +25,12 @@ std::uint32_t ControlNumberSequence::next() noexcept {
   return current;
 }
 
+bool ControlNumberSequence::give_back(std::uint32_t n) noexcept {
+  if (source_ != nullptr) return source_->give_back(partner_, n);
+  std::uint32_t expected = n >= max_value ? min_value : n + 1;
+  return next_.compare_exchange_strong(expected, n, std::memory_order_relaxed, std::memory_order_relaxed);
+}
+
 namespace {
 
 std::string_view trim_right(std::string_view s) {

@@ -253,23 +253,20 @@ void Response278Writer::begin_group(const x12::GroupInfo& received) {
   received_group_ = received;
   group_open_ = true;
   st_in_group_ = 0;
+  isa_written_in_group_ = false;
   writer_.clear_buffered();
 }
 
-void Response278Writer::end_group(bool keep) {
-  if (!group_open_) return;
-  group_open_ = false;
-  if (!keep || st_in_group_ == 0) {
-    transactions_ -= keep ? 0 : st_in_group_;
-    writer_.clear_buffered();
-    return;
-  }
+void Response278Writer::open_group_output() {
   if (!isa_written_) {
-    isa13_ = ControlNumberSequence::isa13(numbers_.next());
+    isa_number_ = numbers_.next();
+    isa13_ = ControlNumberSequence::isa13(isa_number_);
     envelope_writer_.write_isa(detail::reply_isa(received_isa_, date6_, time4_, isa13_));
     isa_written_ = true;
+    isa_written_in_group_ = true;
   }
-  gs06_ = ControlNumberSequence::gs06(numbers_.next());
+  gs_number_ = numbers_.next();
+  gs06_ = ControlNumberSequence::gs06(gs_number_);
   const std::string_view sender =
       received_group_.receiver.empty() ? detail::trim_right(received_isa_.receiver_id) : std::string_view(received_group_.receiver);
   const std::string_view receiver =
@@ -278,13 +275,32 @@ void Response278Writer::end_group(bool keep) {
       "005010X217");
   envelope_writer_.end();
   envelope_writer_.flush();
-  const std::string_view sets = writer_.buffered();
-  out_.write(sets.data(), static_cast<std::streamsize>(sets.size()));
+}
+
+void Response278Writer::drain() {
+  const std::string_view set = writer_.buffered();
+  out_.write(set.data(), static_cast<std::streamsize>(set.size()));
   writer_.clear_buffered();
+}
+
+bool Response278Writer::end_group(bool keep) {
+  if (!group_open_) return true;
+  group_open_ = false;
+  const bool in_group = isa_written_in_group_;
+  isa_written_in_group_ = false;
+  if (st_in_group_ == 0) return true;  // nothing was written for it
+  if (!keep) {
+    transactions_ -= st_in_group_;
+    // Numbers drawn last come back first: the GS06, then the ISA13 if this group wrote the ISA.
+    if (numbers_.give_back(gs_number_) && in_group) (void)numbers_.give_back(isa_number_);
+    if (in_group) isa_written_ = false;
+    return false;
+  }
   // GE01 counts the sets written into this group (they went through the other writer).
   envelope_writer_.begin("GE").element(static_cast<std::uint64_t>(st_in_group_)).element(gs06_);
   envelope_writer_.end();
   ++groups_written_;
+  return true;
 }
 
 void Response278Writer::write_span(std::string_view qualifier, const core::Date& first, const core::Date& last) {
@@ -408,6 +424,7 @@ void Response278Writer::write_parties(const model::AuthorizationRequest& r, cons
 }
 
 void Response278Writer::add_rejected(const model::AuthorizationRequest& r, const std::vector<soc::Rejection>& rejections) {
+  if (st_in_group_ == 0) open_group_output();
   ++st_in_group_;
   ++transactions_;
   char st02_text[10];
@@ -429,9 +446,11 @@ void Response278Writer::add_rejected(const model::AuthorizationRequest& r, const
     write_um(r.event.review, std::nullopt);
   }
   writer_.write_se(st02);
+  drain();
 }
 
 void Response278Writer::add_decided(const model::AuthorizationRequest& r, const std::vector<LineAnswer>& lines) {
+  if (st_in_group_ == 0) open_group_output();
   ++st_in_group_;
   ++transactions_;
   char st02_text[10];
@@ -600,10 +619,11 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
     write_safe_msg(*built_text);
   }
   writer_.write_se(st02);
+  drain();
 }
 
 bool Response278Writer::end_interchange() {
-  if (group_open_) end_group(true);
+  if (group_open_) (void)end_group(true);
   const bool wrote = isa_written_;
   if (isa_written_) {
     envelope_writer_.begin("IEA").element(static_cast<std::uint64_t>(groups_written_)).element(isa13_);

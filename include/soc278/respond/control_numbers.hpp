@@ -30,6 +30,13 @@ class ControlNumberSource {
   // when none can be had (the ledger failed: the source remembers why and the run must not
   // deliver what it wrote).
   [[nodiscard]] virtual std::uint32_t next(std::string_view partner) = 0;
+  // Takes back `n`, the number next(partner) returned last, so that it is handed out again; false
+  // (nothing changes) when it cannot, e.g. another number was drawn since.
+  virtual bool give_back(std::string_view partner, std::uint32_t n) {
+    (void)partner;
+    (void)n;
+    return false;
+  }
 };
 
 class ControlNumberSequence {
@@ -46,6 +53,10 @@ class ControlNumberSequence {
 
   // Returns the next number and advances; after max_value comes 1 again.
   [[nodiscard]] std::uint32_t next() noexcept;
+  // Takes back `n`, the number next() returned last (for the current partner), so next() returns
+  // it again: a writer that drew numbers for a functional group whose answers were then withdrawn
+  // (rejected at its GE) leaves no gap. False, and nothing changes, when another number was drawn since.
+  bool give_back(std::uint32_t n) noexcept;
   // The number next() would return now (with a start; meaningless with a source).
   [[nodiscard]] std::uint32_t peek() const noexcept { return next_.load(std::memory_order_relaxed); }
   // Whose interchange the next numbers answer: the received ISA05 and ISA06 (partner_key()). Only

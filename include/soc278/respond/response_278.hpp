@@ -14,11 +14,12 @@
 // loop concerned instead (soc/answerable.hpp). Codes come from the decisions (which took them
 // from mappings/decision-codes.yaml): this writer never picks an HCR code itself.
 //
-// Streaming: the response sets of the open functional group are kept in a buffer (one group's
-// worth of memory) until end_group(keep) says whether the group stands: a GE error rejects the
-// group in the 999, and then none of its transactions may be answered. Kept groups are written to
-// the std::ostream with their GS/GE (the group's sets in one write); the ISA is written with the
-// first kept group, so an interchange with nothing answered produces no response at all.
+// Streaming: each response set goes to the std::ostream as soon as it is written (one set's worth
+// of memory, whatever the group's size), the ISA and GS before the first set of a group. A GE
+// error rejects the group in the 999, and then none of its transactions may be answered:
+// end_group(false) returns false, and the caller cuts the stream back to where it stood at
+// begin_group (the engine's OutputSink::rewind); the control numbers drawn for that group are
+// given back. An interchange with nothing answered produces no response at all.
 #pragma once
 
 #include <array>
@@ -123,8 +124,9 @@ class Response278Writer {
   void add_decided(const model::AuthorizationRequest& request, const std::vector<LineAnswer>& lines);
   // A request that cannot be answered on its merits: one response ST with AAA segments.
   void add_rejected(const model::AuthorizationRequest& request, const std::vector<soc::Rejection>& rejections);
-  // Writes the group's responses when `keep`, drops them otherwise.
-  void end_group(bool keep = true);
+  // Closes the group (GE) when `keep`. Returns false when responses were written for a group that
+  // is not kept: the caller must cut the stream back to its position at begin_group.
+  [[nodiscard]] bool end_group(bool keep = true);
   // Returns whether anything was written for this interchange.
   bool end_interchange();
   void flush() { envelope_writer_.flush(); }
@@ -132,6 +134,8 @@ class Response278Writer {
   [[nodiscard]] std::uint64_t transactions_written() const noexcept { return transactions_; }
 
  private:
+  void open_group_output();  // ISA (first group of the interchange) and GS, before a group's first set
+  void drain();              // the finished set, from writer_ to out_
   void write_parties(const model::AuthorizationRequest& r, const std::vector<soc::Rejection>* rejections, bool event_follows,
                      std::uint32_t& hl, std::uint32_t& event_parent);
   void write_aaa(const std::vector<soc::Rejection>* rejections, std::string_view loop);
@@ -150,7 +154,7 @@ class Response278Writer {
 
   std::ostream& out_;
   x12::SegmentWriter envelope_writer_;  // ISA, GS, GE, IEA to out_
-  // The transaction sets of the open group, kept in the writer's own buffer until end_group.
+  // The set being written, in the writer's own buffer until it is complete (drain).
   x12::SegmentWriter writer_;
   ControlNumberSequence& numbers_;
   core::DateTime now_;
@@ -160,6 +164,8 @@ class Response278Writer {
   std::string isa13_, gs06_;
   bool interchange_open_ = false;  // received interchange begun
   bool isa_written_ = false;
+  bool isa_written_in_group_ = false;  // the open group wrote the ISA (taken back with it)
+  std::uint32_t isa_number_ = 0, gs_number_ = 0;  // drawn for the ISA / the open group's GS
   bool group_open_ = false;
   std::uint32_t st_in_group_ = 0;
   std::uint32_t groups_written_ = 0;

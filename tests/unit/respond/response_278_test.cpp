@@ -1,6 +1,7 @@
-// Response278Writer keeps the open group's sets in a reused buffer: a group dropped by
-// end_group(false) must leave nothing behind, and a long transaction must not leak into a shorter
-// one written after it. MSG01 is cleaned on its way into that buffer.
+// Response278Writer writes each set through a reused buffer straight to its stream: a group dropped
+// by end_group(false) asks to be cut off the stream and gives its control numbers back, so that what
+// follows is byte for byte what it would have been without it, and a long transaction must not leak
+// into a shorter one written after it. MSG01 is cleaned on its way into that buffer.
 #include "soc278/respond/response_278.hpp"
 
 #include <catch2/catch.hpp>
@@ -148,14 +149,20 @@ TEST_CASE("a dropped group and a longer transaction before leave nothing in what
     respond::ControlNumberSequence numbers(5001);
     respond::Response278Writer w(reused_out, numbers, now);
     w.begin_interchange(received_interchange());
+    const auto mark = reused_out.tellp();
     w.begin_group(received_group("1"));
     w.add_decided(big, answers(big, big_decisions));
     w.add_decided(small, answers(small, small_decisions));
-    w.end_group(false);  // a GE error: none of it may be answered
+    CHECK(reused_out.tellp() > mark);  // streamed as written, not held until GE
+    CHECK_FALSE(w.end_group(false));   // a GE error: none of it may be answered; cut it off the stream
+    std::string kept = reused_out.str();
+    kept.resize(static_cast<std::size_t>(mark));
+    reused_out.str(kept);
+    reused_out.seekp(0, std::ios::end);
     w.begin_group(received_group("2"));
     w.add_decided(small, answers(small, small_decisions));
     w.add_rejected(rejected, rejections);
-    w.end_group(true);
+    CHECK(w.end_group(true));
     CHECK(w.end_interchange());
     CHECK(w.transactions_written() == 2);
   }
@@ -167,7 +174,7 @@ TEST_CASE("a dropped group and a longer transaction before leave nothing in what
     w.begin_group(received_group("2"));
     w.add_decided(small, answers(small, small_decisions));
     w.add_rejected(rejected, rejections);
-    w.end_group(true);
+    CHECK(w.end_group(true));
     CHECK(w.end_interchange());
   }
   CHECK(reused_out.str() == fresh_out.str());
@@ -180,10 +187,10 @@ TEST_CASE("a dropped group and a longer transaction before leave nothing in what
     w.begin_interchange(received_interchange());
     w.begin_group(received_group("1"));
     w.add_decided(big, answers(big, big_decisions));
-    w.end_group(true);
+    CHECK(w.end_group(true));
     w.begin_group(received_group("2"));
     w.add_decided(small, answers(small, small_decisions));
-    w.end_group(true);
+    CHECK(w.end_group(true));
     CHECK(w.end_interchange());
   }
   const std::string text = two_groups.str();
@@ -207,7 +214,7 @@ TEST_CASE("MSG01 is cut at 264 characters and cleaned of the delimiters in force
   w.begin_interchange(received_interchange());
   w.begin_group(received_group("1"));
   w.add_decided(r, answers(r, ds));
-  w.end_group(true);
+  CHECK(w.end_group(true));
   CHECK(w.end_interchange());
   const std::string text = out.str();
   // The event's summary (one of three lines pended) and every line's own message.
@@ -252,7 +259,7 @@ TEST_CASE("MSG01 under delimiters the messages cannot hold is the message as wri
   w.begin_interchange(received);
   w.begin_group(received_group("1"));
   w.add_decided(r, answers(r, ds));
-  w.end_group(true);
+  CHECK(w.end_group(true));
   CHECK(w.end_interchange());
   const std::string text = out.str();
   const std::vector<std::string> expected = {soc::response_message(ds[1]), soc::response_message(ds[0]),
@@ -278,12 +285,18 @@ TEST_CASE("a span written before leaves nothing in a different span written afte
     respond::ControlNumberSequence numbers(5001);
     respond::Response278Writer w(out, numbers, now);
     w.begin_interchange(received_interchange());
+    const auto mark = out.tellp();
     w.begin_group(received_group("1"));
     if (a_first) w.add_decided(a, answers(a, a_decisions));
-    w.end_group(false);
+    if (!w.end_group(false)) {  // cut the dropped group off the stream
+      std::string kept = out.str();
+      kept.resize(static_cast<std::size_t>(mark));
+      out.str(kept);
+      out.seekp(0, std::ios::end);
+    }
     w.begin_group(received_group("2"));
     w.add_decided(b, answers(b, b_decisions));
-    w.end_group(true);
+    CHECK(w.end_group(true));
     CHECK(w.end_interchange());
     return out.str();
   };
@@ -303,7 +316,7 @@ TEST_CASE("a MSG01 reused from an earlier line or set is the one a fresh writer 
   const auto one_set = [](respond::Response278Writer& w, const model::AuthorizationRequest& r, const std::vector<soc::LineDecision>& ds) {
     w.begin_group(received_group("4711"));
     w.add_decided(r, answers(r, ds));
-    w.end_group(true);
+    CHECK(w.end_group(true));
   };
   const auto variant = [](int which) {
     std::vector<soc::LineDecision> ds = decisions(4);   // approve, redirect, pend, approve
@@ -359,7 +372,7 @@ std::string written(const std::vector<soc::LineDecision>& ds) {
   w.begin_interchange(received);
   w.begin_group(received_group("1"));
   w.add_decided(r, answers(r, ds));
-  w.end_group(true);
+  CHECK(w.end_group(true));
   (void)w.end_interchange();
   return out.str();
 }

@@ -100,7 +100,7 @@ std::string written(const std::vector<soc::LineDecision>* decided, const std::ve
     w.add_decided(r, answers);
   }
   if (rejected != nullptr) w.add_rejected(r, *rejected);
-  w.end_group(true);
+  CHECK(w.end_group(true));
   CHECK(w.end_interchange());
   return out.str();
 }
