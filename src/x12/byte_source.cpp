@@ -13,7 +13,10 @@ std::ptrdiff_t FdSource::read(char* into, std::size_t capacity) {
   for (;;) {
     const ssize_t n = ::read(fd_, into, capacity);
     if (n >= 0) return n;
-    if (errno == EINTR) continue;
+    if (errno == EINTR) {
+      if (interrupt_ != nullptr && interrupt_->load(std::memory_order_relaxed)) return 0;
+      continue;
+    }
     error_ = std::strerror(errno);
     return -1;
   }

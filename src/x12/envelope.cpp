@@ -50,19 +50,56 @@ void EnvelopeFindings::add(core::DiagCode c) {
 }
 
 bool EnvelopeReader::ControlSet::insert(std::string_view control) {
+  const std::string_view text = trim(control);
+  // Digits only, 1 to 18 of them: a key that orders the values of one width (so "0009" and "0010"
+  // are neighbours, and "9" and "09" are different numbers, as they are different text).
+  bool numeric = !text.empty() && text.size() <= 18;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') {
+      numeric = false;
+      break;
+    }
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (!numeric) return insert_hash(hash_text(text));
+  const std::uint64_t key = (static_cast<std::uint64_t>(text.size()) << 60) | value;
+  auto next = runs_.upper_bound(key);  // the first run starting after key
+  if (next != runs_.begin()) {
+    auto prev = std::prev(next);
+    if (key <= prev->second) return false;  // inside a run: used already
+    if (prev->second + 1 == key) {          // extends the run before it
+      prev->second = key;
+      if (next != runs_.end() && next->first == key + 1) {  // and joins the one after
+        prev->second = next->second;
+        runs_.erase(next);
+      }
+      return true;
+    }
+  }
+  if (next != runs_.end() && next->first == key + 1) {  // extends the run after it backwards
+    const std::uint64_t last = next->second;
+    runs_.erase(next);
+    runs_.emplace(key, last);
+    return true;
+  }
+  runs_.emplace(key, key);
+  return true;
+}
+
+bool EnvelopeReader::ControlSet::insert_hash(std::uint64_t h) {
   if ((size_ + 1) * 2 > slots_.size()) {
     std::vector<std::uint64_t> old = std::move(slots_);
     slots_.assign(std::max<std::size_t>(16, old.size() * 2), 0);
     size_ = 0;
-    for (std::uint64_t h : old) {
-      if (h == 0) continue;
-      std::size_t i = h & (slots_.size() - 1);
+    for (std::uint64_t o : old) {
+      if (o == 0) continue;
+      std::size_t i = o & (slots_.size() - 1);
       while (slots_[i] != 0) i = (i + 1) & (slots_.size() - 1);
-      slots_[i] = h;
+      slots_[i] = o;
       ++size_;
     }
   }
-  const std::uint64_t h = hash_text(trim(control));
   std::size_t i = h & (slots_.size() - 1);
   while (slots_[i] != 0) {
     if (slots_[i] == h) return false;
@@ -74,6 +111,7 @@ bool EnvelopeReader::ControlSet::insert(std::string_view control) {
 }
 
 void EnvelopeReader::ControlSet::clear() noexcept {
+  runs_.clear();
   std::fill(slots_.begin(), slots_.end(), 0);
   size_ = 0;
 }

@@ -5,6 +5,7 @@
 // one at a time); 0 means end of input, -1 an I/O error.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
@@ -21,15 +22,18 @@ class ByteSource {
   [[nodiscard]] virtual std::string error_text() const { return {}; }
 };
 
-// Reads a POSIX file descriptor it does not own (standard input is fd 0).
+// Reads a POSIX file descriptor it does not own (standard input is fd 0). A read interrupted by a
+// signal (EINTR) is retried, unless `interrupt` is given and set: then the input ends there, so a
+// run reading a pipe or a FIFO that stays silent can still be stopped (the app's SIGINT handler).
 class FdSource final : public ByteSource {
  public:
-  explicit FdSource(int fd) : fd_(fd) {}
+  explicit FdSource(int fd, const std::atomic<bool>* interrupt = nullptr) : fd_(fd), interrupt_(interrupt) {}
   [[nodiscard]] std::ptrdiff_t read(char* into, std::size_t capacity) override;
   [[nodiscard]] std::string error_text() const override { return error_; }
 
  private:
   int fd_;
+  const std::atomic<bool>* interrupt_;
   std::string error_;
 };
 

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -156,13 +157,18 @@ class EnvelopeReader {
   bool in_transaction_ = false;
   bool stray_run_ = false;         // a run of stray segments already reported
   enum class Skip : std::uint8_t { none, until_isa, until_gs } skip_ = Skip::none;  // resync after a structural error
-  // Control numbers already used (GS06 in the interchange, ST02 in the group), as hashes in an
-  // open-addressing table: memory grows with the group, never with the segment count.
+  // Control numbers already used (GS06 in the interchange, ST02 in the group). Numeric ones (what
+  // senders write, mostly counting up) are kept as runs of consecutive values of the same width, so
+  // a group of 100,000 sets numbered in order costs one run; any other text as a hash in an
+  // open-addressing table. Memory grows with the disorder of the numbering, never with the
+  // segment count.
   class ControlSet {
    public:
     bool insert(std::string_view control);  // false when already present
     void clear() noexcept;
    private:
+    bool insert_hash(std::uint64_t h);
+    std::map<std::uint64_t, std::uint64_t> runs_;  // first key -> last key, keys = (width << 60) | value
     std::vector<std::uint64_t> slots_;
     std::size_t size_ = 0;
   };

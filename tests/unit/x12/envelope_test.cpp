@@ -268,3 +268,28 @@ TEST_CASE("control numbers compare as numbers: IEA02 1 matches ISA13 000000001",
   t.replace(at(t, "IEA*1*000000001"), 15, "IEA*1*1");
   CHECK(run(t).diagnostics.empty());
 }
+
+TEST_CASE("duplicate control numbers are found whatever their order, width or kind", "[x12][envelope]") {
+  // Numeric ST02s are kept as runs of consecutive values of one width; the rest as hashes.
+  const auto duplicates = [](const std::vector<std::string>& st02s) {
+    std::string body;
+    for (const auto& c : st02s) body += transaction(c);
+    const Run r = run(interchange("000000101", group("101", body, static_cast<int>(st02s.size()))));
+    std::vector<std::string> found;
+    for (const auto& d : r.diagnostics)
+      if (d.code == core::DiagCode::st_duplicate_control) found.push_back(d.message);
+    return found.size();
+  };
+  CHECK(duplicates({"0001", "0002", "0003", "0004"}) == 0);
+  CHECK(duplicates({"0004", "0002", "0003", "0001", "0003"}) == 1);   // runs joined from both sides, then a repeat inside
+  CHECK(duplicates({"0001", "0003", "0002", "0002"}) == 1);           // the gap filled, then repeated
+  CHECK(duplicates({"1001", "01001", "001001"}) == 0);                // the same number in three widths: three texts
+  CHECK(duplicates({"0009", "0010", "0011", "0010"}) == 1);           // across a decade, same width
+  CHECK(duplicates({"A001", "A002", "A001", "0001", "1"}) == 1);      // non-numeric ones hashed
+  CHECK(duplicates({"999999999", "999999998", "999999999"}) == 1);
+  std::vector<std::string> many;
+  for (int k = 1; k <= 3000; ++k) many.push_back(std::to_string(100000 + (k * 7919) % 3000));  // every value once, out of order
+  CHECK(duplicates(many) == 0);
+  many.push_back("101500");
+  CHECK(duplicates(many) == 1);
+}
