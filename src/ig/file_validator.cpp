@@ -15,13 +15,6 @@ bool envelope_rejects(const x12::TransactionInfo& t) {
 
 }  // namespace
 
-std::size_t GroupResult::accepted() const noexcept {
-  return static_cast<std::size_t>(
-      std::count_if(transactions.begin(), transactions.end(), [](const TransactionAck& t) { return !t.rejected; }));
-}
-
-std::size_t GroupResult::rejected() const noexcept { return transactions.size() - accepted(); }
-
 FileValidator::FileValidator(const GuideSet& guides, ValidationOptions options, TransactionHandler on_transaction,
                              GroupHandler on_group, std::uint32_t file)
     : validator_(guides, options),
@@ -35,15 +28,15 @@ void FileValidator::on_interchange_begin(const x12::InterchangeInfo& i) { interc
 void FileValidator::on_group_begin(const x12::InterchangeInfo& i, const x12::GroupInfo& g) {
   group_.interchange = i;
   group_.group = g;
-  group_.transactions.clear();
+  group_.transactions = 0;
+  group_.rejected_transactions = 0;
   group_.findings.clear();
 }
 
 void FileValidator::on_group_end(const x12::InterchangeInfo& i, const x12::GroupInfo& g) {
   group_.interchange = i;
   group_.group = g;
-  if (on_group_) on_group_(group_);
-  group_.transactions.clear();  // the findings stay until the next GS (group_findings() after on_group_end)
+  if (on_group_) on_group_(group_);  // the findings stay until the next GS (group_findings() after on_group_end)
 }
 
 // ---- envelope segments against grammars/envelope.yaml ---------------------------------------------
@@ -134,15 +127,8 @@ void FileValidator::on_transaction_end(const x12::GroupInfo& g, const x12::Trans
   if (envelope_rejects(t)) r.rejected = true;
   ++transactions_;
   if (r.rejected) ++rejected_;
-  TransactionAck& ack = group_.transactions.emplace_back();  // filled in place
-  ack.info = t;
-  ack.guide = r.guide;
-  ack.rejected = r.rejected;
-  ack.errors = r.errors;
-  ack.warnings = r.warnings;
-  if (!r.findings.empty()) ack.findings = r.findings;  // copied: the handler may move the result away
-  ack.findings_dropped = r.findings_dropped;
-  ack.trn02_trace = r.trn02_trace;
+  ++group_.transactions;
+  if (r.rejected) ++group_.rejected_transactions;
   if (on_transaction_) on_transaction_(interchange_, g, t, r);
 }
 

@@ -156,28 +156,19 @@ class TransactionValidator {
   std::unique_ptr<Impl> impl_;
 };
 
-// What a 999 writer needs of one transaction set, kept per group once its loop tree is dropped.
-struct TransactionAck {
-  x12::TransactionInfo info;          // AK2 (ST01, ST02, ST03) and the envelope's IK502 codes
-  const Guide* guide = nullptr;
-  bool rejected = false;              // validator errors or envelope set-level errors
-  std::size_t errors = 0;
-  std::size_t warnings = 0;
-  std::vector<core::Diagnostic> findings;
-  std::size_t findings_dropped = 0;
-  std::string trn02_trace;
-};
-
 struct GroupResult {
   x12::InterchangeInfo interchange;
   x12::GroupInfo group;
-  std::vector<TransactionAck> transactions;
+  // The group's sets, counted as they ended (each set's own result went to the TransactionHandler;
+  // none is kept, so a group of any size costs the same memory).
+  std::size_t transactions = 0;
+  std::size_t rejected_transactions = 0;
   // GS and GE against grammars/envelope.yaml (envelope.gs01_unsupported ... envelope.element_invalid):
   // the group-level ones go to the 999 AK905 (Ack999Writer::end_group's extra findings), the rest are
   // reported only.
   std::vector<core::Diagnostic> findings;
-  [[nodiscard]] std::size_t accepted() const noexcept;  // AK904
-  [[nodiscard]] std::size_t rejected() const noexcept;
+  [[nodiscard]] std::size_t accepted() const noexcept { return transactions - rejected_transactions; }  // AK904
+  [[nodiscard]] std::size_t rejected() const noexcept { return rejected_transactions; }
 };
 
 class FileValidator final : public x12::EnvelopeObserver {
