@@ -13,12 +13,10 @@
 #include "app/commands.hpp"
 #include "app/input.hpp"
 #include "app/explain_select.hpp"
-#include "app/privacy.hpp"
+#include "app/engine_names.hpp"
 #include "app/source_lines.hpp"
 #include "app/run_common.hpp"
-#include "soc278/model/bind.hpp"
-#include "soc278/soc/answerable.hpp"
-#include "soc278/soc/evaluate.hpp"
+#include "soc278/engine/processor.hpp"
 
 namespace soc278::app {
 namespace {
@@ -51,7 +49,9 @@ ordered_json at_json(const core::SourcePosition& at, SourceLines& lines) {
   return j;
 }
 
-class Explainer {
+// The engine's sets, printed: every set goes through the same TransactionProcessor as `process`
+// (validation, answerability, routing, decision), with the notes and detail turned on.
+class Explainer final : public engine::ProcessorEvents {
  public:
   Explainer(const Options& o, const SetSelector& select, const mapping::MappingSet& m, core::DateTime now)
       : o_(o), select_(select), mappings_(m), now_(now), lines_(o.file) {}
@@ -61,7 +61,11 @@ class Explainer {
   [[nodiscard]] SourceLines& lines() noexcept { return lines_; }
   [[nodiscard]] std::size_t json_sets() const noexcept { return json_sets_; }
 
-  void transaction(const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t, ig::TransactionResult& r) {
+  void on_set(const engine::SetOutcome& o) override {
+    const x12::InterchangeInfo& i = *o.interchange;
+    const x12::GroupInfo& g = *o.group;
+    const x12::TransactionInfo& t = *o.transaction;
+    const ig::TransactionResult& r = *o.validation;
     ++ordinal_;
     if (!select_.matches(ordinal_, i, g, t, r)) return;
     ++selected_;
@@ -73,33 +77,13 @@ class Explainer {
       if (k + 1 < r.findings.size() && carried_by(r.findings[k], r.findings[k + 1])) continue;
       findings_.emplace(r.findings[k].at.segment_in_set, &r.findings[k]);
     }
-    std::vector<soc::LineDecision> decisions;
-    std::vector<soc::Rejection> rejections;
-    std::string routing;
-    const bool envelope_rejected = [&] {
-      for (auto c : t.findings.codes)
-        if (core::info(c).severity == core::Severity::error) return true;
-      return false;
-    }();
-    const bool decidable = !r.rejected && !envelope_rejected && r.guide != nullptr && r.guide->purpose == "request";
-    if (decidable) {
-      const auto request = model::bind_request(r, i, g, t);
-      rejections = soc::check_answerable(request, now_.date);
-      if (rejections.empty()) {
-        static const soc::NoHistory history;
-        const soc::EvaluationContext ctx{now_.date};
-        if (!o_.policy.empty()) {
-          decisions = soc::evaluate(request, *mappings_.policy(o_.policy), mappings_, history, ctx);
-          routing = fmt::format("policy {} (--policy)", o_.policy);
-        } else {
-          auto d = soc::decide(request, mappings_, history, ctx);
-          routing = d.routing.routed() ? fmt::format("policy {} (matched {} = {})", d.routing.policy_id, d.routing.matched_by,
-                                                     d.routing.matched_value)
-                                       : fmt::format("no policy: {}", d.routing.reason);
-          decisions = std::move(d.lines);
-        }
-      }
-    }
+    const bool envelope_rejected = engine::set_rejected(t, r) && !r.rejected;
+    const bool decidable = o.status == engine::SetStatus::decided || o.status == engine::SetStatus::unanswerable;
+    static const std::vector<soc::Rejection> no_rejections;
+    const std::vector<soc::Rejection>& rejections = o.verdict != nullptr ? o.verdict->problems : no_rejections;
+    const std::string routing = o.verdict != nullptr ? engine::routing_text(*o.verdict) : std::string();
+    std::vector<const soc::LineDecision*> decisions;
+    for (const auto& d : o.decisions) decisions.push_back(d.decision);
     if (o_.json) {
       ordered_json j;
       j["transaction"] = {{"ordinal", ordinal_}, {"isa13", i.isa.control_number}, {"gs06", g.control_number}, {"st02", t.control_number},
@@ -116,7 +100,7 @@ class Explainer {
         aaa.push_back({{"loop", x.loop}, {"aaa03", x.aaa03}, {"aaa04", x.aaa04}, {"message", text(x.message)}});
       j["unanswerable"] = aaa;
       ordered_json lines = ordered_json::array();
-      for (const auto& d : decisions) lines.push_back(decision_json(d));
+      for (const soc::LineDecision* d : decisions) lines.push_back(decision_json(*d));
       j["decisions"] = lines;
       // Streamed into the one document run_explain opened, a set at a time (memory stays one set's).
       std::cout << (json_sets_ == 0 ? "\n" : ",\n") << j.dump(2);
@@ -146,7 +130,7 @@ class Explainer {
     for (const auto& x : rejections)
       std::cout << fmt::format("  cannot be answered: {} AAA*{}**{}*{} - {}\n", x.loop, x.aaa01, x.aaa03, x.aaa04, text(x.message));
     if (!routing.empty()) std::cout << "  routing: " << routing << '\n';
-    for (const auto& d : decisions) print_decision(d);
+    for (const soc::LineDecision* d : decisions) print_decision(*d);
     std::cout << '\n';
   }
 
@@ -363,11 +347,19 @@ int run_explain(const Options& o) {
   // into its "transactions" array as they are read.
   if (o.json) std::cout << "{\"schema\": \"soc278.explain/1\", \"file\": " << ordered_json(o.file).dump() << ", \"transactions\": [";
   core::DiagnosticList envelope_findings(200);
-  const auto summary = ig::validate_stream(
-      *in->source, *guides, *validation, envelope_findings,
-      [&](const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t, ig::TransactionResult& r) {
-        explainer.transaction(i, g, t, r);
-      });
+  // The same engine as `process`, writing nothing: control numbers are never drawn.
+  respond::ControlNumberSequence no_numbers(1);
+  engine::ProcessorConfig config;
+  config.guides = &*guides;
+  config.validation = *validation;
+  config.mappings = &*mappings;
+  config.forced_policy = o.policy;
+  config.now = *now;
+  config.numbers = &no_numbers;
+  config.explain = true;
+  config.forward_set_findings = false;  // each set's findings are printed inside it
+  engine::TransactionProcessor processor(config, engine::Outputs{}, envelope_findings, &explainer);
+  const engine::FileReport summary = processor.run(*in->source, o.file);
   if (o.json) {
     ordered_json envelope = ordered_json::array();
     for (const auto& d : envelope_findings.items()) {

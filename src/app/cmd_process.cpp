@@ -4,13 +4,37 @@
 #include <iostream>
 #include <set>
 
+#include <signal.h>
+
 #include "app/commands.hpp"
 #include "app/input.hpp"
 #include "app/ledger_numbers.hpp"
 #include "app/run_common.hpp"
+#include "app/signals.hpp"
+#include "soc278/engine/output_file.hpp"
 
 namespace soc278::app {
 namespace {
+
+using engine::OutputFile;
+
+// Inputs up to this size print one console line per decided service line; larger ones print only
+// their findings and the summary (the decision report has every line), unless --verbose.
+constexpr std::uintmax_t decision_lines_up_to = 256 * 1024;
+
+// One console line per decided service line: "  000001234 1001/0001 line 1: J1745 at 22 -> redirect ...".
+class DecisionPrinter final : public engine::ProcessorEvents {
+ public:
+  void on_set(const engine::SetOutcome& o) override {
+    for (const engine::DecisionRecord& r : o.decisions) {
+      const soc::LineDecision& d = *r.decision;
+      std::cout << fmt::format("  {} {}/{} line {}: {:<5} at {}{} -> {:<8} {}{}{} {} {}\n", r.set.isa13, r.set.gs06, r.set.st02, d.line_number,
+                               d.hcpcs, d.requested_site.code.empty() ? "?" : d.requested_site.code,
+                               d.requested_site.qualifier == model::SiteQualifier::bill_type ? ":A" : "", soc::to_string(d.outcome),
+                               d.hcr01, d.hcr03.empty() ? "" : "/", d.hcr03, d.policy_id, d.section);
+    }
+  }
+};
 
 struct Options {
   std::vector<std::string> files;
@@ -27,6 +51,7 @@ struct Options {
   bool force = false;
   bool quiet = false;
   bool verbose = false;
+  std::size_t max_findings = default_max_findings;
   std::string report = "standard";
 };
 
@@ -90,7 +115,7 @@ int run_process(const Options& o) {
   auto numbers = run_numbers_or_report(o.control_start_given->count() > 0 ? std::optional<std::uint32_t>(o.control_start) : std::nullopt,
                                        o.seed_given->count() > 0 ? std::optional<std::uint64_t>(o.seed) : std::nullopt, o.db);
   if (!numbers) return exit_usage;
-  RunConfig config;
+  engine::ProcessorConfig config;
   config.guides = &*guides;
   config.mappings = &*mappings;
   config.forced_policy = o.policy;
@@ -100,8 +125,11 @@ int run_process(const Options& o) {
   config.validation.build_tree = true;
   config.numbers = numbers->control.get();
   config.certifications = numbers->certifications;
-  config.print_decisions = !o.quiet;
   config.full_report = o.report == "full";
+  config.stop = &install_stop_handlers();
+  // Temporary outputs of an earlier run that was killed before it could remove them.
+  for (const auto& name : engine::remove_stale_temporaries(o.out_dir))
+    std::cerr << fmt::format("soc278: removed {} (left by an interrupted run)\n", (std::filesystem::path(o.out_dir) / name).string());
 
   int status = exit_clean;
   std::vector<FileReport> reports;
@@ -120,7 +148,7 @@ int run_process(const Options& o) {
       status = exit_usage;
       continue;
     }
-    auto in = open_input(file);
+    auto in = open_input(file, config.stop);
     if (!in->source) {
       std::cerr << fmt::format("soc278: {}: cannot open: {}\n", file, in->error);
       status = exit_usage;
@@ -132,11 +160,26 @@ int run_process(const Options& o) {
       std::cerr << "soc278: cannot create outputs in " << o.out_dir << '\n';
       return exit_usage;
     }
-    Outputs outputs{&ack, &ta1, &response, &decisions};
     if (!o.quiet) std::cout << file << '\n';
-    FindingPrinter printer(file, false, o.quiet, o.verbose);
-    FileReport r = run_pipeline(*in->source, file, static_cast<std::uint32_t>(index), config, outputs, printer);
+    FindingPrinter printer(file, false, o.quiet, o.verbose, false, o.max_findings);
+    std::error_code size_error;
+    const bool small = file != "-" && std::filesystem::file_size(file, size_error) <= decision_lines_up_to && !size_error;
+    DecisionPrinter decision_printer;
+    engine::TransactionProcessor processor(config, engine::Outputs{&ack, &ta1, &response, &decisions}, printer,
+                                           !o.quiet && (o.verbose || small) ? &decision_printer : nullptr);
+    FileReport r = processor.run(*in->source, file, static_cast<std::uint32_t>(index));
     printer.finish();
+    if (r.interrupted) {  // a signal: nothing of this file is delivered
+      for (OutputFile* f : {&response, &ack, &ta1, &decisions}) f->discard();
+      const int sig = stop_signal();
+      std::cerr << fmt::format("soc278: interrupted by {}: {} not finished (its outputs removed)", sig == SIGTERM ? "SIGTERM" : "SIGINT", file);
+      if (!reports.empty()) std::cerr << fmt::format("; {} file(s) finished and delivered", reports.size());
+      if (index + 1 < o.files.size()) std::cerr << fmt::format("; {} file(s) not started", o.files.size() - index - 1);
+      std::cerr << '\n';
+      numbers->finish();
+      if (!reports.empty()) print_table(reports);
+      return 128 + (sig == 0 ? SIGINT : sig);
+    }
     if (numbers->ledger_failed(file)) {  // numbers it wrote may not be unique: deliver none of it
       for (OutputFile* f : {&response, &ack, &ta1, &decisions}) f->discard();
       status = exit_usage;
@@ -187,7 +230,11 @@ Verb add_process(CLI::App& app) {
   v.command->add_option("--data", o->data, "folder holding grammars/ and mappings/ (default: $SOC278_DATA_DIR or the source tree)");
   v.command->add_option("--quirks", o->quirks, "partner quirk switches (YAML)");
   v.command->add_flag("--quiet", o->quiet, "print only the summary table");
-  v.command->add_flag("--verbose", o->verbose, "also print each finding's byte offset (findings print FILE:LINE:COL)");
+  v.command->add_flag("--verbose", o->verbose,
+                      "also print each finding's byte offset (findings print FILE:LINE:COL) and one line per decided service line,\n"
+                      "whatever the input's size (by default only inputs up to 256 KiB print them)");
+  v.command->add_option("--max-findings", o->max_findings,
+                        "print at most this many findings per file, then their count (default 20; 0: all; the 999 and --json have every one)");
   v.command->add_option("--report", o->report, "decision report detail: standard (the decision, its codes and sentence) or full (also the criteria tried and the facts read, with positions)")
       ->check(CLI::IsMember({"standard", "full"}));
   v.run = [o] { return run_process(*o); };

@@ -6,7 +6,7 @@
 
 #include "app/commands.hpp"
 #include "app/input.hpp"
-#include "app/privacy.hpp"
+#include "app/engine_names.hpp"
 #include "app/source_lines.hpp"
 #include "soc278/x12/envelope.hpp"
 

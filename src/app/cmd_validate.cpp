@@ -4,13 +4,19 @@
 
 #include <iostream>
 
+#include <signal.h>
+
 #include "app/commands.hpp"
 #include "app/input.hpp"
 #include "app/ledger_numbers.hpp"
 #include "app/run_common.hpp"
+#include "app/signals.hpp"
+#include "soc278/engine/output_file.hpp"
 
 namespace soc278::app {
 namespace {
+
+using engine::OutputFile;
 
 struct Options {
   std::vector<std::string> files;
@@ -24,6 +30,7 @@ struct Options {
   bool json = false;
   bool force = false;
   bool verbose = false;
+  std::size_t max_findings = default_max_findings;
 };
 
 int run_validate(const Options& o) {
@@ -34,11 +41,12 @@ int run_validate(const Options& o) {
   if (!now) return exit_usage;
   auto validation = quirks_option(o.quirks);
   if (!validation) return exit_usage;
-  RunConfig config;
+  engine::ProcessorConfig config;
   config.guides = &*guides;
   config.validation = *validation;
   config.validation.build_tree = false;
   config.now = *now;
+  config.stop = &install_stop_handlers();
   // Only acknowledgments written need control numbers: without --ack the ledger is not opened.
   std::optional<RunNumbers> numbers;
   respond::ControlNumberSequence unused_numbers(o.control_start);
@@ -60,14 +68,14 @@ int run_validate(const Options& o) {
   int status = exit_clean;
   for (std::size_t index = 0; index < o.files.size(); ++index) {
     const std::string& file = o.files[index];
-    auto in = open_input(file);
+    auto in = open_input(file, config.stop);
     if (!in->source) {
       std::cerr << fmt::format("soc278: {}: cannot open: {}\n", file, in->error);
       status = exit_usage;
       continue;
     }
     OutputFile ack, ta1;
-    Outputs outputs;
+    engine::Outputs outputs;
     if (!o.ack_dir.empty()) {
       const std::string stem = output_stem(file);
       bool blocked = false;
@@ -90,9 +98,19 @@ int run_validate(const Options& o) {
       outputs.ta1 = &ta1;
     }
     if (!o.json) std::cout << file << '\n';
-    FindingPrinter printer(file, o.json, false, o.verbose);
-    const FileReport r = run_pipeline(*in->source, file, static_cast<std::uint32_t>(index), config, outputs, printer);
+    FindingPrinter printer(file, o.json, false, o.verbose, false, o.max_findings);
+    engine::TransactionProcessor processor(config, outputs, printer);
+    const FileReport r = processor.run(*in->source, file, static_cast<std::uint32_t>(index));
     printer.finish();
+    if (r.interrupted) {  // a signal: nothing of this file is delivered
+      ack.discard();
+      ta1.discard();
+      const int sig = stop_signal();
+      std::cerr << fmt::format("soc278: interrupted by {}: {} not finished{}\n", sig == SIGTERM ? "SIGTERM" : "SIGINT", file,
+                               o.ack_dir.empty() ? "" : " (its acknowledgments removed)");
+      if (numbers) numbers->finish();
+      return 128 + (sig == 0 ? SIGINT : sig);
+    }
     if (numbers && numbers->ledger_failed(file)) {  // numbers it wrote may not be unique: deliver none of it
       ack.discard();
       ta1.discard();
@@ -153,6 +171,8 @@ Verb add_validate(CLI::App& app) {
   v.command->add_flag("--force", o->force, "replace existing acknowledgment files");
   v.command->add_flag("--json", o->json, "print findings and summaries as JSON lines");
   v.command->add_flag("--verbose", o->verbose, "also print each finding's byte offset (findings print FILE:LINE:COL)");
+  v.command->add_option("--max-findings", o->max_findings,
+                        "print at most this many findings per file, then their count (default 20; 0: all; --json and the 999 have every one)");
   v.command->add_option("--data", o->data, "folder holding grammars/ and mappings/ (default: $SOC278_DATA_DIR or the source tree)");
   v.command->add_option("--now", o->now, "date and time written in acknowledgments, YYYY-MM-DD[THH:MM] (default: now, UTC)");
   o->control_start_given = v.command->add_option("--control-start", o->control_start,

@@ -17,10 +17,10 @@ OpenInput::~OpenInput() {
   if (fd > 0) ::close(fd);
 }
 
-std::unique_ptr<OpenInput> open_input(const std::string& path) {
+std::unique_ptr<OpenInput> open_input(const std::string& path, const std::atomic<bool>* interrupt) {
   auto in = std::make_unique<OpenInput>();
   if (path == "-") {
-    in->source = std::make_unique<x12::FdSource>(0);
+    in->source = std::make_unique<x12::FdSource>(0, interrupt);
     return in;
   }
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -35,7 +35,7 @@ std::unique_ptr<OpenInput> open_input(const std::string& path) {
     return in;
   }
   in->fd = fd;
-  in->source = std::make_unique<x12::FdSource>(fd);
+  in->source = std::make_unique<x12::FdSource>(fd, interrupt);
   return in;
 }
 

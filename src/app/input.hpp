@@ -1,6 +1,7 @@
 // src/app/input.hpp — private: opening inputs ("-" is standard input) and printing findings.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,7 +19,8 @@ struct OpenInput {
 };
 
 // Opens `path` for reading ("-" = standard input). On failure `source` is null and `error` says why.
-[[nodiscard]] std::unique_ptr<OpenInput> open_input(const std::string& path);
+// With `interrupt`, a read blocked on a silent pipe ends the input when a signal sets it.
+[[nodiscard]] std::unique_ptr<OpenInput> open_input(const std::string& path, const std::atomic<bool>* interrupt = nullptr);
 
 // "file: byte B, segment N (set position M, loop L, NM108): severity code: message", masked
 // (privacy.hpp); where a file can be read again, source_lines.hpp's format_finding() also says FILE:LINE:COL.

@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "app/input.hpp"
-#include "app/privacy.hpp"
+#include "app/engine_names.hpp"
 #include "soc278/x12/values.hpp"
 
 namespace soc278::app {
@@ -74,18 +74,13 @@ std::string output_stem(const std::string& input) {
   return std::filesystem::path(input).stem().string();
 }
 
-FindingPrinter::FindingPrinter(const std::string& file, bool json, bool quiet, bool verbose, bool show_phi)
-    : file_(file), json_(json), quiet_(quiet), verbose_(verbose), show_phi_(show_phi) {}
+FindingPrinter::FindingPrinter(const std::string& file, bool json, bool quiet, bool verbose, bool show_phi, std::size_t max_text)
+    : max_text_(json ? 0 : max_text), file_(file), json_(json), quiet_(quiet), verbose_(verbose), show_phi_(show_phi) {}
 
 FindingPrinter::~FindingPrinter() { finish(); }
 
-bool carried_by(const core::Diagnostic& d, const core::Diagnostic& next) noexcept {
-  return d.code == core::DiagCode::ig_segment_has_element_errors && next.at.element != 0 &&
-         next.at.byte_offset == d.at.byte_offset && next.at.segment_in_file == d.at.segment_in_file;
-}
-
 void FindingPrinter::report(core::Diagnostic d) {
-  if (quiet_) return;
+  if (quiet_ || finished_) return;
   if (held_) {
     if (!carried_by(*held_, d)) print(*held_);
     held_.reset();
@@ -98,11 +93,20 @@ void FindingPrinter::report(core::Diagnostic d) {
 }
 
 void FindingPrinter::finish() {
+  if (finished_) return;
   if (held_) print(*held_);
   held_.reset();
+  finished_ = true;
+  if (left_out_ > 0)
+    std::cout << fmt::format("  ... and {} more finding{} (see --json or the 999)\n", left_out_, left_out_ == 1 ? "" : "s");
 }
 
 void FindingPrinter::print(const core::Diagnostic& d) {
+  if (max_text_ != 0 && printed_ >= max_text_) {
+    ++left_out_;
+    return;
+  }
+  ++printed_;
   if (!lines_) lines_ = std::make_unique<SourceLines>(file_);
   if (json_) {
     const LineColumn lc = lines_->locate(d.at);

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "app/pipeline.hpp"
+#include "app/engine_names.hpp"
+#include "soc278/engine/processor.hpp"
 #include "app/source_lines.hpp"
 #include "soc278/core/clock.hpp"
 #include "soc278/ig/guide.hpp"
@@ -37,20 +38,32 @@ namespace soc278::app {
 // The output stem of an input: its file name without the last extension; "stdin" for "-".
 [[nodiscard]] std::string output_stem(const std::string& input);
 
+// How many findings the console prints per file by default (--max-findings); the rest are counted
+// and named in one line, "... and N more (see --json or the 999)". JSON output prints every one.
+inline constexpr std::size_t default_max_findings = 20;
+
 // Prints findings as they are found: text lines ("FILE:LINE:COL: ...", source_lines.hpp) or JSON
 // lines (with "line", "column" and "byte"). The ig.segment_has_element_errors finding that carries a
 // segment's element findings into the 999 (its IK3) is not printed when they follow it: they say
 // what is wrong, it would only say how many. Messages are masked (privacy.hpp) unless show_phi.
+// Text output stops after `max_text` findings (0: no limit); finish() says how many it left out.
 class FindingPrinter final : public core::DiagnosticSink {
  public:
-  FindingPrinter(const std::string& file, bool json, bool quiet = false, bool verbose = false, bool show_phi = false);
+  FindingPrinter(const std::string& file, bool json, bool quiet = false, bool verbose = false, bool show_phi = false,
+                 std::size_t max_text = default_max_findings);
   ~FindingPrinter() override;
   void report(core::Diagnostic d) override;
-  // Prints a finding held back (a carrier whose element findings did not follow).
+  // Prints a finding held back (a carrier whose element findings did not follow), and the count of
+  // those left out. Nothing more is printed after it (a run stopped by a signal calls it early).
   void finish();
+  [[nodiscard]] std::size_t left_out() const noexcept { return left_out_; }
 
  private:
   void print(const core::Diagnostic& d);
+  std::size_t max_text_;
+  std::size_t printed_ = 0;
+  std::size_t left_out_ = 0;
+  bool finished_ = false;
   const std::string& file_;
   bool json_;
   bool quiet_;
@@ -60,8 +73,5 @@ class FindingPrinter final : public core::DiagnosticSink {
   std::optional<core::Diagnostic> held_;
 };
 
-// Whether `d` is the segment finding that only carries element findings into the 999 and
-// `next` one of those element findings (the pair printers show as one).
-[[nodiscard]] bool carried_by(const core::Diagnostic& d, const core::Diagnostic& next) noexcept;
 
 }  // namespace soc278::app

@@ -10,7 +10,7 @@
 
 #include <fmt/core.h>
 
-#include "app/privacy.hpp"
+#include "app/engine_names.hpp"
 
 namespace soc278::app {
 namespace {

@@ -21,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-namespace soc278::app {
+namespace soc278::engine {
 
 namespace detail {
 // Characters RFC 8259 requires escaped in a string: controls, '"' and '\\'.
@@ -364,4 +364,4 @@ class JsonLine {
   bool scratch_ = false;  // see Scratch
 };
 
-}  // namespace soc278::app
+}  // namespace soc278::engine

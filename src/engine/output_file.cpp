@@ -1,6 +1,7 @@
-#include "app/output_file.hpp"
+#include "soc278/engine/output_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -8,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace soc278::app {
+namespace soc278::engine {
 
 OutputFile::~OutputFile() { discard(); }
 
@@ -129,7 +130,7 @@ bool OutputFile::rewind(std::uint64_t mark) {
 
 bool OutputFile::commit(bool replace, bool keep_empty) {
   if (fd_ < 0) return false;
-  stream_.flush();
+  stream().flush();
   const bool flushed = flush_buffer();
   // Gives back the reserved blocks past the end (a truncate to the same size releases them).
   const bool trimmed = flushed && (reserved_ <= flushed_ || ::ftruncate(fd_, static_cast<off_t>(flushed_)) == 0);
@@ -163,4 +164,22 @@ void OutputFile::discard() noexcept {
   }
 }
 
-}  // namespace soc278::app
+std::vector<std::string> remove_stale_temporaries(const std::filesystem::path& dir) {
+  std::vector<std::string> removed;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const auto tmp = name.rfind(".tmp-");
+    if (name.empty() || name[0] != '.' || tmp == std::string::npos || tmp + 5 >= name.size()) continue;
+    const std::string digits = name.substr(tmp + 5);
+    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to ask): leave it
+    std::error_code rm;
+    if (entry.is_regular_file(rm) && std::filesystem::remove(entry.path(), rm)) removed.push_back(name);
+  }
+  return removed;
+}
+
+}  // namespace soc278::engine

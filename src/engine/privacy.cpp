@@ -1,10 +1,15 @@
-#include "app/privacy.hpp"
+#include "soc278/engine/privacy.hpp"
 
 #include <algorithm>
 
 #include "soc278/core/privacy.hpp"
 
-namespace soc278::app {
+namespace soc278::engine {
+
+bool carried_by(const core::Diagnostic& d, const core::Diagnostic& next) noexcept {
+  return d.code == core::DiagCode::ig_segment_has_element_errors && next.at.element != 0 &&
+         next.at.byte_offset == d.at.byte_offset && next.at.segment_in_file == d.at.segment_in_file;
+}
 namespace {
 
 bool alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
@@ -94,4 +99,4 @@ std::string PhiValues::scrub(std::string_view text) const {
   return out;
 }
 
-}  // namespace soc278::app
+}  // namespace soc278::engine

@@ -1,22 +1,20 @@
-#include "app/pipeline.hpp"
+// TransactionProcessor: the envelope reader's callbacks, turned into acknowledgments, answers and
+// the decision report (processor.hpp says what the outputs promise together).
+#include "soc278/engine/processor.hpp"
 
 #include <fmt/core.h>
 
-#include <cstdio>
 #include <optional>
 
-#include "app/json_line.hpp"
-#include "app/privacy.hpp"
-#include "app/run_common.hpp"
-#include "soc278/model/bind.hpp"
+#include "engine/set_log.hpp"
+#include "engine/stoppable_source.hpp"
+#include "soc278/engine/privacy.hpp"
+#include "soc278/engine/set_decider.hpp"
 #include "soc278/respond/ack_999.hpp"
 #include "soc278/respond/ta1.hpp"
-#include "soc278/soc/answerable.hpp"
-#include "soc278/soc/evaluate.hpp"
 
-namespace soc278::app {
+namespace soc278::engine {
 namespace {
-
 
 bool rejects(const x12::EnvelopeFindings& f, core::AckLevel level) {
   for (core::DiagCode c : f.codes) {
@@ -34,67 +32,78 @@ bool rejects(const std::vector<core::Diagnostic>& findings, core::AckLevel level
   return false;
 }
 
-bool set_level_error(const x12::EnvelopeFindings& f) {
+std::string first_message(const x12::EnvelopeFindings& f) {
   for (core::DiagCode c : f.codes)
-    if (core::info(c).severity == core::Severity::error) return true;
-  return false;
+    if (core::info(c).severity == core::Severity::error) return std::string(core::name(c));
+  return "";
 }
 
-// What a set is when it is not a 278 request: "278 response", "999", "834"; "" for a 278 request,
-// and for a 278 that no guide reads (BHT02 01, an 00401 envelope): it is rejected as a request.
-std::string not_request_kind(const x12::TransactionInfo& t, const ig::TransactionResult& r) {
-  if (r.guide != nullptr) {
-    if (r.guide->purpose == "request") return "";
-    return t.id == "278" ? "278 " + r.guide->purpose : t.id;
+std::string first_message(const std::vector<core::Diagnostic>& findings) {
+  for (const core::Diagnostic& d : findings)
+    if (d.severity == core::Severity::error) return std::string(core::name(d.code));
+  return "";
+}
+
+// What the sets of a group or interchange counted in the report while they stood: taken back
+// from the report's counts when a trailer rejects them.
+struct Tally {
+  std::size_t sets = 0;      // sets logged (every set, rejected or not)
+  std::size_t accepted = 0;  // of which still accepted
+  std::size_t unanswerable = 0;
+  std::size_t approve = 0, redirect = 0, pend = 0, cancel = 0;
+  Tally& operator+=(const Tally& o) {
+    sets += o.sets;
+    accepted += o.accepted;
+    unanswerable += o.unanswerable;
+    approve += o.approve;
+    redirect += o.redirect;
+    pend += o.pend;
+    cancel += o.cancel;
+    return *this;
   }
-  if (t.id == "278") return "";
-  return t.id.empty() ? std::string("set without ST01") : t.id;
-}
-
-std::string_view site_class_name(const std::optional<mapping::SiteClass>& c) {
-  return c ? mapping::to_string(*c) : std::string_view();
-}
-
-void position(JsonLine& j, const core::SourcePosition& at) {
-  j.begin_object().field("byte", at.byte_offset).field("segment", at.segment_in_file).field("set_position", at.segment_in_set);
-  if (at.element != 0) j.field("element", at.element);
-  if (at.component != 0) j.field("component", at.component);
-  j.end_object();
-}
-
-void evidence(JsonLine& j, const std::vector<soc::EvidenceItem>& items, const PhiValues& phi) {
-  j.begin_array();
-  for (const auto& e : items) {
-    j.begin_object().field("segment", e.segment).field("loop", e.loop).field("text", phi.scrub(e.text)).key("at");
-    position(j, e.at);
-    j.end_object();
+  Tally& operator-=(const Tally& o) {
+    accepted -= o.accepted;
+    unanswerable -= o.unanswerable;
+    approve -= o.approve;
+    redirect -= o.redirect;
+    pend -= o.pend;
+    cancel -= o.cancel;
+    return *this;
   }
-  j.end_array();
-}
-
-// The per-transaction facts the report needs again if the group or interchange is rejected later.
-struct SetRecord {
-  std::string gs06, st02, trace;
-  bool rejected = false;
-  bool unanswerable = false;
-  std::size_t approve = 0, redirect = 0, pend = 0, cancel = 0;  // lines decided, taken back if the set is rejected later
 };
 
 class Pipeline final : public x12::EnvelopeObserver {
  public:
-  Pipeline(const RunConfig& config, Outputs& out, FileReport& report, core::DiagnosticSink& sink, std::uint32_t file_index)
+  Pipeline(const ProcessorConfig& config, const Outputs& out, FileReport& report, core::DiagnosticSink& sink, ProcessorEvents* events,
+           std::uint32_t file_index)
       : config_(config),
         out_(out),
         report_(report),
         sink_(sink),
+        events_(events),
         validator_(*config.guides, config.validation,
                    [this](const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t,
                           ig::TransactionResult& r) { on_result(i, g, t, r); },
                    {}, file_index) {
-    validator_.forward_to(&sink_);
+    if (config.forward_set_findings) {
+      validator_.forward_to(&sink_);
+    } else {
+      validator_.report_envelope_to(&sink_);
+    }
     if (out_.ack999 != nullptr) ack_.emplace(out_.ack999->stream(), *config.numbers, config.now, "\n");
     if (out_.ta1 != nullptr) ta1_.emplace(out_.ta1->stream(), *config.numbers, config.now, "\n");
-    if (out_.response != nullptr && config.mappings != nullptr) response_.emplace(out_.response->stream(), *config.numbers, config.now, "\n");
+    if (config.mappings != nullptr) {
+      if (out_.response != nullptr) response_.emplace(out_.response->stream(), *config.numbers, config.now, "\n");
+      if (out_.decisions != nullptr) decision_report_.emplace(*out_.decisions, config.full_report);
+      DecideOptions o;
+      o.decision_date = config.now.date;
+      o.forced_policy = config.forced_policy;
+      o.history = config.history;
+      // The report prints no notes, and criteria and facts only with --report full.
+      o.context_flags.notes = config.explain;
+      o.context_flags.detail = config.full_report || config.explain;
+      decider_.emplace(*config.mappings, std::move(o));
+    }
   }
 
   void on_interchange_begin(const x12::InterchangeInfo& i) override {
@@ -102,7 +111,8 @@ class Pipeline final : public x12::EnvelopeObserver {
     acknowledgments_seen_ = false;
     others_seen_ = false;
     validator_.on_interchange_begin(i);
-    interchange_sets_.clear();
+    log_.clear();
+    interchange_tally_ = {};
     // Everything written for this interchange (999, 278, TA1) goes back to its sender: draw their
     // control numbers from that partner's counter.
     if (config_.numbers != nullptr) config_.numbers->set_partner(i.isa.sender_qualifier, i.isa.sender_id);
@@ -117,9 +127,11 @@ class Pipeline final : public x12::EnvelopeObserver {
     ++report_.groups;
     (respond::is_acknowledgment_group(g) ? acknowledgments_seen_ : others_seen_) = true;
     validator_.on_group_begin(i, g);
-    group_first_set_ = interchange_sets_.size();
+    group_log_mark_ = log_.mark();
+    group_tally_ = {};
     group_hash_ready_ = false;  // a new sender / ISA13 / GS06 for the certification numbers
     if (out_.decisions != nullptr) decisions_group_mark_ = out_.decisions->position();
+    if (out_.response != nullptr) response_group_mark_ = out_.response->position();
     if (ack_) ack_->begin_group(g);
     if (response_) response_->begin_group(g);
   }
@@ -146,12 +158,18 @@ class Pipeline final : public x12::EnvelopeObserver {
     // GS08) rejects the group in the 999 (AK9 R): none of its sets may be answered, so their responses
     // and decisions go.
     const bool keep = !rejects(g.findings, core::AckLevel::group) && !rejects(element_findings, core::AckLevel::group);
-    if (response_) response_->end_group(keep);
-    if (!keep) reject_sets(group_first_set_, "group", fmt::format("functional group {} rejected (AK9): {}", g.control_number,
-                                                                  rejects(g.findings, core::AckLevel::group)
-                                                                      ? first_message(g.findings)
-                                                                      : first_message(element_findings)),
-                           decisions_group_mark_);
+    if (response_) {
+      // The group's 278s went to the output as they were made: a rejected group is cut off it.
+      if (!response_->end_group(keep) && out_.response != nullptr) rewind(*out_.response, response_group_mark_);
+    }
+    interchange_tally_ += group_tally_;
+    if (!keep) {
+      const std::string reason = fmt::format("functional group {} rejected (AK9): {}", g.control_number,
+                                             rejects(g.findings, core::AckLevel::group) ? first_message(g.findings)
+                                                                                        : first_message(element_findings));
+      take_back(group_tally_, group_log_mark_, "group", reason, decisions_group_mark_);
+      interchange_tally_ -= group_tally_;
+    }
   }
 
   void on_interchange_end(const x12::InterchangeInfo& i) override {
@@ -161,18 +179,19 @@ class Pipeline final : public x12::EnvelopeObserver {
     if (ack_) {
       (void)ack_->end_interchange();
       if (rejected) {
-        out_.ack999->rewind(ack_mark_);
+        rewind(*out_.ack999, ack_mark_);
       } else {
         ++report_.ack999_interchanges;
       }
     }
     if (response_) {
       (void)response_->end_interchange();
-      if (rejected) out_.response->rewind(response_mark_);
+      if (rejected) rewind(*out_.response, response_mark_);
     }
     if (rejected) {
-      reject_sets(0, "ta1", fmt::format("interchange {} rejected (TA1): {}", i.isa.control_number, first_message(i.findings)),
-                  decisions_interchange_mark_);
+      take_back(interchange_tally_, 0, "ta1",
+                fmt::format("interchange {} rejected (TA1): {}", i.isa.control_number, first_message(i.findings)),
+                decisions_interchange_mark_);
     }
     // An interchange of acknowledgments only (TA1s, groups of 999s / 997s) is never answered, not
     // even by a TA1 its ISA14 asks for (docs/conformance.md §2); the 999 writer passed its groups over.
@@ -183,102 +202,38 @@ class Pipeline final : public x12::EnvelopeObserver {
     }
     if (only_acknowledgments && i.groups == 0) {
       ++report_.ta1_only_interchanges;
-      if (config_.mappings != nullptr) write_not_request(SetRecord{}, "not a 278 request: an interchange holding only TA1s", i.isa.control_number);
+      if (decision_report_) {
+        const SetKey key{report_.file, i.isa.control_number, {}, {}, {}};
+        decision_report_->not_request(key, "not a 278 request: an interchange holding only TA1s");
+      }
     }
   }
 
  private:
-  static std::string first_message(const x12::EnvelopeFindings& f) {
-    for (core::DiagCode c : f.codes)
-      if (core::info(c).severity == core::Severity::error) return std::string(core::name(c));
-    return "";
-  }
-  static std::string first_message(const std::vector<core::Diagnostic>& findings) {
-    for (const core::Diagnostic& d : findings)
-      if (d.severity == core::Severity::error) return std::string(core::name(d.code));
-    return "";
+  void rewind(OutputSink& out, std::uint64_t mark) {
+    if (!out.rewind(mark)) report_.io_failed = true;
   }
 
-  // Rewinds the decision report to `mark` and writes a rejected line for every set recorded from
-  // `first` on (those the group or interchange took down with it).
-  void reject_sets(std::size_t first, std::string_view by, const std::string& reason, std::uint64_t mark) {
-    if (out_.decisions != nullptr) out_.decisions->rewind(mark);
-    for (std::size_t k = first; k < interchange_sets_.size(); ++k) {
-      SetRecord& s = interchange_sets_[k];
-      if (!s.rejected) {
-        s.rejected = true;
-        --report_.accepted;
-        ++report_.rejected;
-        ++report_.rejected_with_envelope;
-        if (s.unanswerable) --report_.unanswerable;
-        report_.approve -= s.approve;
-        report_.redirect -= s.redirect;
-        report_.pend -= s.pend;
-        report_.cancel -= s.cancel;
-        report_.lines -= s.approve + s.redirect + s.pend + s.cancel;
-        s.approve = s.redirect = s.pend = s.cancel = 0;
-      }
-      write_rejected(s, by, {reason});
-    }
-  }
-
-  // Opens a report object with the fields every line shares.
-  JsonLine& base(JsonLine& j, const SetRecord& s, std::uint32_t line) const {
-    return base_members(j.begin_object(), s).field("line", line);
-  }
-  JsonLine& base_members(JsonLine& j, const SetRecord& s) const {
-    j.field("schema", "soc278.decision/1");
-    std::size_t room = 64;  // the literals below
-    for (const std::string_view v : {std::string_view(report_.file), std::string_view(isa13_), std::string_view(s.gs06),
-                                     std::string_view(s.st02), std::string_view(s.trace)})
-      room += detail::json_string_room(v);
-    JsonRun r(j.begin_run(room));
-    r.raw(",\"file\":").string(report_.file).raw(",\"isa13\":").string(isa13_).raw(",\"gs06\":").string(s.gs06);
-    r.raw(",\"st02\":").string(s.st02).raw(",\"trace\":").string_or_null(s.trace);
-    return j.end_run(r);
-  }
-
-  // Ends the line `j` holds and writes it.
-  void write_line(JsonLine& j) {
-    j.newline();
-    // Straight into the file's buffer (streambuf::sputn): std::ostream::write would build a sentry per line.
-    if (out_.decisions != nullptr) out_.decisions->sputn(j.text().data(), static_cast<std::streamsize>(j.text().size()));
-  }
-
-  void write_rejected(const SetRecord& s, std::string_view by, const std::vector<std::string>& reasons) {
-    JsonLine j(line_, JsonLine::Scratch{});
-    base(j, s, 0);
-    j.key("hcpcs").null().key("requested_pos").null().key("site_class").null();
-    j.field("decision", "rejected").field("rejected_by", by);
-    j.key("hcr01").null().key("hcr03").null().key("policy").null().key("section").null().key("rule").null();
-    j.key("redirect_to").begin_array().end_array().key("certification").null();
-    j.field("explanation", reasons.empty() ? std::string_view() : std::string_view(reasons.front()));
-    j.key("reasons").begin_array();
-    for (const auto& r : reasons) j.string(r);
-    j.end_array().end_object();
-    write_line(j);
-  }
-
-  // A set (or a TA1-only interchange, `record` empty) that holds no 278 request: a rejected line,
-  // rejected_by "not_request", so a misrouted file never reads as clean. The set's control numbers
-  // (null for an interchange) and `isa13`.
-  void write_not_request(const SetRecord& s, const std::string& reason, std::string_view isa13) {
-    if (out_.decisions == nullptr) return;
-    JsonLine j(line_, JsonLine::Scratch{});
-    j.begin_object().field("schema", "soc278.decision/1").field("file", report_.file).field("isa13", isa13);
-    if (s.gs06.empty() && s.st02.empty()) {
-      j.key("gs06").null().key("st02").null();
-    } else {
-      j.field("gs06", s.gs06).field("st02", s.st02);
-    }
-    j.key("trace").null().field("line", std::uint64_t{0});
-    j.key("hcpcs").null().key("requested_pos").null().key("site_class").null();
-    j.field("decision", "rejected").field("rejected_by", "not_request");
-    j.key("hcr01").null().key("hcr03").null().key("policy").null().key("section").null().key("rule").null();
-    j.key("redirect_to").begin_array().end_array().key("certification").null();
-    j.field("explanation", reason);
-    j.key("reasons").begin_array().string(reason).end_array().end_object();
-    write_line(j);
+  // A trailer rejected the sets logged from `log_mark` on: their counts leave the report, and the
+  // decision report, rewound to `report_mark`, gets a rejected line for each instead.
+  void take_back(const Tally& tally, std::uint64_t log_mark, std::string_view by, const std::string& reason, std::uint64_t report_mark) {
+    report_.accepted -= tally.accepted;
+    report_.rejected += tally.accepted;
+    report_.rejected_with_envelope += tally.accepted;
+    report_.unanswerable -= tally.unanswerable;
+    report_.approve -= tally.approve;
+    report_.redirect -= tally.redirect;
+    report_.pend -= tally.pend;
+    report_.cancel -= tally.cancel;
+    report_.lines -= tally.approve + tally.redirect + tally.pend + tally.cancel;
+    if (events_ != nullptr) events_->on_taken_back(TakenBack{by, reason, tally.sets});
+    if (out_.decisions == nullptr || !decision_report_) return;
+    rewind(*out_.decisions, report_mark);
+    const std::string reasons[] = {reason};
+    const bool read = log_.read_from(log_mark, [&](std::string_view gs06, std::string_view st02, std::string_view trace) {
+      decision_report_->rejected(SetKey{report_.file, isa13_, gs06, st02, trace}, by, reasons);
+    });
+    if (!read) report_.io_failed = true;  // the report would miss lines: the run must not deliver it
   }
 
   void count_not_request(const std::string& kind) {
@@ -292,78 +247,89 @@ class Pipeline final : public x12::EnvelopeObserver {
     report_.not_request_kinds.emplace_back(kind, 1);
   }
 
+  void emit(SetStatus status, std::span<const std::string> reasons, std::span<const DecisionRecord> decisions,
+            const SetVerdict* verdict = nullptr) {
+    if (events_ == nullptr) return;
+    SetOutcome o;
+    o.ordinal = ++ordinal_;
+    o.interchange = current_i_;
+    o.group = current_g_;
+    o.transaction = current_t_;
+    o.validation = current_r_;
+    o.status = status;
+    o.reasons = reasons;
+    o.decisions = decisions;
+    o.verdict = verdict;
+    events_->on_set(o);
+  }
+
   void on_result(const x12::InterchangeInfo& i, const x12::GroupInfo& g, const x12::TransactionInfo& t, ig::TransactionResult& r) {
     isa13_ = i.isa.control_number;
+    current_i_ = &i;
+    current_g_ = &g;
+    current_t_ = &t;
+    current_r_ = &r;
     const std::string kind = not_request_kind(t, r);
     if (!kind.empty()) count_not_request(kind);
-    SetRecord record{g.control_number, t.control_number, r.trn02_trace, false};
-    prefix_for_ = nullptr;  // `record` may sit where the previous set's did: its prefix is stale
-    const bool rejected = r.rejected || set_level_error(t.findings);
-    std::vector<std::string> reasons;
-    if (rejected) {
-      for (core::DiagCode c : t.findings.codes) reasons.emplace_back(fmt::format("{}", core::name(c)));
-      // The real cause first: a segment's element findings, not the IK3 that only counts them.
-      for (std::size_t k = 0; k < r.findings.size(); ++k) {
-        const core::Diagnostic& d = r.findings[k];
-        if (d.severity != core::Severity::error || reasons.size() >= 10) continue;
-        if (k + 1 < r.findings.size() && carried_by(d, r.findings[k + 1])) continue;
-        reasons.push_back(fmt::format("{}: segment {} {}: {}", core::name(d.code), d.at.segment_in_set, d.segment(), finding_message(d)));
-      }
-    }
+    const SetKey key{report_.file, isa13_, g.control_number, t.control_number, r.trn02_trace};
+    log_.append(g.control_number, t.control_number, r.trn02_trace);
+    ++group_tally_.sets;
+    const bool rejected = set_rejected(t, r);
     if (ack_) {
       respond::AckTransaction a = respond::AckTransaction::from(t);
       a.findings = r.findings;
       a.trace = r.trn02_trace;
       (void)ack_->add_transaction(a);
     }
+    reasons_.clear();
     if (rejected) {
-      record.rejected = true;
+      for (core::DiagCode c : t.findings.codes) reasons_.emplace_back(fmt::format("{}", core::name(c)));
+      // The real cause first: a segment's element findings, not the IK3 that only counts them.
+      for (std::size_t k = 0; k < r.findings.size(); ++k) {
+        const core::Diagnostic& d = r.findings[k];
+        if (d.severity != core::Severity::error || reasons_.size() >= 10) continue;
+        if (k + 1 < r.findings.size() && carried_by(d, r.findings[k + 1])) continue;
+        reasons_.push_back(fmt::format("{}: segment {} {}: {}", core::name(d.code), d.at.segment_in_set, d.segment(), finding_message(d)));
+      }
       ++report_.rejected;
-      interchange_sets_.push_back(record);
-      write_rejected(record, "999", reasons);
+      if (decision_report_) decision_report_->rejected(key, "999", reasons_);
+      emit(SetStatus::rejected, reasons_, {});
       return;
     }
     ++report_.accepted;
-    interchange_sets_.push_back(record);
-    if (config_.mappings == nullptr) return;
-    if (!kind.empty()) {
-      write_not_request(record, "not a 278 request: " + kind, isa13_);
+    ++group_tally_.accepted;
+    if (!decider_) {
+      emit(kind.empty() ? SetStatus::accepted : SetStatus::not_request, {}, {});
       return;
     }
-    binder_.bind_into(request_, r, i, g, t);
-    const model::AuthorizationRequest& request = request_;
-    const auto problems = soc::check_answerable(request, config_.now.date);
-    if (!problems.empty()) {
+    if (!kind.empty()) {
+      reasons_.push_back("not a 278 request: " + kind);
+      if (decision_report_) decision_report_->not_request(key, reasons_.front());
+      emit(SetStatus::not_request, reasons_, {});
+      return;
+    }
+    const SetVerdict& verdict = decider_->decide(r, i, g, t);
+    const model::AuthorizationRequest& request = *verdict.request;
+    if (!verdict.answerable()) {
       ++report_.unanswerable;
-      interchange_sets_.back().unanswerable = true;
-      if (response_) response_->add_rejected(request, problems);
-      std::vector<std::string> texts;
+      ++group_tally_.unanswerable;
+      if (response_) response_->add_rejected(request, verdict.problems);
       phi_.clear();
       phi_.collect(r);  // a reason may quote the member (a birth date after the decision date)
-      for (const auto& p : problems)
-        texts.push_back(phi_.scrub(fmt::format("{} AAA*{}**{}*{}: {}", p.loop, p.aaa01, p.aaa03, p.aaa04, p.message)));
-      write_rejected(record, "aaa", texts);
+      for (const auto& p : verdict.problems)
+        reasons_.push_back(phi_.scrub(fmt::format("{} AAA*{}**{}*{}: {}", p.loop, p.aaa01, p.aaa03, p.aaa04, p.message)));
+      if (decision_report_) decision_report_->rejected(key, "aaa", reasons_);
+      emit(SetStatus::unanswerable, reasons_, {}, &verdict);
       return;
     }
-    // The report prints no notes, and criteria and facts only with --report full.
-    const soc::EvaluationContext context{config_.now.date, /*notes=*/false, /*detail=*/config_.full_report};
     if (config_.full_report) {  // the facts read quote the member (a birth date): masked in the report
       phi_.clear();
       phi_.collect(r);
     }
-    static const soc::NoHistory no_history;
-    const soc::History& history = config_.history != nullptr ? *config_.history : no_history;
-    // Decided into decisions_, reused from transaction to transaction: its strings keep their buffers.
-    if (!config_.forced_policy.empty()) {
-      const mapping::Policy* policy = config_.mappings->policy(config_.forced_policy);
-      soc::evaluate_into(decisions_.lines, decisions_.buffers, request, *policy, *config_.mappings, history, context);
-    } else {
-      soc::decide_into(decisions_, request, *config_.mappings, history, context);
-    }
-    const std::vector<soc::LineDecision>& decisions = decisions_.lines;
+    const std::vector<soc::LineDecision>& decisions = *verdict.lines;
     // Reused from transaction to transaction: the certification strings keep their buffers.
-    std::vector<respond::LineAnswer>& answers = answers_;
-    answers.resize(decisions.size());
+    answers_.resize(decisions.size());
+    records_.resize(decisions.size());
     if (!group_hash_ready_ && !config_.certifications.sequenced()) {  // once per group: its sender, ISA13 and GS06 are every request's
       group_hash_ = config_.certifications.group_hash(request);
       group_hash_ready_ = true;
@@ -373,7 +339,7 @@ class Pipeline final : public x12::EnvelopeObserver {
                                                                  : respond::CertificationNumbers::request_hash(group_hash_, request);
     for (std::size_t k = 0; k < decisions.size(); ++k) {
       const soc::LineDecision& d = decisions[k];
-      respond::LineAnswer& a = answers[k];
+      respond::LineAnswer& a = answers_[k];
       a.decision = &d;
       a.certification.clear();
       a.tracking.clear();
@@ -382,144 +348,61 @@ class Pipeline final : public x12::EnvelopeObserver {
       } else {
         config_.certifications.for_line(request_hash, d.line_number, a.certification);
       }
-      write_decision(record, d, a);
-      SetRecord& kept = interchange_sets_.back();
-      kept.approve += d.outcome == soc::Outcome::approve;
-      kept.redirect += d.outcome == soc::Outcome::redirect;
-      kept.pend += d.outcome == soc::Outcome::pend;
-      kept.cancel += d.outcome == soc::Outcome::cancel;
+      records_[k] = DecisionRecord{key, &d, a.certification, a.tracking};
+      ++report_.lines;
+      std::size_t* counts[] = {&report_.approve, &report_.redirect, &report_.pend, &report_.cancel};
+      std::size_t* tallies[] = {&group_tally_.approve, &group_tally_.redirect, &group_tally_.pend, &group_tally_.cancel};
+      const int o = d.outcome == soc::Outcome::approve ? 0 : d.outcome == soc::Outcome::redirect ? 1 : d.outcome == soc::Outcome::pend ? 2 : 3;
+      ++*counts[o];
+      ++*tallies[o];
+      if (decision_report_) decision_report_->decided(records_[k], phi_);
     }
-    if (response_) response_->add_decided(request, answers);
+    if (response_) response_->add_decided(request, answers_);
+    emit(SetStatus::decided, {}, records_, &verdict);
   }
 
-  void write_decision(const SetRecord& s, const soc::LineDecision& d, const respond::LineAnswer& a) {
-    ++report_.lines;
-    if (d.outcome == soc::Outcome::approve) ++report_.approve;
-    if (d.outcome == soc::Outcome::redirect) ++report_.redirect;
-    if (d.outcome == soc::Outcome::pend) ++report_.pend;
-    if (d.outcome == soc::Outcome::cancel) ++report_.cancel;
-    if (config_.print_decisions) {
-      std::printf("  %s %s/%s line %u: %-5s at %s%s -> %-8s %s%s%s %s %s\n", isa13_.c_str(), s.gs06.c_str(), s.st02.c_str(), d.line_number,
-                  d.hcpcs.c_str(), d.requested_site.code.empty() ? "?" : d.requested_site.code.c_str(),
-                  d.requested_site.qualifier == model::SiteQualifier::bill_type ? ":A" : "", std::string(soc::to_string(d.outcome)).c_str(),
-                  d.hcr01.c_str(), d.hcr03.empty() ? "" : "/", d.hcr03.c_str(), d.policy_id.c_str(), d.section.c_str());
-    }
-    if (prefix_for_ != &s) {  // the members up to "trace" are the same for every line of the set
-      prefix_.clear();
-      JsonLine p(prefix_);
-      base_members(p.begin_object(), s);
-      prefix_for_ = &s;
-    }
-    const std::string_view site_qualifier = d.requested_site.qualifier == model::SiteQualifier::bill_type          ? "A"
-                                            : d.requested_site.qualifier == model::SiteQualifier::place_of_service ? "B"
-                                                                                                                    : "";
-    const std::string_view site_class = site_class_name(d.requested_site.site_class);
-    const std::string_view outcome = soc::to_string(d.outcome);
-    const std::string_view authorized_pos = d.authorized_site ? std::string_view(d.authorized_site->code) : std::string_view();
-    // The room the members below can take: their literals (under 512 bytes), numbers, and every
-    // string at its worst-case escaped size.
-    std::size_t room = 512;
-    for (const std::string_view v : {std::string_view(d.hcpcs), std::string_view(d.requested_site.code), site_qualifier, site_class, outcome,
-                                     std::string_view(d.hcr01), std::string_view(d.hcr03), std::string_view(d.policy_id),
-                                     std::string_view(d.section), std::string_view(d.rule_id), authorized_pos,
-                                     std::string_view(a.certification), std::string_view(a.tracking), std::string_view(d.explanation.sentence)})
-      room += detail::json_string_room(v);
-    for (auto c : d.redirect_to) room += detail::json_string_room(mapping::to_string(c)) + 1;
-    for (const auto& doc : d.documents_needed) room += detail::json_string_room(doc) + 1;
-
-    JsonLine j(line_, JsonLine::Scratch{});
-    j.resume_object(prefix_);
-    JsonRun r(j.begin_run(room));
-    r.raw(",\"line\":").number(d.line_number);
-    r.raw(",\"hcpcs\":").string(d.hcpcs).raw(",\"requested_pos\":").string_or_null(d.requested_site.code);
-    r.raw(",\"site_qualifier\":").string(site_qualifier).raw(",\"site_class\":").string_or_null(site_class);
-    r.raw(",\"decision\":").string(outcome).raw(",\"hcr01\":").string(d.hcr01).raw(",\"hcr03\":").string_or_null(d.hcr03);
-    r.raw(",\"policy\":").string(d.policy_id).raw(",\"section\":").string(d.section).raw(",\"rule\":").string(d.rule_id);
-    r.raw(",\"redirect_to\":[");
-    for (std::size_t k = 0; k < d.redirect_to.size(); ++k) {
-      if (k != 0) r.raw(",");
-      r.string(mapping::to_string(d.redirect_to[k]));
-    }
-    r.raw("],\"certified_facility\":").boolean(d.certified_facility).raw(",\"authorized_pos\":").string_or_null(authorized_pos);
-    r.raw(",\"certification\":").string_or_null(a.certification).raw(",\"tracking\":").string_or_null(a.tracking);
-    if (d.approved_span && d.approved_span->first.year >= 0 && d.approved_span->first.year <= 9999 && d.approved_span->last.year >= 0 &&
-        d.approved_span->last.year <= 9999) {
-      const core::Date& from = d.approved_span->first;
-      const core::Date& to = d.approved_span->last;
-      r.raw(",\"approved_from\":").iso_date(from.year, from.month, from.day).raw(",\"approved_to\":").iso_date(to.year, to.month, to.day);
-    } else if (d.approved_span) {  // a year past four digits: Date::iso() knows how to write it
-      r.raw(",\"approved_from\":").string(d.approved_span->first.iso()).raw(",\"approved_to\":").string(d.approved_span->last.iso());
-    } else {
-      r.raw(",\"approved_from\":null,\"approved_to\":null");
-    }
-    r.raw(",\"documents_needed\":[");
-    for (std::size_t k = 0; k < d.documents_needed.size(); ++k) {
-      if (k != 0) r.raw(",");
-      r.string(d.documents_needed[k]);
-    }
-    r.raw("],\"explanation\":").string(d.explanation.sentence);
-    j.end_run(r);
-    if (config_.full_report) full_detail(j, d, phi_);
-    j.end_object();
-    write_line(j);
-  }
-
-  // The criteria tried, each with its outcome and the segments it used, and the facts read; the
-  // notes that say why a criterion was not met are in `soc278 explain`, which replays the decision.
-  static void full_detail(JsonLine& j, const soc::LineDecision& d, const PhiValues& phi) {
-    j.key("criteria").begin_array();
-    for (const auto& c : d.explanation.criteria) {
-      j.begin_object().field("criterion", c.criterion_id).field("outcome", soc::to_string(c.outcome));
-      if (!c.evidence.empty()) {
-        j.key("evidence");
-        evidence(j, c.evidence, phi);
-      }
-      j.end_object();
-    }
-    j.end_array();
-    j.key("facts");
-    evidence(j, d.explanation.facts, phi);
-  }
-
-  const RunConfig& config_;
-  Outputs& out_;
+  const ProcessorConfig& config_;
+  const Outputs& out_;
   FileReport& report_;
   core::DiagnosticSink& sink_;
+  ProcessorEvents* events_;
   ig::FileValidator validator_;
-  model::RequestBinder binder_;  // config_.guides outlives the pipeline
-  model::AuthorizationRequest request_;  // rebound for every set: bind_into keeps its buffers
+  std::optional<SetDecider> decider_;
   std::optional<respond::Ack999Writer> ack_;
   std::optional<respond::Ta1Writer> ta1_;
   std::optional<respond::Response278Writer> response_;
-  std::vector<SetRecord> interchange_sets_;
-  std::size_t group_first_set_ = 0;
-  std::uint64_t ack_mark_ = 0, response_mark_ = 0, decisions_interchange_mark_ = 0, decisions_group_mark_ = 0;
+  std::optional<DecisionReportWriter> decision_report_;
+  SetLog log_;                    // the open interchange's sets (GS06, ST02, trace), on disk
+  std::uint64_t group_log_mark_ = 0;
+  Tally group_tally_, interchange_tally_;  // what the open group / interchange's standing sets counted
+  std::uint64_t ack_mark_ = 0, response_mark_ = 0, response_group_mark_ = 0, decisions_interchange_mark_ = 0, decisions_group_mark_ = 0;
   std::string isa13_;
-  std::string line_;  // scratch for the report line being built (JsonLine::Scratch), reused
-  std::string prefix_;                    // "{" and the members before "line", escaped once per set
-  const SetRecord* prefix_for_ = nullptr; // the set prefix_ was written for
-  std::vector<respond::LineAnswer> answers_;  // the open transaction's, reused
+  std::vector<std::string> reasons_;           // the open set's, reused
+  std::vector<respond::LineAnswer> answers_;   // the open set's, reused
+  std::vector<DecisionRecord> records_;        // the open set's, reused
   respond::CertificationNumbers::GroupHash group_hash_;  // the open group's (valid when group_hash_ready_)
   bool group_hash_ready_ = false;
-  soc::Decisions decisions_;                  // the open transaction's, reused (soc::decide_into)
-  bool acknowledgments_seen_ = false;         // the open interchange held a TA1 or a GS01 FA group
-  bool others_seen_ = false;                  // ... or a group of anything else
-  PhiValues phi_;                             // the open transaction's identifying values, when a text may quote one
+  bool acknowledgments_seen_ = false;  // the open interchange held a TA1 or a GS01 FA group
+  bool others_seen_ = false;           // ... or a group of anything else
+  PhiValues phi_;                      // the open transaction's identifying values, when a text may quote one
+  std::uint64_t ordinal_ = 0;
+  const x12::InterchangeInfo* current_i_ = nullptr;
+  const x12::GroupInfo* current_g_ = nullptr;
+  const x12::TransactionInfo* current_t_ = nullptr;
+  const ig::TransactionResult* current_r_ = nullptr;
 };
 
-// Counts findings by severity on their way to the command's sink.
+// Counts findings by severity on their way to the caller's sink.
 class CountingSink final : public core::DiagnosticSink {
  public:
   CountingSink(core::DiagnosticSink& next, FileReport& report) : next_(next), report_(report) {}
   void report(core::Diagnostic d) override {
     // The IK3 that carries a segment's element findings is not a finding of its own to an operator
     // (the printers show the element findings instead): counted once, through them.
-    if (d.code == core::DiagCode::ig_segment_has_element_errors) {
-      next_.report(std::move(d));
-      return;
+    if (d.code != core::DiagCode::ig_segment_has_element_errors) {
+      if (d.severity == core::Severity::error) ++report_.errors;
+      if (d.severity == core::Severity::warning) ++report_.warnings;
     }
-    if (d.severity == core::Severity::error) ++report_.errors;
-    if (d.severity == core::Severity::warning) ++report_.warnings;
     next_.report(std::move(d));
   }
 
@@ -529,6 +412,17 @@ class CountingSink final : public core::DiagnosticSink {
 };
 
 }  // namespace
+
+std::string_view to_string(SetStatus s) noexcept {
+  switch (s) {
+    case SetStatus::decided: return "decided";
+    case SetStatus::unanswerable: return "unanswerable";
+    case SetStatus::rejected: return "rejected";
+    case SetStatus::not_request: return "not_request";
+    case SetStatus::accepted: return "accepted";
+  }
+  return "?";
+}
 
 std::string not_request_summary(const FileReport& report) {
   std::string out;
@@ -548,21 +442,28 @@ std::string not_request_summary(const FileReport& report) {
   return out;
 }
 
-FileReport run_pipeline(x12::ByteSource& source, const std::string& file_name, std::uint32_t file_index, const RunConfig& config,
-                        Outputs& outputs, core::DiagnosticSink& sink) {
+TransactionProcessor::TransactionProcessor(const ProcessorConfig& config, Outputs outputs, core::DiagnosticSink& sink,
+                                           ProcessorEvents* events)
+    : config_(config), outputs_(outputs), sink_(sink), events_(events) {}
+
+TransactionProcessor::~TransactionProcessor() = default;
+
+FileReport TransactionProcessor::run(x12::ByteSource& source, std::string_view file_name, std::uint32_t file_index) {
   FileReport report;
-  report.file = file_name;
-  CountingSink counting(sink, report);
-  Pipeline pipeline(config, outputs, report, counting, file_index);
+  report.file = std::string(file_name);
+  CountingSink counting(sink_, report);
+  Pipeline pipeline(config_, outputs_, report, counting, events_, file_index);
+  StoppableSource stoppable(source, config_.stop);
   x12::ReaderOptions ro;
   ro.file = file_index;
-  x12::ChunkReader reader(source, ro);
+  x12::ChunkReader reader(stoppable, ro);
   x12::EnvelopeReader envelope(reader, counting, pipeline);
   envelope.run();
   report.bytes = reader.bytes_read();
   report.segments = envelope.stats().segments;
-  report.io_failed = reader.io_failed();
+  if (reader.io_failed()) report.io_failed = true;
+  report.interrupted = stoppable.stopped();
   return report;
 }
 
-}  // namespace soc278::app
+}  // namespace soc278::engine

@@ -1,4 +1,6 @@
-// src/app/output_file.hpp — private: an output written under a temporary name and renamed when
+// soc278/engine/output_file.hpp
+//
+// Provides OutputFile: an output written under a temporary name and renamed when
 // complete, never overwriting an existing file unless asked (the brief: "nothing lost or
 // overwritten"). It is a std::streambuf, so the writers stream into it, and it can rewind to a
 // mark: the pipeline drops a functional group or an interchange that is rejected after its
@@ -12,9 +14,11 @@
 #include <string>
 #include <vector>
 
-namespace soc278::app {
+#include "soc278/engine/output.hpp"
 
-class OutputFile final : public std::streambuf {
+namespace soc278::engine {
+
+class OutputFile final : public OutputSink {
  public:
   OutputFile() = default;
   ~OutputFile() override;
@@ -25,10 +29,9 @@ class OutputFile final : public std::streambuf {
   // error() when the temporary cannot be created.
   bool open(const std::filesystem::path& dir, const std::string& name);
   [[nodiscard]] bool is_open() const noexcept { return fd_ >= 0; }
-  [[nodiscard]] std::ostream& stream() noexcept { return stream_; }
-  [[nodiscard]] std::uint64_t position() const noexcept { return flushed_ + static_cast<std::uint64_t>(pptr() - pbase()); }
+  [[nodiscard]] std::uint64_t position() const noexcept override { return flushed_ + static_cast<std::uint64_t>(pptr() - pbase()); }
   // Drops everything written after `mark` (a value position() returned).
-  bool rewind(std::uint64_t mark);
+  bool rewind(std::uint64_t mark) override;
   // Flushes, syncs and renames to the final name. With `replace` false an existing file is never
   // replaced (renameat2 RENAME_NOREPLACE). An empty output is removed instead when `keep_empty` is false.
   bool commit(bool replace, bool keep_empty = true);
@@ -65,7 +68,11 @@ class OutputFile final : public std::streambuf {
   std::uint64_t flushed_ = 0;
   std::filesystem::path temp_, final_;
   std::string error_;
-  std::ostream stream_{this};
 };
 
-}  // namespace soc278::app
+// Removes the temporary files OutputFile left in `dir` (".<name>.tmp-<pid>") when the process that
+// made them is gone (killed before it could clean up): never another live run's. Returns the
+// names removed.
+std::vector<std::string> remove_stale_temporaries(const std::filesystem::path& dir);
+
+}  // namespace soc278::engine

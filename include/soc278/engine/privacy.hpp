@@ -1,4 +1,6 @@
-// src/app/privacy.hpp — private: what the command line may print about a person.
+// soc278/engine/privacy.hpp
+//
+// What soc278 may print about a person.
 //
 // Output and logs never print member ids, names, birth dates or street addresses in full (the
 // brief's privacy rule): not in segment dumps, loop trees, findings, decision traces, notes or the
@@ -20,7 +22,7 @@
 #include "soc278/ig/walker.hpp"
 #include "soc278/x12/segment.hpp"
 
-namespace soc278::app {
+namespace soc278::engine {
 
 // "SOC000000123" -> "S*********23"; short values become all stars.
 [[nodiscard]] std::string mask_identifier(std::string_view value);
@@ -34,6 +36,10 @@ namespace soc278::app {
 // The finding's message, with the value it quotes (Diagnostic::found_value) masked when the
 // finding is about a person-identifying element; as is with show_phi.
 [[nodiscard]] std::string finding_message(const core::Diagnostic& d, bool show_phi = false);
+
+// Whether `d` is the segment finding that only carries element findings into the 999 (its IK3) and
+// `next` one of those element findings: printers and reports show the pair as one, the element finding.
+[[nodiscard]] bool carried_by(const core::Diagnostic& d, const core::Diagnostic& next) noexcept;
 
 // The identifying values of one transaction set, read from its loop tree: member ids and names
 // (NM1 IL / QC), birth dates (DMG02, as sent and as CCYY-MM-DD), street lines (N301 / N302).
@@ -53,4 +59,4 @@ class PhiValues {
   std::vector<std::string> values_;
 };
 
-}  // namespace soc278::app
+}  // namespace soc278::engine

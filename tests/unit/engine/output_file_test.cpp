@@ -1,4 +1,4 @@
-#include "app/output_file.hpp"
+#include "soc278/engine/output_file.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 
 
 namespace fs = std::filesystem;
-using soc278::app::OutputFile;
+using soc278::engine::OutputFile;
 
 namespace {
 
