@@ -151,11 +151,11 @@ for i in 0 1 2 3; do
     [ "$floor" = 0 ] && [ "$verdict" = ok ] && verdict="ok (RSS)"
     echo "  $cmd: median ${med} MB/s (min ${lo}, max ${hi}; ${cpu} MB/s of CPU time), wall ${wall} s, user ${user} s, sys ${sys} s, peak RSS ${rss_max%.*} MiB, console ${lines} lines, exit $(cat "$out/rc"): ${verdict}"
     [ "$(cat "$out/rc")" -gt 1 ] && { echo "  $cmd failed:"; tail -5 "$out/console"; }
-    row="$row | ${med} (${lo}–${hi}) | ${rss_max%.*} MiB"
+    row="$row | ${med} (${lo}–${hi}) | ${cpu} | ${rss_max%.*} MiB"
   done
   rows+=("$row |")
 done
 echo
-echo "| input | size | \`cat\` | validate MB/s, median (min–max) | validate peak RSS | process MB/s, median (min–max) | process peak RSS |"
-echo "|---|---|---|---|---|---|---|"
+echo "| input | size | \`cat\` | validate MB/s, median (min–max) | validate MB/s of CPU | validate peak RSS | process MB/s, median (min–max) | process MB/s of CPU | process peak RSS |"
+echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
