@@ -153,9 +153,9 @@ for i in 0 1 2 3; do
     [ "$(cat "$out/rc")" -gt 1 ] && { echo "  $cmd failed:"; tail -5 "$out/console"; }
     row="$row | ${med} (${lo}–${hi}) | ${cpu} | ${rss_max%.*} MiB"
   done
-  rows+=("$row |")
+  rows+=("$row | $lines |")  # the console lines of the last process run
 done
 echo
-echo "| input | size | \`cat\` | validate MB/s, median (min–max) | validate MB/s of CPU | validate peak RSS | process MB/s, median (min–max) | process MB/s of CPU | process peak RSS |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| input | size | \`cat\` | validate MB/s, median (min–max) | validate MB/s of CPU | validate peak RSS | process MB/s, median (min–max) | process MB/s of CPU | process peak RSS | process console lines |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
