@@ -1,11 +1,13 @@
 // soc278-validate-bench: reading + implementation-guide validation throughput and peak RSS on one file.
 //
-//   soc278-validate-bench FILE [--tree] [--grammars DIR]
+//   soc278-validate-bench FILE [--tree] [--no-fast-path] [--grammars DIR]
 //
 // Default: ChunkReader + EnvelopeReader + ig::FileValidator with build_tree = false, which is what
 // `soc278 validate` runs. --tree: build_tree = true, what `soc278 process` needs for the model
-// binder. The grammars are loaded before the clock starts (start-up, not throughput). Prints one
-// line: MB/s, transactions/s, segments/s, findings and peak RSS (getrusage ru_maxrss).
+// binder. --no-fast-path: ValidationOptions::fast_path = false (no compiled element checks, no
+// clean-segment memory), to see what they buy on a given input. The grammars are loaded before the
+// clock starts (start-up, not throughput). Prints one line: MB/s, transactions/s, segments/s,
+// findings and peak RSS (getrusage ru_maxrss).
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -47,9 +49,12 @@ int main(int argc, char** argv) {
   std::string file;
   std::string grammars = std::string(SOC278_SOURCE_DIR) + "/grammars";
   bool tree = false;
+  bool fast_path = true;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--tree") == 0) {
       tree = true;
+    } else if (std::strcmp(argv[i], "--no-fast-path") == 0) {
+      fast_path = false;
     } else if (std::strcmp(argv[i], "--grammars") == 0 && i + 1 < argc) {
       grammars = argv[++i];
     } else if (file.empty() && argv[i][0] != '-') {
@@ -60,7 +65,7 @@ int main(int argc, char** argv) {
     }
   }
   if (file.empty()) {
-    std::fprintf(stderr, "usage: soc278-validate-bench FILE [--tree] [--grammars DIR]\n");
+    std::fprintf(stderr, "usage: soc278-validate-bench FILE [--tree] [--no-fast-path] [--grammars DIR]\n");
     return 2;
   }
   auto guides = ig::load_guides(grammars);
@@ -75,6 +80,7 @@ int main(int argc, char** argv) {
   }
   ig::ValidationOptions options;
   options.build_tree = tree;
+  options.fast_path = fast_path;
   x12::FdSource src(fd);
   core::DiagnosticList diags(100);
   x12::ChunkReader reader(src);
@@ -96,9 +102,9 @@ int main(int argc, char** argv) {
   const double mb = static_cast<double>(reader.bytes_read()) / 1e6;
   const auto segments = env.stats().segments;
   fmt::print(
-      "validate{}: {} {:.1f} MB in {:.3f} s = {:.0f} MB/s, {} transactions ({:.0f} k/s), {} segments ({:.1f} M segments/s), "
+      "validate{}{}: {} {:.1f} MB in {:.3f} s = {:.0f} MB/s, {} transactions ({:.0f} k/s), {} segments ({:.1f} M segments/s), "
       "{} groups, {} rejected, {} envelope + {} validator findings, peak RSS {:.1f} MiB, CPU {:.3f} s = {:.0f} MB/s\n",
-      tree ? "+tree" : "", file, mb, seconds, mb / seconds, validator.transactions(),
+      tree ? "+tree" : "", fast_path ? "" : " (no fast path)", file, mb, seconds, mb / seconds, validator.transactions(),
       static_cast<double>(validator.transactions()) / seconds / 1e3, segments, static_cast<double>(segments) / seconds / 1e6, groups,
       validator.rejected(), diags.total(), findings, static_cast<double>(peak_rss_kib()) / 1024.0, cpu, mb / cpu);
   return diags.total() == 0 && findings == 0 ? 0 : 1;

@@ -19,6 +19,8 @@ import datetime
 import random
 import sys
 
+from faults278 import Faults
+
 # --- guide facts ----------------------------------------------------------------------------
 
 VERSION = "005010X217"
@@ -197,9 +199,11 @@ class Unique:
 # --- the generator --------------------------------------------------------------------------
 
 class Generator:
-    def __init__(self, seed, delims, eol, groups, sets, open_codes=False):
+    def __init__(self, seed, delims, eol, groups, sets, open_codes=False, distinct=False, faults=None):
         self.rng = random.Random(seed)
         self.open_codes = open_codes
+        self.distinct = distinct
+        self.faults = faults
         self.elem, self.comp, self.rep, self.term = delims
         self.eol = {"none": "", "lf": "\n", "crlf": "\r\n"}[eol]
         self.groups = groups
@@ -244,10 +248,11 @@ class Generator:
                     qual=self.rng.choice(UMO_ID_QUALIFIERS),
                     id=self.rng.choice(["", "", "SX"]) + self.digits(self.rng.choice([5, 5, 9])))
 
-    def make_person_provider(self):
-        last, first = self.unique_names.draw(
-            lambda: (self.rng.choice(LAST), self.rng.choice(FIRST)))
-        kind = self.rng.choice(["rheum", "gastro", "neuro", "heme", "allergy", "internal", "np"])
+    def make_person_provider(self, kind=None):
+        name = lambda: (self.rng.choice(LAST), self.rng.choice(FIRST))  # noqa: E731
+        # --distinct makes one provider per set: the NPI stays unique, the name cannot.
+        last, first = name() if kind else self.unique_names.draw(name)
+        kind = kind or self.rng.choice(["rheum", "gastro", "neuro", "heme", "allergy", "internal", "np"])
         return dict(person=True, last=last, first=first, middle=self.rng.choice("ABCDEFGHJKLMNPRSTW"),
                     npi=self.npi(), taxonomy=TAXONOMY[kind], kind=kind, address=self.address(),
                     phone=self.phone(), ein=self.rng.choice("1234589") + self.digits(8))
@@ -337,16 +342,24 @@ class Generator:
     def transaction(self, st02, created):
         """One ST..SE set: one patient event with its service lines. Returns (text, segcount)."""
         r = self.rng
+        faults = self.faults.pick() if self.faults else []
+        marks = {}
+        if self.distinct:
+            # Low repetition: every set its own date, providers and facility (see below).
+            created = created + datetime.timedelta(days=r.randrange(0, 200))
         segs = []
         segs.append(self.seg("ST", "278", st02, VERSION))
         bht = ["BHT", "0007", "13", self.trace("R"), d8(created), "%02d%02d" % (r.randrange(6, 20), r.randrange(60))]
         if r.random() < 0.1:
             bht.append("RU")
+        marks.update(bht=bht, bht_at=len(segs))
         segs.append(self.seg(*bht))
         hl = 1
         segs.append(self.seg("HL", hl, "", "20", "1"))
         payer = r.choice(self.payers)
-        segs.append(self.seg("NM1", payer["entity"], "2", payer["name"], "", "", "", "", payer["qual"], payer["id"]))
+        payer_nm1 = ["NM1", payer["entity"], "2", payer["name"], "", "", "", "", payer["qual"], payer["id"]]
+        marks.update(payer=payer_nm1, payer_at=len(segs))
+        segs.append(self.seg(*payer_nm1))
 
         # 2000B requester: a physician or the facility that will infuse.
         drug = r.choice(DRUGS)
@@ -356,6 +369,9 @@ class Generator:
         doctors = [p for p in self.providers if p["kind"] == specialty] or self.providers
         doctor = r.choice(doctors)
         facility = r.choice([f for f in self.facilities if f["kind"] == site_kind])
+        if self.distinct:
+            doctor = self.make_person_provider(specialty)
+            facility = self.make_facility(site_kind)
         hl += 1
         segs.append(self.seg("HL", hl, "1", "21", "1"))
         req_entity = r.choice(REQUESTER_ENTITIES)
@@ -376,7 +392,8 @@ class Generator:
         dependent = r.random() < 0.15
         hl += 1
         parent = hl
-        segs.append(self.seg("HL", hl, hl - 1, "22", "1"))
+        marks.update(sub_hl=["HL", hl, hl - 1, "22", "1"], sub_hl_at=len(segs))
+        segs.append(self.seg(*marks["sub_hl"]))
         sub = self.member(datetime.date(1942, 1, 1), datetime.date(2004, 12, 31))
         member_id = self.unique_ids.draw(lambda: r.choice(["", "", "W", "XZ", "M"]) + self.digits(r.choice([9, 10, 11])))
         segs.append(self.seg("NM1", "IL", "1", sub["last"], sub["first"], sub["middle"], "", "",
@@ -419,10 +436,11 @@ class Generator:
         um = ["UM", um01, cert, um03, [site_code, site_qual], "",
               r.choice(LEVELS_OF_SERVICE) if r.random() < 0.9 else "",
               r.choice(["2", "3", "5"]) if r.random() < 0.1 else ""]
+        marks.update(um=um, event_um=len(segs))
         segs.append(self.seg(*um))
         if cert in ("R", "S", "4", "3"):
             segs.append(self.seg("REF", "BB", "AUTH" + self.digits(8)))
-        start = created + datetime.timedelta(days=r.randrange(1, 30))
+        start = created + datetime.timedelta(days=r.randrange(1, 400 if self.distinct else 30))
         months = r.choice([1, 3, 6, 6, 12])
         end = start + datetime.timedelta(days=30 * months - 1)
         if r.random() < 0.3:
@@ -519,7 +537,14 @@ class Generator:
                 who = r.choice([doctor, facility])
                 entity = "SJ" if r.random() < 0.7 else ("FA" if not who["person"] else "DK")
                 segs.append(self.provider_loop(entity, who, SERVICE_PROVIDER_PRV, r.random() < 0.3))
+        details = self.faults.apply(self, segs, marks, faults) if faults else []
         count = sum(s.count(self.term) for s in segs) + 1
+        if "count" in faults:
+            offset = self.faults.count_offset()
+            count += offset
+            details[faults.index("count")] = "SE01 %d" % count
+        if faults:
+            self.faults.record(self.gs_ctl, st02, faults, details)
         segs.append(self.seg("SE", count, st02))
         return "".join(segs)
 
@@ -547,7 +572,8 @@ class Generator:
 
     # envelopes -----------------------------------------------------------------------------
 
-    def interchange(self, out, budget):
+    def interchange(self, emit, budget):
+        """Writes one interchange through emit(text) piece by piece; returns its length."""
         r = self.rng
         partner = r.choice(self.partners)
         self.isa_ctl += r.randrange(1, 50)
@@ -559,15 +585,16 @@ class Generator:
             created.strftime("%y%m%d"), "%02d%02d" % (r.randrange(24), r.randrange(60)),
             self.rep, "00501", "%09d" % self.isa_ctl, partner["ack"], partner["usage"],
         ]
-        text = [self.elem.join(isa) + self.elem + self.comp + self.term + self.eol]
-        size = len(text[0])
+        head = self.elem.join(isa) + self.elem + self.comp + self.term + self.eol
+        emit(head)
+        size = len(head)
         groups = 0
         for _ in range(self.groups):
             self.gs_ctl += r.randrange(1, 20)
             gs = self.seg("GS", "HI", partner["sender"], partner["receiver"], d8(created),
                           "%02d%02d" % (r.randrange(24), r.randrange(60)) + ("%02d" % r.randrange(60) if r.random() < 0.3 else ""),
                           self.gs_ctl, "X", VERSION)
-            text.append(gs)
+            emit(gs)
             size += len(gs)
             n = r.randrange(self.sets[0], self.sets[1] + 1)
             st_base = r.randrange(1, 5000)
@@ -575,24 +602,33 @@ class Generator:
             for i in range(n):
                 st02 = "%04d" % (st_base + i)
                 t = self.transaction(st02, created)
-                text.append(t)
+                emit(t)
                 size += len(t)
                 made += 1
                 if size >= budget:
                     break
             ge = self.seg("GE", made, self.gs_ctl)
-            text.append(ge)
+            emit(ge)
             size += len(ge)
             groups += 1
             if size >= budget:
                 break
         iea = self.seg("IEA", groups, "%09d" % self.isa_ctl)
-        text.append(iea)
-        out.append("".join(text))
-        return len(out[-1])
+        emit(iea)
+        return size + len(iea)
 
 
-def generate(seed, delims, eol, groups, sets, size, open_codes=False):
+def generate(seed, delims, eol, groups, sets, size, open_codes=False, distinct=False, invalid_percent=0,
+             faults_log=None):
+    """The whole file as one string (tests); faults_log, a list, receives the fault log."""
+    out = []
+    write(out.append, seed, delims, eol, groups, sets, size, open_codes, distinct, invalid_percent, faults_log)
+    return "".join(out)
+
+
+def write(emit, seed, delims, eol, groups, sets, size, open_codes=False, distinct=False, invalid_percent=0,
+          faults_log=None):
+    """Writes the file through emit(text) as it is made, so any size takes little memory."""
     if len(delims) != 4 or len(set(delims)) != 4:
         raise SystemExit("--delims needs four distinct characters (element, component, repetition, terminator)")
     for c in delims:
@@ -600,12 +636,13 @@ def generate(seed, delims, eol, groups, sets, size, open_codes=False):
             raise SystemExit("delimiter %r may occur in data" % c)
     if delims[3] in "\r\n" and eol != "none":
         raise SystemExit("a line-break terminator needs --eol none")
-    gen = Generator(seed, delims, eol, groups, sets, open_codes)
-    out = []
+    faults = Faults(seed, invalid_percent, keep_log=faults_log is not None) if invalid_percent else None
+    gen = Generator(seed, delims, eol, groups, sets, open_codes, distinct, faults)
     total = 0
     while total < size:
-        total += gen.interchange(out, size - total)
-    return "".join(out)
+        total += gen.interchange(emit, size - total)
+    if faults_log is not None and faults:
+        faults_log.extend(faults.log)
 
 
 def unescape(text):
@@ -632,6 +669,12 @@ def main(argv=None):
     ap.add_argument("--size", default="1M", help="stop once the file reaches this size (K, M suffixes)")
     ap.add_argument("--open-codes", action="store_true",
                     help="also write codes only one source allows (2010C NM108 II)")
+    ap.add_argument("--distinct", action="store_true",
+                    help="low repetition: a new provider, facility and request date in every set "
+                         "(members and trace numbers are always distinct)")
+    ap.add_argument("--invalid-percent", type=float, default=0, metavar="P",
+                    help="make about P %% of the sets invalid, each with two or three seeded faults of "
+                         "different kinds (faults278.py); 100 makes every set invalid")
     ap.add_argument("-o", "--output", help="output file (default: standard output)")
     args = ap.parse_args(argv)
     cfg = dict(PRESETS[args.preset]) if args.preset else dict(seed=1, delims="*:^~", eol="lf", groups=1, sets=(10, 30))
@@ -648,14 +691,13 @@ def main(argv=None):
         cfg["sets"] = (int(lo), int(hi or lo))
     if cfg["delims"][3] in "\r\n":
         cfg["eol"] = "none"
-    text = generate(cfg["seed"], cfg["delims"], cfg["eol"], cfg["groups"], cfg["sets"], parse_size(args.size),
-                    args.open_codes)
-    data = text.encode("ascii")
-    if args.output:
-        with open(args.output, "wb") as f:
-            f.write(data)
-    else:
-        sys.stdout.buffer.write(data)
+    out = open(args.output, "wb") if args.output else sys.stdout.buffer
+    try:
+        write(lambda text: out.write(text.encode("ascii")), cfg["seed"], cfg["delims"], cfg["eol"], cfg["groups"],
+              cfg["sets"], parse_size(args.size), args.open_codes, args.distinct, args.invalid_percent)
+    finally:
+        if args.output:
+            out.close()
     return 0
 
 
