@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Fails when a file includes a header from a stage on its right in the data flow
-# (core -> x12 -> ig -> model -> mapping -> soc -> respond -> store -> app; STYLE.md section 3),
+# (core -> yaml -> x12 -> ig -> model -> mapping -> soc -> respond -> store -> app; STYLE.md section 3),
 # or, for a stage listed in `allowed`, from any stage that list does not name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-order=(core x12 ig model mapping soc respond store app)
+order=(core yaml x12 ig model mapping soc respond store app)
 # store (the ledger) sits right of respond but uses none of the X12 stages: the app hands its
 # numbers to respond, so it depends on core alone.
 declare -A allowed=([store]="core store")
