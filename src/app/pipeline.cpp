@@ -557,7 +557,7 @@ FileReport run_pipeline(x12::ByteSource& source, const std::string& file_name, s
   x12::ReaderOptions ro;
   ro.file = file_index;
   x12::ChunkReader reader(source, ro);
-  x12::EnvelopeReader envelope(reader, counting, pipeline);
+  x12::EnvelopeReader envelope(reader, counting, pipeline, &config.guides->envelope_codes());
   envelope.run();
   report.bytes = reader.bytes_read();
   report.segments = envelope.stats().segments;
