@@ -2,15 +2,17 @@
 #include "yaml/folder.hpp"
 
 #include <fmt/core.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <system_error>
 
 namespace soc278::yaml {
@@ -54,10 +56,26 @@ bool get(std::string_view& in, T& v) {
 }
 
 bool read_all(const fs::path& p, std::string& out) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
+  out.clear();
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0;
+  if (ok && st.st_size > 0) out.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t got = 0;
+  while (ok) {
+    if (got == out.size()) out.resize(out.size() + 4096);  // grew since fstat, or a file without a size
+    const ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+    if (n < 0) {
+      ok = errno == EINTR;
+      continue;
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  out.resize(got);
+  return ok;
 }
 
 std::string label_of(const fs::path& dir) {
@@ -72,7 +90,8 @@ std::string label_of(const fs::path& dir) {
 // silent: the cache is an optimisation.
 void write_cache(const fs::path& cache_dir, const fs::path& file, const std::string& bytes, const std::string& label) {
   std::error_code ec;
-  fs::create_directories(cache_dir, ec);
+  // Private to the user: whoever can write a cache file decides what the next run reads as its data.
+  if (!fs::exists(cache_dir, ec) && fs::create_directories(cache_dir, ec)) fs::permissions(cache_dir, fs::perms::owner_all, ec);
   const fs::path tmp = cache_dir / fmt::format(".{}.{}.tmp", file.filename().string(), static_cast<long>(::getpid()));
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
