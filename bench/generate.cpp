@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace {
 
@@ -72,8 +74,21 @@ std::string transaction(SplitMix64& rng, unsigned st, std::uint64_t serial) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // --one-group: one interchange holding one functional group of every set (what a clearinghouse
+  // sends), written as it goes: the file of the constant-memory measurement up to 2 GB.
+  bool one_group = false;
+  std::vector<char*> args;
+  for (int k = 0; k < argc; ++k) {
+    if (std::string_view(argv[k]) == "--one-group") {
+      one_group = true;
+    } else {
+      args.push_back(argv[k]);
+    }
+  }
+  argc = static_cast<int>(args.size());
+  argv = args.data();
   if (argc < 3) {
-    std::fprintf(stderr, "usage: soc278-generate OUT_FILE MEGABYTES [SEED]\n");
+    std::fprintf(stderr, "usage: soc278-generate OUT_FILE MEGABYTES [SEED] [--one-group]\n");
     return 2;
   }
   const std::uint64_t target = std::strtoull(argv[2], nullptr, 10) * 1000 * 1000;
@@ -86,6 +101,24 @@ int main(int argc, char** argv) {
   std::uint64_t written = 0;
   std::uint64_t serial = 0;
   unsigned interchange = 0;
+  if (one_group) {
+    std::string text =
+        "ISA*00*          *00*          *ZZ*SOCPROVIDER01  *ZZ*SOCHEALTHPLAN  *261115*0930*^*00501*000000001*0*T*:~\n"
+        "GS*HI*SOCPROVIDER01*SOCHEALTHPLAN*20261115*0930*1*X*005010X217~\n";
+    unsigned st = 0;
+    while (written + text.size() < target) {
+      text += transaction(rng, ++st, ++serial);
+      if (text.size() >= (1u << 20)) {
+        std::fwrite(text.data(), 1, text.size(), out);
+        written += text.size();
+        text.clear();
+      }
+    }
+    text += fmt::format("GE*{}*1~\nIEA*1*000000001~\n", st);
+    std::fwrite(text.data(), 1, text.size(), out);
+    written += text.size();
+    interchange = 1;
+  }
   while (written < target) {
     ++interchange;
     std::string ic = fmt::format(

@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
         findings += r.findings.size() + r.findings_dropped;
       },
       [&](ig::GroupResult&) { ++groups; });
-  x12::EnvelopeReader env(reader, diags, validator);
+  x12::EnvelopeReader env(reader, diags, validator, &guides.value().envelope_codes());
   env.run();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = cpu_seconds() - cpu_start;

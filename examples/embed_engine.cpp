@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     std::cerr << "grammars: " << guides.error().message << '\n';
     return 2;
   }
-  auto mappings = soc278::mapping::load_mappings(data + "/mappings");
+  auto mappings = soc278::mapping::load_mappings(data + "/mappings", guides.value());
   if (!mappings) {
     std::cerr << "mappings: " << mappings.error().message << '\n';
     return 2;

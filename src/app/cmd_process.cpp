@@ -89,7 +89,7 @@ int run_process(const Options& o) {
   const auto dir = data_dir(o.data);
   const auto guides = load_guides_or_report(dir);
   if (!guides) return exit_usage;
-  const auto mappings = load_mappings_or_report(dir);
+  const auto mappings = load_mappings_or_report(dir, *guides);
   if (!mappings) return exit_usage;
   if (!o.policy.empty() && mappings->policy(o.policy) == nullptr) {
     std::cerr << "soc278: --policy: no policy '" << o.policy << "' in " << (dir / "mappings").string() << '\n';

@@ -27,8 +27,8 @@ std::optional<ig::GuideSet> load_guides_or_report(const std::filesystem::path& d
   return std::move(g).value();
 }
 
-std::optional<mapping::MappingSet> load_mappings_or_report(const std::filesystem::path& dir) {
-  auto m = mapping::load_mappings(dir / "mappings");
+std::optional<mapping::MappingSet> load_mappings_or_report(const std::filesystem::path& dir, const ig::GuideSet& guides) {
+  auto m = mapping::load_mappings(dir / "mappings", guides);
   if (!m.ok()) {
     std::cerr << "soc278: cannot load the policy mappings (" << core::name(m.error().code) << "): " << m.error().message << '\n';
     return std::nullopt;

@@ -23,7 +23,7 @@ namespace soc278::app {
 [[nodiscard]] std::filesystem::path data_dir(const std::string& option);
 
 [[nodiscard]] std::optional<ig::GuideSet> load_guides_or_report(const std::filesystem::path& dir);
-[[nodiscard]] std::optional<mapping::MappingSet> load_mappings_or_report(const std::filesystem::path& dir);
+[[nodiscard]] std::optional<mapping::MappingSet> load_mappings_or_report(const std::filesystem::path& dir, const ig::GuideSet& guides);
 
 // "2026-11-15", "2026-11-15T09:30" or "20261115T0930"; empty = the system clock (UTC).
 [[nodiscard]] std::optional<core::DateTime> parse_now(const std::string& text);

@@ -457,7 +457,7 @@ FileReport TransactionProcessor::run(x12::ByteSource& source, std::string_view f
   x12::ReaderOptions ro;
   ro.file = file_index;
   x12::ChunkReader reader(stoppable, ro);
-  x12::EnvelopeReader envelope(reader, counting, pipeline);
+  x12::EnvelopeReader envelope(reader, counting, pipeline, &config_.guides->envelope_codes());
   envelope.run();
   report.bytes = reader.bytes_read();
   report.segments = envelope.stats().segments;

@@ -139,7 +139,7 @@ FileSummary validate_stream(x12::ByteSource& source, const GuideSet& guides, con
   FileValidator validator(guides, options, std::move(on_transaction), std::move(on_group), reader_options.file);
   if (forward_findings) validator.forward_to(&sink);
   validator.report_envelope_to(&sink);
-  x12::EnvelopeReader envelope(reader, sink, validator);
+  x12::EnvelopeReader envelope(reader, sink, validator, &guides.envelope_codes());
   envelope.run();
   FileSummary out;
   out.stats = envelope.stats();

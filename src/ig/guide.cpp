@@ -174,4 +174,9 @@ const SegmentRule* GuideSet::envelope_segment(std::string_view id) const noexcep
   return nullptr;
 }
 
+const x12::EnvelopeCodes& GuideSet::envelope_codes() const noexcept {
+  static const x12::EnvelopeCodes none;
+  return data_ == nullptr ? none : data_->envelope_codes;
+}
+
 }  // namespace soc278::ig

@@ -28,6 +28,7 @@ struct GuideData {
   std::vector<std::pair<std::string, const ElementDef*>> element_by_ref;
   std::vector<std::pair<std::string, const CompositeDef*>> composite_by_id;
   std::vector<std::pair<std::string, const CodeList*>> list_by_id;
+  x12::EnvelopeCodes envelope_codes;  // the ISA code lists of envelope.yaml
 };
 
 }  // namespace soc278::ig::detail

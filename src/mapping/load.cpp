@@ -1,15 +1,15 @@
 // load_mappings(): reads mappings/*.yaml into the immutable tables of soc278::mapping.
 //
-// Cold path, run once at start-up. yaml-cpp throws, and so does this file's own schema checking
-// (LoadFailure): both are caught in load_mappings() and turned into a Diagnostic whose message begins
-// "<file>:<line>: " (yaml-cpp Mark().line + 1), so nothing escapes the library boundary.
+// Cold path, run once at start-up. The files come as yaml::Document trees (src/yaml/: parsed once, or
+// read from the start-up cache). Every problem is recorded as "<file>:<line>: message" (yaml_file.hpp)
+// and reading goes on with the next row and the next file; load_mappings() returns them all in one
+// Diagnostic, so nothing escapes the library boundary and a data author sees every mistake at once.
 #include "soc278/mapping/load.hpp"
 
 #include "load_parts.hpp"
 #include "yaml_file.hpp"
 
 #include <fmt/core.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
@@ -27,33 +27,28 @@ namespace {
 
 namespace fs = std::filesystem;
 using core::DiagCode;
+using detail::attempt;
 using detail::fail_at;
 using detail::File;
-using detail::LoadFailure;
-using detail::line_of;
+using detail::Skip;
 
 // ---- X12 code lists the tables are checked against -------------------------------------------
-// These mirror grammars/codes/{hcr01_action,hcr03_decision_reason,pwk01_report_type,pwk02_transmission}.yaml
-// (x12-278-reference.md 3.3, 3.4, 2.8). The mapping stage cannot read ig's compiled code lists
-// (it is handed only the mappings folder), so a change to one of those files must be repeated here.
+// Read from the loaded guides (grammars/codes/*.yaml), the one place they are written.
 
-// HCR01 (element 306), reference 3.3.
-constexpr std::string_view kHcr01[] = {"A1", "A2", "A3", "A4", "A6", "C", "CT", "NA"};
-// HCR03 (code source 886), reference 3.4: the 50-code snapshot.
-constexpr std::string_view kHcr03[] = {
-    "01", "02", "03", "04", "05", "06", "07", "08", "09", "0A", "0B", "0C", "0D", "0E", "0F", "0G", "0H",
-    "0J", "0K", "0L", "0M", "0N", "0P", "0Q", "0R", "0S", "0T", "0U", "0V", "0W", "0X", "0Y", "0Z", "10",
-    "11", "12", "13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24", "25", "26"};
-// PWK01 (element 755), reference 2.8: the 66 codes both 278 lists carry. The 837-only CT/EB/MT/OZ are
-// deliberately absent: they can never count as documentation for a 278.
-constexpr std::string_view kPwk01[] = {
-    "03", "04", "05", "06", "07", "08", "09", "10", "11", "13", "15", "21", "48", "55", "59", "77", "A3",
-    "A4", "AM", "AS", "AT", "B2", "B3", "BR", "BS", "BT", "CB", "CK", "D2", "DA", "DB", "DG", "DJ", "DS",
-    "FM", "HC", "HR", "I5", "IR", "LA", "M1", "NN", "OB", "OC", "OD", "OE", "OX", "P4", "P5", "P6", "P7",
-    "PE", "PN", "PO", "PQ", "PY", "PZ", "QC", "QR", "RB", "RR", "RT", "RX", "SG", "V5", "XP"};
-// PWK02 (element 756): the X217 request list (x217-crosscheck row 27). FT (file transfer) is not a
-// 278 code: a table naming it would tell providers to send what the 278 cannot carry.
-constexpr std::string_view kPwk02[] = {"AA", "BM", "EL", "EM", "FX", "VO"};
+struct CodeLists {
+  const ig::CodeList* hcr01 = nullptr;  // hcr01_action (element 306), reference 3.3
+  const ig::CodeList* hcr03 = nullptr;  // hcr03_decision_reason (code source 886), reference 3.4
+  const ig::CodeList* pwk01 = nullptr;  // pwk01_report_type (element 755), reference 2.8
+  const ig::CodeList* pwk02 = nullptr;  // pwk02_transmission (element 756)
+};
+
+// A list the guides lack was reported once by load_all(); its values are not checked again.
+bool listed(const ig::CodeList* list, std::string_view v) {
+  if (list == nullptr) return true;
+  const auto it = std::lower_bound(list->entries.begin(), list->entries.end(), v,
+                                   [](const std::pair<std::string, std::string>& e, std::string_view x) { return e.first < x; });
+  return it != list->entries.end() && it->first == v;
+}
 
 template <std::size_t N>
 bool in(const std::string_view (&list)[N], std::string_view v) {
@@ -62,7 +57,7 @@ bool in(const std::string_view (&list)[N], std::string_view v) {
 
 // ---- place-of-service.yaml -------------------------------------------------------------------
 
-SiteClass site_class_at(const File& f, const YAML::Node& n, std::string_view what) {
+SiteClass site_class_at(const File& f, const yaml::Node& n, std::string_view what) {
   const std::string s = f.scalar(n, what);
   const auto c = site_class_from_string(s);
   if (!c)
@@ -73,27 +68,28 @@ SiteClass site_class_at(const File& f, const YAML::Node& n, std::string_view wha
 }
 
 SiteTable load_sites(const File& f) {
-  const YAML::Node& root = f.root();
+  const yaml::Node& root = f.root();
   f.keys(root, "place-of-service.yaml", {"source", "site_classes", "place_of_service", "bill_types", "redirect_site_codes"});
   (void)f.str(root, "source", "place-of-service.yaml");
 
   std::set<SiteClass> declared;
-  for (const YAML::Node& n : f.seq(f.require(root, "site_classes", "place-of-service.yaml"), "site_classes")) {
+  f.each(f.require(root, "site_classes", "place-of-service.yaml"), "site_classes", [&](const yaml::Node& n) {
     const SiteClass c = site_class_at(f, n, "site_classes");
     if (!declared.insert(c).second)
       f.fail(DiagCode::mapping_duplicate, n, fmt::format("site class '{}' is listed twice", to_string(c)), std::string(to_string(c)));
-  }
+  });
 
+  std::vector<yaml::Node> bill_nodes;  // the row of each entry of `bills`
   auto rows = [&](std::string_view key, bool pos) {
     std::vector<SiteCode> out;
     std::map<std::string, std::uint32_t> seen;
     const std::string what = fmt::format("a {} row", key);
-    for (const YAML::Node& r : f.seq(f.require(root, key, "place-of-service.yaml"), key)) {
+    f.each(f.require(root, key, "place-of-service.yaml"), key, [&](const yaml::Node& r) {
       if (pos) f.keys(r, what, {"code", "name", "site_class"});
       else f.keys(r, what, {"code", "name", "site_class", "pos"});
       SiteCode s;
       s.code = f.str(r, "code", what);
-      const YAML::Node code_node = f.get(r, "code");
+      const yaml::Node code_node = f.get(r, "code");
       const bool two_digits = s.code.size() == 2 && std::isdigit(static_cast<unsigned char>(s.code[0])) &&
                               std::isdigit(static_cast<unsigned char>(s.code[1]));
       if (pos ? !model::PlaceOfService::parse(s.code) || !two_digits : !model::BillTypePrefix::parse(s.code) || !two_digits)
@@ -110,16 +106,16 @@ SiteTable load_sites(const File& f) {
                fmt::format("{} code '{}' is listed twice (first at line {})", pos ? "place-of-service" : "bill type", s.code, it->second),
                s.code);
       out.push_back(std::move(s));
-    }
+      if (!pos) bill_nodes.push_back(r);
+    });
     return out;
   };
   std::vector<SiteCode> pos = rows("place_of_service", true);
   std::vector<SiteCode> bills = rows("bill_types", false);
   // A bill type names the place-of-service codes of the same setting and must be classed like them,
   // so the two UM04 qualifiers never classify one setting differently (bill type 83 / POS 24).
-  const YAML::Node bill_nodes = f.get(root, "bill_types");
-  for (std::size_t i = 0; i < bills.size(); ++i) {
-    const YAML::Node r = bill_nodes[i];
+  for (std::size_t i = 0; i < bills.size(); ++i) attempt([&] {
+    const yaml::Node r = bill_nodes[i];
     const std::string what = fmt::format("bill type '{}'", bills[i].code);
     for (auto& [code, n] : f.strings(f.require(r, "pos", what), "pos")) {
       const auto row = std::find_if(pos.begin(), pos.end(), [&](const SiteCode& s) { return s.code == code; });
@@ -132,14 +128,16 @@ SiteTable load_sites(const File& f) {
       bills[i].pos.push_back(code);
     }
     if (bills[i].pos.empty()) f.fail(DiagCode::mapping_missing_key, r, fmt::format("{}: pos must name at least one place of service", what));
-  }
+  });
 
   // UM04 written in a response that certifies a site class (redirect target); reference 7.
   std::array<std::string, all_site_classes.size()> redirect{};
-  const YAML::Node rc = f.require(root, "redirect_site_codes", "place-of-service.yaml");
+  const yaml::Node rc = f.require(root, "redirect_site_codes", "place-of-service.yaml");
   f.keys(rc, "redirect_site_codes", {"hospital_outpatient", "infusion_suite_or_office", "home", "pharmacy", "out_of_scope"});
-  for (const auto& kv : rc) {
-    const SiteClass c = *site_class_from_string(kv.first.Scalar());
+  for (const auto& kv : rc) attempt([&] {
+    const auto known = site_class_from_string(kv.first.Scalar());
+    if (!known) return;  // an unknown key, already reported by keys()
+    const SiteClass c = *known;
     if (c == SiteClass::hospital_outpatient || c == SiteClass::out_of_scope)
       f.fail(DiagCode::mapping_invalid, kv.first,
              fmt::format("redirect_site_codes cannot name '{}': a redirect goes to a lower-cost site", to_string(c)));
@@ -152,7 +150,7 @@ SiteTable load_sites(const File& f) {
       f.fail(DiagCode::mapping_invalid, kv.second,
              fmt::format("redirect code '{}' is classed {}, not {}", code, to_string(row->site_class), to_string(c)), code);
     redirect[static_cast<std::size_t>(c)] = code;
-  }
+  });
   return SiteTable(std::move(pos), std::move(bills), std::move(redirect));
 }
 
@@ -160,17 +158,17 @@ SiteTable load_sites(const File& f) {
 
 struct GroupRef {
   std::string criterion;
-  YAML::Mark at;
+  yaml::Mark at;
 };
 
-EvidenceTable load_evidence(const File& f, std::map<std::string, GroupRef>& refs) {
-  const YAML::Node& root = f.root();
+EvidenceTable load_evidence(const File& f, std::map<std::string, GroupRef>& refs, const CodeLists& lists) {
+  const yaml::Node& root = f.root();
   f.keys(root, "evidence.yaml", {"source", "groups", "documentation"});
   (void)f.str(root, "source", "evidence.yaml");
 
   std::vector<EvidenceGroup> groups;
   std::map<std::string, std::uint32_t> group_ids;
-  for (const YAML::Node& g : f.seq(f.require(root, "groups", "evidence.yaml"), "groups")) {
+  f.each(f.require(root, "groups", "evidence.yaml"), "groups", [&](const yaml::Node& g) {
     f.keys(g, "an evidence group", {"id", "criterion", "summary", "icd10"});
     const std::string id = f.str(g, "id", "an evidence group");
     if (auto [it, fresh] = group_ids.emplace(id, f.line(g)); !fresh)
@@ -182,11 +180,11 @@ EvidenceTable load_evidence(const File& f, std::map<std::string, GroupRef>& refs
     std::vector<EvidenceCode> codes;
     std::map<std::string, std::uint32_t> seen;
     const std::string what = fmt::format("an icd10 row of group '{}'", id);
-    for (const YAML::Node& r : f.seq(f.require(g, "icd10", "an evidence group"), "icd10")) {
+    f.each(f.require(g, "icd10", "an evidence group"), "icd10", [&](const yaml::Node& r) {
       f.keys(r, what, {"code", "match", "reason", "label", "source", "family"});
       EvidenceCode c;
       c.code = f.str(r, "code", what);
-      const YAML::Node code_node = f.get(r, "code");
+      const yaml::Node code_node = f.get(r, "code");
       if (c.code.find('.') != std::string::npos)
         f.fail(DiagCode::mapping_invalid, code_node,
                fmt::format("ICD-10-CM code '{}' must be written without the decimal point, as X12 HI sends it", c.code), c.code);
@@ -206,26 +204,32 @@ EvidenceTable load_evidence(const File& f, std::map<std::string, GroupRef>& refs
         f.fail(DiagCode::mapping_duplicate, code_node,
                fmt::format("ICD-10 code '{}' is listed twice in group '{}' (first at line {})", c.code, id, it->second), c.code);
       codes.push_back(std::move(c));
-    }
+    });
     if (codes.size() > 0xFFFF) f.fail(DiagCode::mapping_invalid, g, "an evidence group holds more than 65535 codes");
     groups.emplace_back(id, criterion, summary, std::move(codes), f.line(g));
-  }
+  });
 
-  const YAML::Node doc = f.require(root, "documentation", "evidence.yaml");
+  const yaml::Node doc = f.require(root, "documentation", "evidence.yaml");
   f.keys(doc, "documentation", {"pwk_transmission_submitted", "pwk_transmission_not_submitted", "pwk_report_types_counted",
                                  "pwk_transmission_in_transit"});
   auto codes = [&](std::string_view key, auto check, std::string_view kind) {
     std::vector<std::string> out;
     for (auto& [v, n] : f.strings(f.require(doc, key, "documentation"), key)) {
-      if (!check(v)) f.fail(DiagCode::mapping_invalid, n, fmt::format("'{}' is not a {} code (x12-278-reference.md 2.8)", v, kind), v);
-      if (std::find(out.begin(), out.end(), v) != out.end())
-        f.fail(DiagCode::mapping_duplicate, n, fmt::format("'{}' is listed twice in {}", v, key), v);
+      // Recorded, and the value left out: the rest of the file (its groups) is still good.
+      if (!check(v)) {
+        f.note(DiagCode::mapping_invalid, n, fmt::format("'{}' is not a {} code (x12-278-reference.md 2.8)", v, kind), v);
+        continue;
+      }
+      if (std::find(out.begin(), out.end(), v) != out.end()) {
+        f.note(DiagCode::mapping_duplicate, n, fmt::format("'{}' is listed twice in {}", v, key), v);
+        continue;
+      }
       out.push_back(v);
     }
     return out;
   };
-  auto pwk02 = [](const std::string& v) { return in(kPwk02, v); };
-  auto pwk01 = [](const std::string& v) { return in(kPwk01, v); };
+  auto pwk02 = [&](const std::string& v) { return listed(lists.pwk02, v); };
+  auto pwk01 = [&](const std::string& v) { return listed(lists.pwk01, v); };
   std::vector<std::string> sent = codes("pwk_transmission_submitted", pwk02, "PWK02 transmission");
   std::vector<std::string> not_sent = codes("pwk_transmission_not_submitted", pwk02, "PWK02 transmission");
   for (const auto& v : not_sent)
@@ -246,12 +250,12 @@ EvidenceTable load_evidence(const File& f, std::map<std::string, GroupRef>& refs
 // ---- administration-codes.yaml ---------------------------------------------------------------
 
 AdministrationCodes load_administration(const File& f) {
-  const YAML::Node& root = f.root();
+  const yaml::Node& root = f.root();
   f.keys(root, "administration-codes.yaml", {"source", "codes"});
   (void)f.str(root, "source", "administration-codes.yaml");
   std::vector<AdministrationCode> rows;
   std::map<std::string, std::uint32_t> seen;
-  for (const YAML::Node& r : f.seq(f.require(root, "codes", "administration-codes.yaml"), "codes")) {
+  f.each(f.require(root, "codes", "administration-codes.yaml"), "codes", [&](const yaml::Node& r) {
     f.keys(r, "a codes row", {"code", "description"});
     const std::string code = f.str(r, "code", "a codes row");
     const auto parsed = model::Hcpcs::parse(code);
@@ -260,23 +264,23 @@ AdministrationCodes load_administration(const File& f) {
     if (auto [it, fresh] = seen.emplace(code, f.line(r)); !fresh)
       f.fail(DiagCode::mapping_duplicate, f.get(r, "code"), fmt::format("code '{}' is listed twice (first at line {})", code, it->second), code);
     rows.push_back(AdministrationCode{*parsed, f.str(r, "description", "a codes row"), f.line(r)});
-  }
+  });
   return AdministrationCodes(std::move(rows));
 }
 
 // ---- decision-codes.yaml ---------------------------------------------------------------------
 
-DecisionCodes load_decision_codes(const File& f) {
-  const YAML::Node& root = f.root();
+DecisionCodes load_decision_codes(const File& f, const CodeLists& lists) {
+  const yaml::Node& root = f.root();
   f.keys(root, "decision-codes.yaml", {"source", "hcr01", "hcr03"});
   (void)f.str(root, "source", "decision-codes.yaml");
   DecisionCodes d;
 
-  const YAML::Node h1 = f.require(root, "hcr01", "decision-codes.yaml");
+  const yaml::Node h1 = f.require(root, "hcr01", "decision-codes.yaml");
   f.keys(h1, "hcr01", {"approve", "redirect", "pend", "approve_shortened", "cancel"});
   auto hcr01 = [&](std::string_view key) {
     const std::string v = f.str(h1, key, "hcr01");
-    if (!in(kHcr01, v)) f.fail(DiagCode::mapping_invalid, f.get(h1, key), fmt::format("'{}' is not an HCR01 action code (reference 3.3)", v), v);
+    if (!listed(lists.hcr01, v)) f.fail(DiagCode::mapping_invalid, f.get(h1, key), fmt::format("'{}' is not an HCR01 action code (reference 3.3)", v), v);
     // Every hcr01 key codes one service line, and a 2000F HCR01 is never A2 (certified in part): that
     // code only summarises an event's lines at 2000E (X217 response; x217-crosscheck row 5).
     if (v == "A2")
@@ -296,17 +300,17 @@ DecisionCodes load_decision_codes(const File& f) {
            d.hcr01_approve_shortened);
   d.hcr01_cancel = hcr01("cancel");
 
-  const YAML::Node h3 = f.require(root, "hcr03", "decision-codes.yaml");
+  const yaml::Node h3 = f.require(root, "hcr03", "decision-codes.yaml");
   f.keys(h3, "hcr03", {"approve", "redirect", "pend_documentation", "pend_clinical_review", "pend_not_listed",
                        "pend_unknown_payer", "pend_history", "pend_site", "approve_shortened", "cancel"});
   auto hcr03 = [&](std::string_view key, bool nullable) -> std::string {
-    const YAML::Node n = f.require(h3, key, "hcr03");
+    const yaml::Node n = f.require(h3, key, "hcr03");
     if (n.IsNull()) {
       if (nullable) return {};
       f.fail(DiagCode::mapping_invalid, n, fmt::format("hcr03.{} must be a code, not null", key));
     }
     const std::string v = f.scalar(n, fmt::format("hcr03.{}", key));
-    if (!in(kHcr03, v))
+    if (!listed(lists.hcr03, v))
       f.fail(DiagCode::mapping_invalid, n, fmt::format("'{}' is not an HCR03 decision reason (code source 886, reference 3.4)", v), v);
     return v;
   };
@@ -339,13 +343,13 @@ struct RawPolicy {
   File file;
   PolicyInfo info;
   RawParameters parameters;
-  YAML::Mark parameters_at;
-  YAML::Mark based_on_at;
+  yaml::Mark parameters_at;
+  yaml::Mark based_on_at;
   std::shared_ptr<const std::vector<Criterion>> criteria;  // null when based_on
   std::shared_ptr<const DrugTable> drugs;                  // null when based_on
 };
 
-std::string month(const File& f, const YAML::Node& map, std::string_view key) {
+std::string month(const File& f, const yaml::Node& map, std::string_view key) {
   const std::string v = f.opt_str(map, key, "policy");
   if (v.empty()) return v;
   const bool ok = v.size() == 7 && v[4] == '-' && std::all_of(v.begin(), v.begin() + 4, [](char c) { return c >= '0' && c <= '9'; }) &&
@@ -355,7 +359,7 @@ std::string month(const File& f, const YAML::Node& map, std::string_view key) {
   return v;
 }
 
-RawParameters load_parameters(const File& f, const YAML::Node& p, const SiteTable& sites) {
+RawParameters load_parameters(const File& f, const yaml::Node& p, const SiteTable& sites) {
   f.keys(p, "parameters", {"max_approval_months", "restart_window_months", "redirect_hcr01", "not_listed_action",
                            "documentation_without_evidence", "documentation_counts_when", "pediatric_is_exception",
                            "pediatric_age_under", "preferred_sites"});
@@ -392,7 +396,7 @@ RawParameters load_parameters(const File& f, const YAML::Node& p, const SiteTabl
   if (f.has(p, "pediatric_is_exception")) r.pediatric_is_exception = f.boolean(f.get(p, "pediatric_is_exception"), "pediatric_is_exception");
   if (f.has(p, "preferred_sites")) {
     std::vector<SiteClass> out;
-    for (const YAML::Node& n : f.seq(f.get(p, "preferred_sites"), "preferred_sites")) {
+    f.each(f.get(p, "preferred_sites"), "preferred_sites", [&](const yaml::Node& n) {
       const SiteClass c = site_class_at(f, n, "preferred_sites");
       if (c == SiteClass::hospital_outpatient || c == SiteClass::out_of_scope)
         f.fail(DiagCode::mapping_invalid, n, fmt::format("preferred_sites cannot hold '{}': it lists lower-cost sites", to_string(c)),
@@ -405,18 +409,18 @@ RawParameters load_parameters(const File& f, const YAML::Node& p, const SiteTabl
                fmt::format("site class '{}' has no redirect code in place-of-service.yaml redirect_site_codes", to_string(c)),
                std::string(to_string(c)));
       out.push_back(c);
-    }
+    });
     if (out.empty()) f.fail(DiagCode::mapping_invalid, f.get(p, "preferred_sites"), "preferred_sites must name at least one site class");
     r.preferred_sites = std::move(out);
   }
   return r;
 }
 
-std::vector<Criterion> load_criteria(const File& f, const YAML::Node& list, const EvidenceTable& evidence) {
+std::vector<Criterion> load_criteria(const File& f, const yaml::Node& list, const EvidenceTable& evidence) {
   std::vector<Criterion> out;
   std::map<std::string, std::uint32_t> seen;
   constexpr std::string_view what = "a criteria row";
-  for (const YAML::Node& r : f.seq(list, "criteria")) {
+  f.each(list, "criteria", [&](const yaml::Node& r) {
     f.keys(r, what, {"id", "section", "summary", "kind", "evidence", "flag", "evidence_group", "documentation", "documents"});
     Criterion c;
     c.id = f.str(r, "id", what);
@@ -469,7 +473,7 @@ std::vector<Criterion> load_criteria(const File& f, const YAML::Node& list, cons
     }
     c.documents = f.opt_str(r, "documents", what);
     out.push_back(std::move(c));
-  }
+  });
   auto count = [&](CriterionKind k) { return std::count_if(out.begin(), out.end(), [&](const Criterion& c) { return c.kind == k; }); };
   // The evaluator cites these two rows for renewals (R3) and redirects (R6).
   if (count(CriterionKind::redirect) != 1)
@@ -479,11 +483,11 @@ std::vector<Criterion> load_criteria(const File& f, const YAML::Node& list, cons
   return out;
 }
 
-DrugTable load_drugs(const File& f, const YAML::Node& list, const DrugGroups& groups) {
+DrugTable load_drugs(const File& f, const yaml::Node& list, const DrugGroups& groups) {
   std::vector<Drug> rows;
   std::map<std::pair<std::string, std::string>, std::uint32_t> seen;
   constexpr std::string_view what = "a drugs row";
-  for (const YAML::Node& r : f.seq(list, "drugs")) {
+  f.each(list, "drugs", [&](const yaml::Node& r) {
     f.keys(r, what, {"hcpcs", "generic", "brand", "note", "flags", "review"});
     Drug d;
     const std::string code = f.str(r, "hcpcs", what);
@@ -515,19 +519,19 @@ DrugTable load_drugs(const File& f, const YAML::Node& list, const DrugGroups& gr
       f.fail(DiagCode::mapping_duplicate, f.get(r, "hcpcs"),
              fmt::format("drug row {} / {} repeats the row at line {}", code, d.brand, it->second), code);
     rows.push_back(std::move(d));
-  }
+  });
   if (rows.empty()) f.fail(DiagCode::mapping_invalid, list, "drugs must hold at least one row");
   return DrugTable(std::move(rows), &groups);
 }
 
-RawPolicy load_policy(fs::path path, const EvidenceTable& evidence, const SiteTable& sites, const DrugGroups& groups) {
-  RawPolicy p{File(std::move(path)), {}, {}, {}, {}, nullptr, nullptr};
+RawPolicy load_policy(File file, const EvidenceTable& evidence, const SiteTable& sites, const DrugGroups& groups) {
+  RawPolicy p{std::move(file), {}, {}, {}, {}, nullptr, nullptr};
   File& f = p.file;
   f.parse();
-  const YAML::Node& root = f.root();
+  const yaml::Node& root = f.root();
   f.keys(root, "a policy file", {"policy", "parameters", "criteria", "drugs"});
 
-  const YAML::Node meta = f.require(root, "policy", "a policy file");
+  const yaml::Node meta = f.require(root, "policy", "a policy file");
   f.keys(meta, "policy", {"id", "title", "line_of_business", "effective", "last_review", "source", "based_on", "text_available"});
   p.info.id = f.str(meta, "id", "policy");
   if (p.info.id != f.path().stem().string())
@@ -543,7 +547,7 @@ RawPolicy load_policy(fs::path path, const EvidenceTable& evidence, const SiteTa
   if (f.has(meta, "text_available")) p.info.text_available = f.boolean(f.get(meta, "text_available"), "text_available");
   p.info.file = f.name();
 
-  const YAML::Node params = f.require(root, "parameters", "a policy file");
+  const yaml::Node params = f.require(root, "parameters", "a policy file");
   p.parameters_at = params.Mark();
   p.parameters = load_parameters(f, params, sites);
 
@@ -563,6 +567,7 @@ RawPolicy load_policy(fs::path path, const EvidenceTable& evidence, const SiteTa
 
 PolicyParameters resolve_parameters(const RawPolicy& p, const RawPolicy* base, std::vector<std::string>& inherited) {
   PolicyParameters out;
+  bool missing = false;
   auto pick = [&](std::string_view name, auto own, auto from_base, auto& target) {
     if ((p.parameters.*own).has_value()) {
       target = *(p.parameters.*own);
@@ -570,7 +575,9 @@ PolicyParameters resolve_parameters(const RawPolicy& p, const RawPolicy* base, s
       target = *(base->parameters.*from_base);
       inherited.emplace_back(name);
     } else {
-      p.file.fail(DiagCode::mapping_missing_key, p.parameters_at, fmt::format("parameters lacks the required key '{}'", name));
+      p.file.problems().add(DiagCode::mapping_missing_key, p.file.name(), p.parameters_at,
+                            fmt::format("parameters lacks the required key '{}'", name));
+      missing = true;
     }
   };
   pick("max_approval_months", &RawParameters::max_approval_months, &RawParameters::max_approval_months, out.max_approval_months);
@@ -584,89 +591,57 @@ PolicyParameters resolve_parameters(const RawPolicy& p, const RawPolicy* base, s
   pick("pediatric_is_exception", &RawParameters::pediatric_is_exception, &RawParameters::pediatric_is_exception, out.pediatric_is_exception);
   pick("pediatric_age_under", &RawParameters::pediatric_age_under, &RawParameters::pediatric_age_under, out.pediatric_age_under);
   pick("preferred_sites", &RawParameters::preferred_sites, &RawParameters::preferred_sites, out.preferred_sites);
+  if (missing) throw Skip{};
   return out;
 }
 
-std::vector<Policy> load_policies(const fs::path& dir, const EvidenceTable& evidence, const SiteTable& sites, const DrugGroups& groups) {
+// `failed`: the ids (file names) of the policy files that could not be read, so that a reference to
+// one of them is not reported a second time as dangling.
+std::vector<Policy> load_policies(const fs::path& dir, const yaml::Folder& folder, yaml::Problems& problems, const EvidenceTable& evidence,
+                                  const SiteTable& sites, const DrugGroups& groups, std::set<std::string>& failed) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    fail_at(DiagCode::mapping_io_error, dir.lexically_normal().string(), YAML::Mark::null_mark(), "policies folder not found");
+  const std::string where = dir.lexically_normal().string();
+  if (!fs::is_directory(dir, ec)) fail_at(problems, DiagCode::mapping_io_error, where, yaml::Mark::null_mark(), "policies folder not found");
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir, ec))
     if (e.is_regular_file() && e.path().extension() == ".yaml") files.push_back(e.path());
-  if (ec) fail_at(DiagCode::mapping_io_error, dir.lexically_normal().string(), YAML::Mark::null_mark(), "cannot list: " + ec.message());
+  if (ec) fail_at(problems, DiagCode::mapping_io_error, where, yaml::Mark::null_mark(), "cannot list: " + ec.message());
   std::sort(files.begin(), files.end());
-  if (files.empty())
-    fail_at(DiagCode::mapping_io_error, dir.lexically_normal().string(), YAML::Mark::null_mark(), "no policy file (*.yaml) found");
+  if (files.empty()) fail_at(problems, DiagCode::mapping_io_error, where, yaml::Mark::null_mark(), "no policy file (*.yaml) found");
 
   std::vector<RawPolicy> raw;
   raw.reserve(files.size());
-  for (auto& path : files) raw.push_back(load_policy(path, evidence, sites, groups));
+  for (auto& path : files) {
+    const std::string rel = "policies/" + path.filename().string();
+    if (!attempt([&] { raw.push_back(load_policy(File(path, folder, rel, problems), evidence, sites, groups)); }))
+      failed.insert(path.stem().string());
+  }
 
   std::vector<Policy> out;
   for (const RawPolicy& p : raw) {
-    const RawPolicy* base = nullptr;
-    if (!p.info.based_on.empty()) {
-      for (const RawPolicy& q : raw)
-        if (q.info.id == p.info.based_on) base = &q;
-      if (!base)
-        p.file.fail(DiagCode::mapping_dangling_reference, p.based_on_at,
-                    fmt::format("based_on '{}' names no policy in {}", p.info.based_on, dir.lexically_normal().string()), p.info.based_on);
-      if (!base->info.based_on.empty())
-        p.file.fail(DiagCode::mapping_invalid, p.based_on_at,
-                    fmt::format("based_on '{}' is itself based on '{}'; a base must be self-contained", p.info.based_on,
-                                base->info.based_on), p.info.based_on);
-    }
-    std::vector<std::string> inherited;
-    PolicyParameters params = resolve_parameters(p, base, inherited);
-    out.emplace_back(p.info, std::move(params), base ? base->criteria : p.criteria, base ? base->drugs : p.drugs,
-                     std::move(inherited));
+    const bool ok = attempt([&] {
+      const RawPolicy* base = nullptr;
+      if (!p.info.based_on.empty()) {
+        for (const RawPolicy& q : raw)
+          if (q.info.id == p.info.based_on) base = &q;
+        if (!base && failed.contains(p.info.based_on)) throw Skip{};  // its base's problems are reported already
+        if (!base)
+          p.file.fail(DiagCode::mapping_dangling_reference, p.based_on_at,
+                      fmt::format("based_on '{}' names no policy in {}", p.info.based_on, where), p.info.based_on);
+        if (!base->info.based_on.empty())
+          p.file.fail(DiagCode::mapping_invalid, p.based_on_at,
+                      fmt::format("based_on '{}' is itself based on '{}'; a base must be self-contained", p.info.based_on,
+                                  base->info.based_on), p.info.based_on);
+      }
+      std::vector<std::string> inherited;
+      PolicyParameters params = resolve_parameters(p, base, inherited);
+      out.emplace_back(p.info, std::move(params), base ? base->criteria : p.criteria, base ? base->drugs : p.drugs,
+                       std::move(inherited));
+    });
+    if (!ok) failed.insert(p.info.id);
   }
   std::sort(out.begin(), out.end(), [](const Policy& a, const Policy& b) { return a.id() < b.id(); });
   return out;
-}
-
-// ---- routing.yaml ----------------------------------------------------------------------------
-
-RoutingTable load_routing(const File& f, const std::vector<Policy>& policies) {
-  const YAML::Node& root = f.root();
-  f.keys(root, "routing.yaml", {"default_action", "routes"});
-  const std::string action = f.str(root, "default_action", "routing.yaml");
-  if (action != "pend")
-    f.fail(DiagCode::mapping_invalid, f.get(root, "default_action"),
-           fmt::format("default_action must be pend (an unknown payer is never approved or redirected), found '{}'", action), action);
-
-  std::vector<Route> routes;
-  std::map<std::string, std::uint32_t> seen;  // "<key>=<value>" -> line of the route that has it
-  for (const YAML::Node& r : f.seq(f.require(root, "routes", "routing.yaml"), "routes")) {
-    f.keys(r, "a routes row", {"policy", "match"});
-    Route route;
-    route.policy = f.str(r, "policy", "a routes row");
-    route.line = f.line(r);
-    const bool known = std::any_of(policies.begin(), policies.end(), [&](const Policy& p) { return p.id() == route.policy; });
-    if (!known)
-      f.fail(DiagCode::mapping_dangling_reference, f.get(r, "policy"),
-             fmt::format("policy '{}' has no file in policies/", route.policy), route.policy);
-    const YAML::Node m = f.require(r, "match", "a routes row");
-    f.keys(m, "match", {"isa08", "gs03", "umo_id"});
-    if (m.size() == 0) f.fail(DiagCode::mapping_missing_key, m, "match needs at least one of isa08, gs03, umo_id");
-    auto ids = [&](std::string_view key, std::vector<std::string>& target) {
-      if (!f.has(m, key)) return;
-      for (auto& [v, n] : f.strings(f.get(m, key), key)) {
-        if (v.empty()) f.fail(DiagCode::mapping_invalid, n, fmt::format("an empty {} identifier never matches", key));
-        if (auto [it, fresh] = seen.emplace(fmt::format("{}={}", key, v), route.line); !fresh)
-          f.fail(DiagCode::mapping_duplicate, n, fmt::format("{} '{}' already routes at line {}", key, v, it->second), v);
-        target.push_back(v);
-      }
-    };
-    ids("isa08", route.isa08);
-    ids("gs03", route.gs03);
-    ids("umo_id", route.umo_id);
-    if (route.isa08.empty() && route.gs03.empty() && route.umo_id.empty())
-      f.fail(DiagCode::mapping_missing_key, m, "match needs at least one identifier");
-    routes.push_back(std::move(route));
-  }
-  return RoutingTable(DefaultAction::pend, std::move(routes));
 }
 
 // ---- the folder ------------------------------------------------------------------------------
@@ -674,78 +649,109 @@ RoutingTable load_routing(const File& f, const std::vector<Policy>& policies) {
 constexpr std::string_view kTopFiles[] = {"place-of-service.yaml", "evidence.yaml", "administration-codes.yaml",
                                           "decision-codes.yaml", "routing.yaml", "drug-groups.yaml"};
 
-MappingSet load_all(const fs::path& dir) {
+constexpr std::size_t kMaxReported = 25;
+
+MappingSet load_all(const fs::path& dir, const ig::GuideSet& guides, yaml::Problems& problems) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
-    fail_at(DiagCode::mapping_io_error, dir.lexically_normal().string(), YAML::Mark::null_mark(), "mappings folder not found");
+    fail_at(problems, DiagCode::mapping_io_error, dir.lexically_normal().string(), yaml::Mark::null_mark(), "mappings folder not found");
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     if (!e.is_regular_file() || (e.path().extension() != ".yaml" && e.path().extension() != ".yml")) continue;
     const std::string name = e.path().filename().string();
     if (!in(kTopFiles, name))
-      fail_at(DiagCode::mapping_io_error, e.path().lexically_normal().string(), YAML::Mark::null_mark(),
-              "unexpected mapping file: expected only place-of-service.yaml, evidence.yaml, administration-codes.yaml, "
-              "decision-codes.yaml, drug-groups.yaml, routing.yaml and policies/*.yaml");
+      problems.add(DiagCode::mapping_io_error, e.path().lexically_normal().string(), yaml::Mark::null_mark(),
+                   "unexpected mapping file: expected only place-of-service.yaml, evidence.yaml, administration-codes.yaml, "
+                   "decision-codes.yaml, drug-groups.yaml, routing.yaml and policies/*.yaml");
   }
+  const yaml::Folder folder = yaml::Folder::read(dir);
 
+  CodeLists lists;
+  auto list = [&](std::string_view id) {
+    const ig::CodeList* l = guides.code_list(id);
+    if (l == nullptr)
+      problems.add(DiagCode::mapping_dangling_reference, dir.lexically_normal().string(), yaml::Mark::null_mark(),
+                   fmt::format("the loaded guides have no code list '{}' (grammars/codes/{}.yaml) to check the mappings against", id, id));
+    return l;
+  };
+  lists.hcr01 = list("hcr01_action");
+  lists.hcr03 = list("hcr03_decision_reason");
+  lists.pwk01 = list("pwk01_report_type");
+  lists.pwk02 = list("pwk02_transmission");
+
+  // Each file is read even when an earlier one failed, so every file's problems are reported.
+  auto file = [&](std::string_view rel) { return File(dir / rel, folder, std::string(rel), problems); };
   MappingSet set;
   set.dir = dir;
-  File sites(dir / "place-of-service.yaml");
-  sites.parse();
-  set.sites = load_sites(sites);
+  File sites = file("place-of-service.yaml");
+  attempt([&] {
+    sites.parse();
+    set.sites = load_sites(sites);
+  });
 
-  File evidence(dir / "evidence.yaml");
-  evidence.parse();
+  File evidence = file("evidence.yaml");
   std::map<std::string, GroupRef> group_refs;
-  set.evidence = load_evidence(evidence, group_refs);
+  attempt([&] {
+    evidence.parse();
+    set.evidence = load_evidence(evidence, group_refs, lists);
+  });
 
-  File admin(dir / "administration-codes.yaml");
-  admin.parse();
-  set.administration = load_administration(admin);
+  File admin = file("administration-codes.yaml");
+  attempt([&] {
+    admin.parse();
+    set.administration = load_administration(admin);
+  });
 
-  File codes(dir / "decision-codes.yaml");
-  codes.parse();
-  set.decision_codes = load_decision_codes(codes);
+  File codes = file("decision-codes.yaml");
+  attempt([&] {
+    codes.parse();
+    set.decision_codes = load_decision_codes(codes, lists);
+  });
 
-  File groups(dir / "drug-groups.yaml");
-  groups.parse();
-  set.drug_groups = detail::load_drug_groups(groups);
+  File groups = file("drug-groups.yaml");
+  attempt([&] {
+    groups.parse();
+    set.drug_groups = detail::load_drug_groups(groups);
+  });
 
-  set.policies = load_policies(dir / "policies", set.evidence, set.sites, set.drug_groups);
+  std::set<std::string> failed;  // policy files that could not be read
+  const bool policies_read =
+      attempt([&] { set.policies = load_policies(dir / "policies", folder, problems, set.evidence, set.sites, set.drug_groups, failed); });
 
-  // Every evidence group must evidence a criterion some policy defines (docs/policies.md section 3).
-  for (const auto& [id, ref] : group_refs) {
-    const bool known = std::any_of(set.policies.begin(), set.policies.end(),
-                                   [&](const Policy& p) { return p.criterion(ref.criterion) != nullptr; });
-    if (!known)
-      evidence.fail(DiagCode::mapping_dangling_reference, ref.at,
-                    fmt::format("group '{}' names criterion '{}', which no policy in policies/ defines", id, ref.criterion),
-                    ref.criterion);
+  // Every evidence group must evidence a criterion some policy defines (docs/policies.md section 3);
+  // when a policy file failed, the criterion may be in it: its problems are reported instead.
+  if (policies_read && failed.empty()) {
+    for (const auto& [id, ref] : group_refs) {
+      const bool known = std::any_of(set.policies.begin(), set.policies.end(),
+                                     [&](const Policy& p) { return p.criterion(ref.criterion) != nullptr; });
+      if (!known)
+        evidence.problems().add(DiagCode::mapping_dangling_reference, evidence.name(), ref.at,
+                                fmt::format("group '{}' names criterion '{}', which no policy in policies/ defines", id, ref.criterion),
+                                ref.criterion);
+    }
   }
 
-  File routing(dir / "routing.yaml");
-  routing.parse();
-  set.routing = load_routing(routing, set.policies);
+  File routing = file("routing.yaml");
+  attempt([&] {
+    routing.parse();
+    if (!policies_read) return;  // every route would dangle: the policies folder's problem is reported
+    set.routing = detail::load_routing(routing, set.policies, failed);
+  });
   return set;
 }
 
 }  // namespace
 
-core::Result<MappingSet> load_mappings(const std::filesystem::path& dir) {
+core::Result<MappingSet> load_mappings(const std::filesystem::path& dir, const ig::GuideSet& guides) {
+  yaml::Problems problems;
   try {
-    return load_all(dir);
-  } catch (const LoadFailure& f) {
-    return f.diag;
-  } catch (const YAML::Exception& e) {
-    // Anything yaml-cpp raises outside parse() (a conversion we did not foresee): still file-less but
-    // positioned, and never an escaping exception.
-    core::SourcePosition at;
-    if (e.mark.pos >= 0) at.byte_offset = static_cast<std::uint64_t>(e.mark.pos);
-    return core::make_diagnostic(DiagCode::mapping_yaml_syntax, at, "",
-                                 fmt::format("{}:{}: {}", dir.lexically_normal().string(), line_of(e.mark), e.msg));
+    MappingSet set = load_all(dir, guides, problems);
+    if (problems.empty()) return set;
+  } catch (const Skip&) {
+    // recorded in problems
   } catch (const std::exception& e) {
-    return core::make_diagnostic(DiagCode::mapping_io_error, {}, "",
-                                 fmt::format("{}: cannot load mappings: {}", dir.lexically_normal().string(), e.what()));
+    problems.add_message(DiagCode::mapping_io_error, fmt::format("{}: cannot load mappings: {}", dir.lexically_normal().string(), e.what()));
   }
+  return problems.diagnostic(kMaxReported);
 }
 
 }  // namespace soc278::mapping

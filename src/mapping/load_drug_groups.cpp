@@ -6,13 +6,13 @@
 namespace soc278::mapping::detail {
 
 DrugGroups load_drug_groups(const File& f) {
-  const YAML::Node& root = f.root();
+  const yaml::Node& root = f.root();
   f.keys(root, "drug-groups.yaml", {"source", "groups"});
   (void)f.str(root, "source", "drug-groups.yaml");
   std::vector<DrugGroup> groups;
   std::map<std::string, std::uint32_t> ids;
   std::map<std::string, std::uint32_t> codes;   // every reference and member code -> its line
-  auto parse_code = [&](const YAML::Node& map, std::string_view key, std::string_view what) {
+  auto parse_code = [&](const yaml::Node& map, std::string_view key, std::string_view what) {
     const std::string code = f.str(map, key, what);
     const auto parsed = model::Hcpcs::parse(code);
     if (!parsed || parsed->view() != code)
@@ -22,7 +22,7 @@ DrugGroups load_drug_groups(const File& f) {
              fmt::format("code '{}' is already in a drug group (line {}); a code belongs to one group only", code, it->second), code);
     return *parsed;
   };
-  for (const YAML::Node& g : f.seq(f.require(root, "groups", "drug-groups.yaml"), "groups")) {
+  f.each(f.require(root, "groups", "drug-groups.yaml"), "groups", [&](const yaml::Node& g) {
     f.keys(g, "a drug group", {"id", "reference", "source", "members"});
     DrugGroup group;
     group.id = f.str(g, "id", "a drug group");
@@ -33,17 +33,17 @@ DrugGroups load_drug_groups(const File& f) {
     group.reference = parse_code(g, "reference", "a drug group");
     group.source = f.str(g, "source", "a drug group");
     const std::string what = fmt::format("a member of drug group '{}'", group.id);
-    for (const YAML::Node& m : f.seq(f.require(g, "members", "a drug group"), "members")) {
+    f.each(f.require(g, "members", "a drug group"), "members", [&](const yaml::Node& m) {
       f.keys(m, what, {"hcpcs", "name"});
       DrugGroupMember member;
       member.hcpcs = parse_code(m, "hcpcs", what);
       member.name = f.str(m, "name", what);
       member.line = f.line(m);
       group.members.push_back(std::move(member));
-    }
+    });
     if (group.members.empty()) f.fail(DiagCode::mapping_invalid, g, fmt::format("drug group '{}' has no members", group.id));
     groups.push_back(std::move(group));
-  }
+  });
   return DrugGroups(std::move(groups));
 }
 

@@ -39,6 +39,30 @@ bool one_of(std::string_view v, std::initializer_list<std::string_view> codes) {
   return std::find(codes.begin(), codes.end(), v) != codes.end();
 }
 
+// A list of the codes a field accepts, for its finding: "00-06" (a run of 2-digit numbers),
+// "00 or 01", "P, T or I".
+std::string expected_codes(const std::vector<std::string>& codes) {
+  if (codes.size() > 2 && std::all_of(codes.begin(), codes.end(), [](const std::string& c) { return c.size() == 2 && is_digits(c, 2); })) {
+    bool run = true;
+    for (std::size_t i = 1; i < codes.size() && run; ++i) run = std::stoi(codes[i]) == std::stoi(codes[i - 1]) + 1;
+    if (run) return codes.front() + "-" + codes.back();
+  }
+  std::string out;
+  for (std::size_t i = 0; i < codes.size(); ++i) out += (i == 0 ? "" : i + 1 == codes.size() ? " or " : ", ") + codes[i];
+  return out;
+}
+
+std::string spaced(const std::vector<std::string>& codes) {
+  std::string out;
+  for (const auto& c : codes) out += (out.empty() ? "" : " ") + c;
+  return out;
+}
+
+// False only when `codes` lists codes and `v` is not one of them.
+bool accepted(std::string_view v, const std::vector<std::string>& codes) {
+  return codes.empty() || std::find(codes.begin(), codes.end(), v) != codes.end();
+}
+
 }  // namespace
 
 bool EnvelopeFindings::has(core::DiagCode c) const noexcept {
@@ -183,15 +207,17 @@ void EnvelopeReader::check_isa_fields(const SegmentView& s) {
     report(code, &s, element, fmt::format("ISA{:02}: expected {}, found '{}'", element, expected, found));
     interchange_.findings.add(code);
   };
-  if (!one_of(h.authorization_qualifier, {"00", "01", "02", "03", "04", "05", "06"}))
-    bad(core::DiagCode::isa_authorization_qualifier_invalid, 1, "00-06", h.authorization_qualifier);
-  if (!one_of(h.security_qualifier, {"00", "01"})) bad(core::DiagCode::isa_security_qualifier_invalid, 3, "00 or 01", h.security_qualifier);
-  const std::initializer_list<std::string_view> qualifiers = {"01", "14", "20", "27", "28", "29", "30", "33", "ZZ"};
-  if (!one_of(h.sender_qualifier, qualifiers))
-    bad(core::DiagCode::isa_sender_qualifier_invalid, 5, "an ISA05 id qualifier (01 14 20 27 28 29 30 33 ZZ)", h.sender_qualifier);
+  static const EnvelopeCodes none;
+  const EnvelopeCodes& codes = codes_ != nullptr ? *codes_ : none;
+  if (!accepted(h.authorization_qualifier, codes.isa01))
+    bad(core::DiagCode::isa_authorization_qualifier_invalid, 1, expected_codes(codes.isa01), h.authorization_qualifier);
+  if (!accepted(h.security_qualifier, codes.isa03))
+    bad(core::DiagCode::isa_security_qualifier_invalid, 3, expected_codes(codes.isa03), h.security_qualifier);
+  if (!accepted(h.sender_qualifier, codes.isa05))
+    bad(core::DiagCode::isa_sender_qualifier_invalid, 5, "an ISA05 id qualifier (" + spaced(codes.isa05) + ")", h.sender_qualifier);
   if (trim(h.sender_id).empty()) bad(core::DiagCode::isa_sender_invalid, 6, "a sender id", h.sender_id);
-  if (!one_of(h.receiver_qualifier, qualifiers))
-    bad(core::DiagCode::isa_receiver_qualifier_invalid, 7, "an ISA07 id qualifier (01 14 20 27 28 29 30 33 ZZ)", h.receiver_qualifier);
+  if (!accepted(h.receiver_qualifier, codes.isa07))
+    bad(core::DiagCode::isa_receiver_qualifier_invalid, 7, "an ISA07 id qualifier (" + spaced(codes.isa07) + ")", h.receiver_qualifier);
   if (trim(h.receiver_id).empty()) bad(core::DiagCode::isa_receiver_invalid, 8, "a receiver id", h.receiver_id);
   if (!parse_date_yymmdd(h.date)) bad(core::DiagCode::isa_date_invalid, 9, "a YYMMDD date", h.date);
   if (h.time.size() != 4 || !parse_time(h.time)) bad(core::DiagCode::isa_time_invalid, 10, "an HHMM time", h.time);
@@ -199,8 +225,8 @@ void EnvelopeReader::check_isa_fields(const SegmentView& s) {
   // OopFactory corpus copies), so they are read and the choice is documented in docs/conformance.md.
   if (!one_of(h.version, {"00501", "00401"})) bad(core::DiagCode::isa_version_unsupported, 12, "00501 (or 00401)", h.version);
   if (!is_digits(h.control_number, 9)) bad(core::DiagCode::isa_control_number_invalid, 13, "9 digits", h.control_number);
-  if (!one_of(h.ack_requested, {"0", "1"})) bad(core::DiagCode::isa_ack_requested_invalid, 14, "0 or 1", h.ack_requested);
-  if (!one_of(h.usage, {"P", "T", "I"})) bad(core::DiagCode::isa_usage_invalid, 15, "P, T or I", h.usage);
+  if (!accepted(h.ack_requested, codes.isa14)) bad(core::DiagCode::isa_ack_requested_invalid, 14, expected_codes(codes.isa14), h.ack_requested);
+  if (!accepted(h.usage, codes.isa15)) bad(core::DiagCode::isa_usage_invalid, 15, expected_codes(codes.isa15), h.usage);
 }
 
 void EnvelopeReader::on_isa(const SegmentView& s) {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "soc278/core/result.hpp"
+#include "soc278/x12/envelope.hpp"
 
 namespace soc278::ig {
 
@@ -395,6 +396,8 @@ class GuideSet {
   [[nodiscard]] const CodeList* code_list(std::string_view id) const noexcept;
   // envelope.yaml: ISA, TA1, GS, ST, SE, GE, IEA as every guide uses them.
   [[nodiscard]] const SegmentRule* envelope_segment(std::string_view id) const noexcept;
+  // The ISA code lists of envelope.yaml, for x12::EnvelopeReader (lives as long as the set).
+  [[nodiscard]] const x12::EnvelopeCodes& envelope_codes() const noexcept;
   [[nodiscard]] bool empty() const noexcept { return data_ == nullptr; }
 
   explicit GuideSet(std::shared_ptr<const detail::GuideData> data) : data_(std::move(data)) {}

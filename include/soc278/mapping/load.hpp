@@ -6,9 +6,10 @@
 //
 // The loader rejects unknown keys, wrong types, bad codes (HCPCS, POS, bill type, ICD-10, PWK, HCR),
 // unknown flags and site classes, duplicate rows and dangling references (criterion, evidence group,
-// policy, based_on). The first problem found is returned as a Diagnostic (mapping.* codes) whose
-// message starts with "<file>:<line>: ". Files are read in a fixed order, so the answer is the same
-// on every run. The schema is docs/policies.md.
+// policy, based_on). Every problem found is reported: the Diagnostic (mapping.* codes) carries the
+// first problem's code and found value, and a message with one "<file>:<line>: " line per problem
+// (at most 25, then "(and N more)"). Files are read in a fixed order, so the answer is the same on
+// every run. The schema is docs/policies.md.
 #pragma once
 
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "soc278/core/result.hpp"
+#include "soc278/ig/guide.hpp"
 #include "soc278/mapping/administration_codes.hpp"
 #include "soc278/mapping/decision_codes.hpp"
 #include "soc278/mapping/drug_groups.hpp"
@@ -43,6 +45,8 @@ struct MappingSet {
 // Reads `dir`/place-of-service.yaml, evidence.yaml, administration-codes.yaml, decision-codes.yaml,
 // drug-groups.yaml, policies/*.yaml and routing.yaml (in that order). Other *.yaml files at the top level are rejected
 // (a misspelled file name must not be silently ignored); non-YAML files (README.md) are ignored.
-[[nodiscard]] core::Result<MappingSet> load_mappings(const std::filesystem::path& dir);
+// The X12 codes the tables name (HCR01, HCR03, PWK01, PWK02) are checked against the code lists of
+// `guides` (grammars/codes/), loaded first: those lists are written once, in grammars/.
+[[nodiscard]] core::Result<MappingSet> load_mappings(const std::filesystem::path& dir, const ig::GuideSet& guides);
 
 }  // namespace soc278::mapping

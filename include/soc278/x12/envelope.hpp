@@ -106,6 +106,21 @@ class EnvelopeObserver {
   [[nodiscard]] virtual bool wants_every_segment() const { return false; }
 };
 
+// The code lists the ISA field checks use. The x12 stage holds none of its own: they are written once,
+// in grammars/envelope.yaml, and ig reads them from there (ig::GuideSet::envelope_codes()); the caller
+// hands them to the reader. An empty list (and a reader given no EnvelopeCodes at all, as the
+// `segments` dump is) means that field's codes are not checked: its length, date, time, control
+// number and version checks still are. ISA12 is not here: the reader accepts 00501 and the 00401
+// still found around 5010 sets (docs/conformance.md), a reading rule rather than a code list.
+struct EnvelopeCodes {
+  std::vector<std::string> isa01;  // authorization information qualifier
+  std::vector<std::string> isa03;  // security information qualifier
+  std::vector<std::string> isa05;  // interchange id qualifier (ISA05 and ISA07)
+  std::vector<std::string> isa07;
+  std::vector<std::string> isa14;  // acknowledgment requested
+  std::vector<std::string> isa15;  // usage indicator
+};
+
 struct EnvelopeStats {
   std::uint64_t segments = 0;
   std::uint32_t interchanges = 0;
@@ -115,8 +130,9 @@ struct EnvelopeStats {
 
 class EnvelopeReader {
  public:
-  EnvelopeReader(ChunkReader& reader, core::DiagnosticSink& sink, EnvelopeObserver& observer)
-      : reader_(reader), sink_(sink), observer_(observer), every_segment_(observer.wants_every_segment()) {}
+  // `codes`: the ISA code lists (see EnvelopeCodes); must outlive the reader. nullptr: not checked.
+  EnvelopeReader(ChunkReader& reader, core::DiagnosticSink& sink, EnvelopeObserver& observer, const EnvelopeCodes* codes = nullptr)
+      : reader_(reader), sink_(sink), observer_(observer), codes_(codes), every_segment_(observer.wants_every_segment()) {}
 
   // Reads to the end of input. Never throws on bad input; everything found goes to the sink.
   void run();
@@ -147,6 +163,7 @@ class EnvelopeReader {
   ChunkReader& reader_;
   core::DiagnosticSink& sink_;
   EnvelopeObserver& observer_;
+  const EnvelopeCodes* codes_;
   bool every_segment_;
   EnvelopeStats stats_;
   InterchangeInfo interchange_;

@@ -29,7 +29,7 @@ inline const ig::GuideSet& engine_guides() {
 
 inline const mapping::MappingSet& engine_mappings() {
   static const mapping::MappingSet m = [] {
-    auto r = mapping::load_mappings(source_dir() / "mappings");
+    auto r = mapping::load_mappings(source_dir() / "mappings", engine_guides());
     if (!r) throw std::runtime_error("mappings: " + r.error().message);
     return std::move(r).value();
   }();

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 
+#include "support/shipped_guides.hpp"
 #include "support/test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -21,7 +22,7 @@ namespace {
 
 const mapping::MappingSet& real() {
   static const mapping::MappingSet set = [] {
-    auto r = mapping::load_mappings(test::source_dir() / "mappings");
+    auto r = mapping::load_mappings(test::source_dir() / "mappings", test::shipped_guides());
     if (!r) FAIL(r.error().message);
     return std::move(r).value();
   }();
@@ -74,7 +75,7 @@ class TempMappings {
 
 // The loader must fail with `code` and a message starting "<...>/<file>:<line>: ".
 void expect_error(const TempMappings& t, core::DiagCode code, const std::string& file, int line, const std::string& words = "") {
-  const auto r = mapping::load_mappings(t.dir());
+  const auto r = mapping::load_mappings(t.dir(), test::shipped_guides());
   REQUIRE_FALSE(r.ok());
   INFO(r.error().message);
   CHECK(core::name(r.error().code) == core::name(code));
@@ -85,7 +86,7 @@ void expect_error(const TempMappings& t, core::DiagCode code, const std::string&
 }  // namespace
 
 TEST_CASE("the shipped mappings load", "[mapping]") {
-  const auto r = mapping::load_mappings(test::source_dir() / "mappings");
+  const auto r = mapping::load_mappings(test::source_dir() / "mappings", test::shipped_guides());
   INFO((r.ok() ? std::string() : r.error().message));
   REQUIRE(r.ok());
   CHECK(r->policies.size() == 2);
@@ -406,7 +407,7 @@ TEST_CASE("loader rejects a self-contained policy missing a parameter", "[mappin
 TEST_CASE("loader reports YAML syntax errors with their line", "[mapping][errors]") {
   TempMappings t;
   const int line = t.replace("administration-codes.yaml", R"({ code: "96361", description:)", R"({ code: "96361" description:)");
-  const auto r = mapping::load_mappings(t.dir());
+  const auto r = mapping::load_mappings(t.dir(), test::shipped_guides());
   REQUIRE_FALSE(r.ok());
   INFO(r.error().message);
   CHECK(r.error().code == core::DiagCode::mapping_yaml_syntax);
@@ -417,12 +418,12 @@ TEST_CASE("loader reports YAML syntax errors with their line", "[mapping][errors
 TEST_CASE("loader rejects an unexpected mapping file and a missing folder", "[mapping][errors]") {
   TempMappings t;
   std::ofstream(t.dir() / "evidence-extra.yaml") << "a: 1\n";
-  auto r = mapping::load_mappings(t.dir());
+  auto r = mapping::load_mappings(t.dir(), test::shipped_guides());
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == core::DiagCode::mapping_io_error);
   CHECK(r.error().message.find("evidence-extra.yaml") != std::string::npos);
 
-  r = mapping::load_mappings(t.dir() / "nope");
+  r = mapping::load_mappings(t.dir() / "nope", test::shipped_guides());
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == core::DiagCode::mapping_io_error);
 }
@@ -493,7 +494,7 @@ TEST_CASE("includes biosimilars: an infliximab note flag and an unlisted member 
                   "flags: [includes_biosimilars, certified_facility_required], review: \"generic misspelled");
   (void)t.replace("drug-groups.yaml", "      - { hcpcs: Q5121, name: \"infliximab-axxq (Avsola)\" }\n",
                   "      - { hcpcs: Q5121, name: \"infliximab-axxq (Avsola)\" }\n      - { hcpcs: Q5199, name: \"test-only biosimilar\" }\n");
-  const auto r = mapping::load_mappings(t.dir());
+  const auto r = mapping::load_mappings(t.dir(), test::shipped_guides());
   INFO((r.ok() ? std::string() : r.error().message));
   REQUIRE(r.ok());
   const mapping::DrugTable& drugs = r->policy("GA.PMN.34")->drugs();
@@ -555,7 +556,7 @@ TEST_CASE("documentation_counts_when: loaded, defaulted from the policy text, in
   {
     TempMappings t;
     (void)t.replace("policies/GA.PMN.34.yaml", "documentation_counts_when: received", "documentation_counts_when: sent");
-    const auto r = mapping::load_mappings(t.dir());
+    const auto r = mapping::load_mappings(t.dir(), test::shipped_guides());
     REQUIRE(r.ok());
     CHECK(r->policy("GA.PMN.34")->parameters().documentation_counts_when == mapping::DocumentationCountsWhen::sent);
     CHECK(r->policy("NY.CP.PHAR.493")->parameters().documentation_counts_when == mapping::DocumentationCountsWhen::sent);
@@ -592,4 +593,47 @@ TEST_CASE("every evidence row names its clinical family", "[mapping]") {
   TempMappings t;
   const int line = t.replace("evidence.yaml", "family: seizure, ", "");
   expect_error(t, core::DiagCode::mapping_missing_key, "evidence.yaml", line, "'family'");
+}
+
+TEST_CASE("the loader reports every problem of every file, each with its file:line", "[mapping][errors]") {
+  TempMappings t;
+  // Four independent mistakes in four files.
+  const int l1 = t.replace("administration-codes.yaml", R"({ code: "96361", description:)", R"({ code: "96361", colour: red, description:)");
+  const int l2 = t.replace("decision-codes.yaml", "  pend: A4 ", "  pend: Z9 ");
+  const int l3 = t.replace("policies/GA.PMN.34.yaml", "  max_approval_months: 12", "  max_approval_months: 99");
+  const int l4 = t.replace("evidence.yaml", "    - \"04\"   # drugs administered", "    - \"Q9\"   # drugs administered");
+  const auto r = mapping::load_mappings(t.dir(), test::shipped_guides());
+  REQUIRE_FALSE(r.ok());
+  const std::string& m = r.error().message;
+  INFO(m);
+  // The first problem (files are read in a fixed order) leads the Diagnostic.
+  CHECK(core::name(r.error().code) == "mapping.invalid");
+  CHECK(m.find(fmt::format("evidence.yaml:{}: 'Q9' is not a 278 PWK01 report type code", l4)) != std::string::npos);
+  CHECK(m.find(fmt::format("administration-codes.yaml:{}: unknown key 'colour'", l1)) != std::string::npos);
+  CHECK(m.find(fmt::format("decision-codes.yaml:{}: 'Z9' is not an HCR01 action code", l2)) != std::string::npos);
+  CHECK(m.find(fmt::format("GA.PMN.34.yaml:{}: max_approval_months must be 1..12, found 99", l3)) != std::string::npos);
+  CHECK(std::count(m.begin(), m.end(), '\n') == 3);  // those four, nothing else
+}
+
+TEST_CASE("the HCR and PWK codes the mappings may name are the guides' code lists", "[mapping][errors]") {
+  // A grammars copy whose HCR03 list lacks 0U: decision-codes.yaml's pend_documentation "0U" is refused.
+  const fs::path g = fs::temp_directory_path() / fmt::format("soc278-mapping-grammars-{}", ::getpid()) / "grammars";
+  fs::remove_all(g.parent_path());
+  fs::create_directories(g.parent_path());
+  fs::copy(test::source_dir() / "grammars", g, fs::copy_options::recursive);
+  const fs::path list = g / "codes" / "hcr03_decision_reason.yaml";
+  std::string text = test::read_file(list);
+  const auto at = text.find("\n  \"0U\":");
+  REQUIRE(at != std::string::npos);
+  text.erase(at, text.find('\n', at + 1) - at);
+  std::ofstream(list, std::ios::binary | std::ios::trunc) << text;
+  const auto guides = ig::load_guides(g);
+  fs::remove_all(g.parent_path());
+  INFO((guides.ok() ? std::string() : guides.error().message));
+  REQUIRE(guides.ok());
+  const auto r = mapping::load_mappings(test::source_dir() / "mappings", guides.value());
+  REQUIRE_FALSE(r.ok());
+  INFO(r.error().message);
+  CHECK(r.error().message.find("'0U' is not an HCR03 decision reason") != std::string::npos);
+  CHECK(r.error().found_value == "0U");
 }

@@ -47,7 +47,7 @@ const mapping::MappingSet& mappings_counting(const std::string& value) {
   REQUIRE(text.find(from) != std::string::npos);
   text.replace(text.find(from), from.size(), "documentation_counts_when: " + value);
   std::ofstream(policy, std::ios::binary | std::ios::trunc) << text;
-  auto r = mapping::load_mappings(dir);
+  auto r = mapping::load_mappings(dir, test::shipped_guides());
   fs::remove_all(dir);
   if (!r) FAIL(r.error().message);
   return cache.emplace(value, std::move(r).value()).first->second;

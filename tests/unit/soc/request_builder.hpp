@@ -9,6 +9,7 @@
 
 #include "soc278/mapping/load.hpp"
 #include "soc278/model/authorization_request.hpp"
+#include "support/shipped_guides.hpp"
 #include "support/test_support.hpp"
 
 namespace soc278::test {
@@ -17,7 +18,7 @@ inline core::Date date(int y, int m, int d) { return *core::Date::make(y, m, d);
 
 inline const mapping::MappingSet& shipped_mappings() {
   static const mapping::MappingSet set = [] {
-    auto r = mapping::load_mappings(source_dir() / "mappings");
+    auto r = mapping::load_mappings(source_dir() / "mappings", shipped_guides());
     if (!r) throw std::runtime_error(r.error().message);
     return std::move(r).value();
   }();

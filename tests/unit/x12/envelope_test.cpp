@@ -37,13 +37,28 @@ class Collect final : public x12::EnvelopeObserver {
   Run& r_;
 };
 
-Run run(const std::string& text) {
+// The ISA code lists as ig reads them from grammars/envelope.yaml (sorted, as its code sets are);
+// the reader has none of its own.
+const x12::EnvelopeCodes& isa_codes() {
+  static const x12::EnvelopeCodes codes = [] {
+    x12::EnvelopeCodes c;
+    c.isa01 = {"00", "01", "02", "03", "04", "05", "06"};
+    c.isa03 = {"00", "01"};
+    c.isa05 = c.isa07 = {"01", "14", "20", "27", "28", "29", "30", "33", "ZZ"};
+    c.isa14 = {"0", "1"};
+    c.isa15 = {"I", "P", "T"};
+    return c;
+  }();
+  return codes;
+}
+
+Run run(const std::string& text, const x12::EnvelopeCodes* codes = &isa_codes()) {
   Run r;
   core::DiagnosticList diags;
   Collect c(r);
   x12::MemorySource src(text);
   x12::ChunkReader reader(src);
-  x12::EnvelopeReader env(reader, diags, c);
+  x12::EnvelopeReader env(reader, diags, c, codes);
   env.run();
   r.diagnostics = diags.items();
   return r;
@@ -248,7 +263,7 @@ TEST_CASE("ISA field checks: each bad field gets its own TA105 code", "[x12][env
       {84, "00300", core::DiagCode::isa_version_unsupported, 12, "ISA12: expected 00501 (or 00401), found '00300'"},
       {90, "00000010A", core::DiagCode::isa_control_number_invalid, 13, "ISA13: expected 9 digits, found '00000010A'"},
       {100, "5", core::DiagCode::isa_ack_requested_invalid, 14, "ISA14: expected 0 or 1, found '5'"},
-      {102, "X", core::DiagCode::isa_usage_invalid, 15, "ISA15: expected P, T or I, found 'X'"},
+      {102, "X", core::DiagCode::isa_usage_invalid, 15, "ISA15: expected I, P or T, found 'X'"},
   };
   for (const auto& c : cases) {
     DYNAMIC_SECTION(core::name(c.code)) {
@@ -261,6 +276,23 @@ TEST_CASE("ISA field checks: each bad field gets its own TA105 code", "[x12][env
       CHECK(core::info(c.code).level == core::AckLevel::ta1);
     }
   }
+}
+
+TEST_CASE("ISA code lists come from the caller: a reader given none checks no ISA codes", "[x12][envelope]") {
+  std::string t = interchange();
+  t.replace(4, 2, "99");     // ISA01
+  t.replace(102, 1, "X");    // ISA15
+  CHECK(run(t, nullptr).diagnostics.empty());
+  // A list without 03 rejects ISA01 03: the codes are the caller's, not the reader's.
+  x12::EnvelopeCodes narrow = isa_codes();
+  narrow.isa01 = {"00", "01", "02"};
+  std::string u = interchange();
+  u.replace(4, 2, "03");
+  const Run r = run(u, &narrow);
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics[0].code == core::DiagCode::isa_authorization_qualifier_invalid);
+  CHECK(r.diagnostics[0].message == "ISA01: expected 00-02, found '03'");
+  CHECK(run(u).diagnostics.empty());
 }
 
 TEST_CASE("control numbers compare as numbers: IEA02 1 matches ISA13 000000001", "[x12][envelope]") {
