@@ -94,7 +94,7 @@ class Pipeline final : public x12::EnvelopeObserver {
     validator_.forward_to(&sink_);
     if (out_.ack999 != nullptr) ack_.emplace(out_.ack999->stream(), *config.numbers, config.now, "\n");
     if (out_.ta1 != nullptr) ta1_.emplace(out_.ta1->stream(), *config.numbers, config.now, "\n");
-    if (out_.response != nullptr && config.mappings != nullptr) response_.emplace(out_.response->stream(), *config.numbers, config.now, "\n");
+    if (out_.response != nullptr && config.mappings != nullptr) response_.emplace(out_.response->stream(), *config.numbers, config.now, config.mappings->decision_codes, "\n");
   }
 
   void on_interchange_begin(const x12::InterchangeInfo& i) override {

@@ -273,7 +273,7 @@ DecisionCodes load_decision_codes(const File& f) {
   DecisionCodes d;
 
   const YAML::Node h1 = f.require(root, "hcr01", "decision-codes.yaml");
-  f.keys(h1, "hcr01", {"approve", "redirect", "pend", "approve_shortened", "cancel"});
+  f.keys(h1, "hcr01", {"approve", "redirect", "pend", "approve_shortened", "cancel", "partial"});
   auto hcr01 = [&](std::string_view key) {
     const std::string v = f.str(h1, key, "hcr01");
     if (!in(kHcr01, v)) f.fail(DiagCode::mapping_invalid, f.get(h1, key), fmt::format("'{}' is not an HCR01 action code (reference 3.3)", v), v);
@@ -295,6 +295,12 @@ DecisionCodes load_decision_codes(const File& f) {
            "hcr01.approve_shortened must differ from hcr01.approve: a span shorter than asked is not approved as requested",
            d.hcr01_approve_shortened);
   d.hcr01_cancel = hcr01("cancel");
+  // The 2000E summary of an event whose lines were certified in part: an event-level code, so it is
+  // the one key that may (and, per reference 3.3, does) hold A2.
+  d.hcr01_partial = f.str(h1, "partial", "hcr01");
+  if (!in(kHcr01, d.hcr01_partial))
+    f.fail(DiagCode::mapping_invalid, f.get(h1, "partial"),
+           fmt::format("'{}' is not an HCR01 action code (reference 3.3)", d.hcr01_partial), d.hcr01_partial);
 
   const YAML::Node h3 = f.require(root, "hcr03", "decision-codes.yaml");
   f.keys(h3, "hcr03", {"approve", "redirect", "pend_documentation", "pend_clinical_review", "pend_not_listed",

@@ -223,10 +223,21 @@ void CertificationNumbers::tracking(RequestHash request, std::uint32_t line, std
   out.assign(text, numbered("PND", hash, line, text));
 }
 
+namespace {
+const mapping::DecisionCodes& initial_codes() {
+  static const mapping::DecisionCodes codes;
+  return codes;
+}
+}  // namespace
+
 Response278Writer::Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now,
                                      std::string_view line_break)
+    : Response278Writer(out, numbers, now, initial_codes(), line_break) {}
+
+Response278Writer::Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now,
+                                     const mapping::DecisionCodes& codes, std::string_view line_break)
     : out_(out), envelope_writer_(out, x12::Delimiters{}, line_break), writer_(x12::Delimiters{}, line_break),
-      numbers_(numbers), now_(now) {
+      numbers_(numbers), now_(now), codes_(&codes) {
   unsafe_ = unsafe_chars(writer_.delimiters());
   unsafe_list_ = unsafe_list(writer_.delimiters());
   msg_safe_ = message_chars_safe(unsafe_);
@@ -445,7 +456,7 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
   // 2000E: the summary of the lines (docs/decisions.md section 3): every line cancelled -> the cancel
   // code; every other line approved as requested -> A1; every line certified, some at another site or
   // for a shorter span -> that line's code (A6); every line pended -> A4; some certified and some
-  // pended -> A2 (certified in part). Cancelled lines beside others do not change the summary.
+  // pended -> decision-codes.yaml hcr01.partial (A2, certified in part). Cancelled lines beside others do not change the summary.
   std::size_t approved = 0, redirected = 0, pended = 0, cancelled = 0, modified = 0;
   const soc::LineDecision* first_redirect = nullptr;
   const soc::LineDecision* first_modified = nullptr;   // redirected, or approved for a shorter span
@@ -497,7 +508,7 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
     message_ = documents_asked ? "PENDED - SEE SERVICE LINES FOR THE DOCUMENTATION NEEDED"
                                : "PENDED - SEE SERVICE LINES FOR THE REASON, NO DOCUMENTS REQUESTED";
   } else if (pended > 0) {
-    hcr01 = "A2";
+    hcr01 = codes_->hcr01_partial;
     hcr03 = first_pend->hcr03;
     message_ = fmt::format("CERTIFIED IN PART - {} OF {} SERVICE LINES CERTIFIED, {} PENDED", approved + redirected, decided, pended);
   } else if (modified > 0) {

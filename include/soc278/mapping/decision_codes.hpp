@@ -2,7 +2,10 @@
 //
 // Provides DecisionCodes, the compiled form of mappings/decision-codes.yaml: the HCR01 action code
 // per outcome and the HCR03 decision reason (code source 886) per kind of outcome. The evaluator
-// copies them onto each decision, so the response writer never chooses a code itself.
+// copies them onto each decision, so the response writer never chooses a line's code itself; the one
+// event-level code (hcr01_partial, the 2000E summary of lines certified in part) it reads from here.
+// The initial values mirror the shipped file for tests that build a DecisionCodes by hand; the
+// product always loads them from mappings/decision-codes.yaml.
 // A policy's parameters.redirect_hcr01 overrides hcr01_redirect for that policy.
 #pragma once
 
@@ -16,6 +19,7 @@ struct DecisionCodes {
   std::string hcr01_pend = "A4";
   std::string hcr01_approve_shortened = "A6";      // approved at the requested site for a shorter span than asked
   std::string hcr01_cancel = "C";                  // a cancellation (UM02 3) confirmed
+  std::string hcr01_partial = "A2";                // 2000E summary only: some lines certified, some pended
 
   std::string hcr03_approve;                       // "" = no HCR03 on a full certification (YAML null)
   std::string hcr03_redirect = "16";               // inappropriate facility type

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "soc278/core/date.hpp"
+#include "soc278/mapping/decision_codes.hpp"
 #include "soc278/model/authorization_request.hpp"
 #include "soc278/respond/control_numbers.hpp"
 #include "soc278/soc/answerable.hpp"
@@ -115,6 +116,11 @@ struct LineAnswer {
 
 class Response278Writer {
  public:
+  // `codes` are the loaded mappings' (decision-codes.yaml): the writer takes the 2000E summary code
+  // of lines certified in part (hcr01.partial) from them; they must outlive the writer. Without
+  // them, a DecisionCodes with its initial values stands in (tests that build decisions by hand).
+  Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, const mapping::DecisionCodes& codes,
+                    std::string_view line_break = "\n");
   Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, std::string_view line_break = "\n");
 
   void begin_interchange(const x12::InterchangeInfo& received);
@@ -154,6 +160,7 @@ class Response278Writer {
   x12::SegmentWriter writer_;
   ControlNumberSequence& numbers_;
   core::DateTime now_;
+  const mapping::DecisionCodes* codes_;
   std::string date8_, date6_, time4_;
   x12::IsaHeader received_isa_;
   x12::GroupInfo received_group_;

@@ -452,6 +452,28 @@ TEST_CASE("loader rejects A2 as a service-line HCR01: a 2000F HCR01 is never A2"
   }
 }
 
+TEST_CASE("hcr01.partial, the 2000E code of lines certified in part, comes from decision-codes.yaml", "[mapping][errors]") {
+  CHECK(real().decision_codes.hcr01_partial == "A2");
+  SECTION("a missing key is a load error at its map") {
+    TempMappings t;
+    const int map_line = t.replace("decision-codes.yaml", "  approve: A1", "  approve: A1");
+    (void)t.replace("decision-codes.yaml", "  partial: A2\n", "");
+    expect_error(t, core::DiagCode::mapping_missing_key, "decision-codes.yaml", map_line, "lacks the required key 'partial'");
+  }
+  SECTION("a value that is no HCR01 code") {
+    TempMappings t;
+    const int line = t.replace("decision-codes.yaml", "partial: A2", "partial: Z9");
+    expect_error(t, core::DiagCode::mapping_invalid, "decision-codes.yaml", line, "'Z9' is not an HCR01 action code");
+  }
+  SECTION("another code is taken as it is") {
+    TempMappings t;
+    (void)t.replace("decision-codes.yaml", "partial: A2", "partial: A4");
+    const auto r = mapping::load_mappings(t.dir());
+    REQUIRE(r.ok());
+    CHECK(r.value().decision_codes.hcr01_partial == "A4");
+  }
+}
+
 TEST_CASE("loader rejects FT as a PWK02 code: the 278 has no file-transfer transmission", "[mapping][errors]") {
   CHECK(std::find(real().evidence.documentation().submitted().begin(), real().evidence.documentation().submitted().end(), "FT") ==
         real().evidence.documentation().submitted().end());

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -420,4 +421,38 @@ TEST_CASE("the 2000E HCR and MSG say what happened to the lines", "[respond][hcr
     CHECK(first_segment(text, "MSG").find("CANCELLATION CONFIRMED") != std::string::npos);
     CHECK(text.find("HCR*A4") == std::string::npos);
   }
+}
+
+TEST_CASE("the 2000E summary of lines certified in part takes its HCR01 from the decision codes", "[respond]") {
+  // decision-codes.yaml hcr01.partial, not a code of the writer's own: a file that changes it changes
+  // the response.
+  const model::AuthorizationRequest r = request("A", 4);
+  const std::vector<soc::LineDecision> ds = decisions(4);   // approve, redirect, pend, approve: certified in part
+  const auto written = [&](const mapping::DecisionCodes* codes) {
+    std::ostringstream out;
+    respond::ControlNumberSequence numbers(1);
+    std::optional<respond::Response278Writer> w;
+    if (codes != nullptr) {
+      w.emplace(out, numbers, now, *codes);
+    } else {
+      w.emplace(out, numbers, now);
+    }
+    w->begin_interchange(received_interchange());
+    w->begin_group(received_group("4711"));
+    w->add_decided(r, answers(r, ds));
+    w->end_group(true);
+    (void)w->end_interchange();
+    return out.str();
+  };
+  mapping::DecisionCodes codes;
+  CHECK(written(nullptr).find("HCR*A2*") != std::string::npos);
+  CHECK(written(&codes).find("HCR*A2*") != std::string::npos);
+  codes.hcr01_partial = "A4";
+  const std::string changed = written(&codes);
+  CHECK(changed.find("HCR*A2*") == std::string::npos);
+  CHECK(changed.find("CERTIFIED IN PART") != std::string::npos);
+  const auto msg = changed.find("CERTIFIED IN PART");
+  const auto event_hcr = changed.rfind("HCR*", msg);
+  REQUIRE(event_hcr != std::string::npos);
+  CHECK(changed.compare(event_hcr, 7, "HCR*A4*") == 0);
 }
