@@ -31,6 +31,13 @@ struct DecisionCodes {
   std::string hcr03_pend_site = "0V";              // requested site missing, unknown or out of scope
   std::string hcr03_approve_shortened = "0L";      // the span asked for exceeds the policy's approval duration
   std::string hcr03_cancel;                        // "" = no HCR03 on a confirmed cancellation (YAML null)
+
+  // summary_msg: the 2000E MSG01 when every decided line is pended (documents asked for or not), and
+  // when some lines are certified and some pended ({certified}, {decided}, {pended}: line counts).
+  // MSG-safe (A-Z 0-9 space ' ( ) , - . / ;), checked by the loader.
+  std::string msg_pended_documents_needed = "PENDED - SEE SERVICE LINES FOR THE DOCUMENTATION NEEDED";
+  std::string msg_pended_no_documents = "PENDED - SEE SERVICE LINES FOR THE REASON, NO DOCUMENTS REQUESTED";
+  std::string msg_partial = "CERTIFIED IN PART - {certified} OF {decided} SERVICE LINES CERTIFIED, {pended} PENDED";
 };
 
 }  // namespace soc278::mapping

@@ -145,8 +145,8 @@ class Response278Writer {
   void write_traces(const std::vector<model::Trace>& traces);
   void write_span(std::string_view qualifier, const core::Date& first, const core::Date& last);
   void write_msg(std::string_view text);
-  // write_msg for text that is MSG-safe by construction (soc::response_message, this writer's
-  // literal summaries): only A-Z 0-9 space ' ( ) , - . / ; at most 264 characters, no trailing
+  // write_msg for text that is MSG-safe by construction (soc::response_message, the summaries of
+  // decision-codes.yaml summary_msg, which the loader checks): only A-Z 0-9 space ' ( ) , - . / ; at most 264 characters, no trailing
   // space. Written as it is when no delimiter in force is one of those characters (msg_safe_).
   void write_safe_msg(std::string_view text);
 
