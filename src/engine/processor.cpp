@@ -93,7 +93,8 @@ class Pipeline final : public x12::EnvelopeObserver {
     if (out_.ack999 != nullptr) ack_.emplace(out_.ack999->stream(), *config.numbers, config.now, "\n");
     if (out_.ta1 != nullptr) ta1_.emplace(out_.ta1->stream(), *config.numbers, config.now, "\n");
     if (config.mappings != nullptr) {
-      if (out_.response != nullptr) response_.emplace(out_.response->stream(), *config.numbers, config.now, "\n");
+      if (out_.response != nullptr)
+        response_.emplace(out_.response->stream(), *config.numbers, config.now, config.mappings->decision_codes, "\n");
       if (out_.decisions != nullptr) decision_report_.emplace(*out_.decisions, config.full_report);
       DecideOptions o;
       o.decision_date = config.now.date;

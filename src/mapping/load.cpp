@@ -272,12 +272,12 @@ AdministrationCodes load_administration(const File& f) {
 
 DecisionCodes load_decision_codes(const File& f, const CodeLists& lists) {
   const yaml::Node& root = f.root();
-  f.keys(root, "decision-codes.yaml", {"source", "hcr01", "hcr03"});
+  f.keys(root, "decision-codes.yaml", {"source", "hcr01", "hcr03", "summary_msg"});
   (void)f.str(root, "source", "decision-codes.yaml");
   DecisionCodes d;
 
   const yaml::Node h1 = f.require(root, "hcr01", "decision-codes.yaml");
-  f.keys(h1, "hcr01", {"approve", "redirect", "pend", "approve_shortened", "cancel"});
+  f.keys(h1, "hcr01", {"approve", "redirect", "pend", "approve_shortened", "cancel", "partial"});
   auto hcr01 = [&](std::string_view key) {
     const std::string v = f.str(h1, key, "hcr01");
     if (!listed(lists.hcr01, v)) f.fail(DiagCode::mapping_invalid, f.get(h1, key), fmt::format("'{}' is not an HCR01 action code (reference 3.3)", v), v);
@@ -299,6 +299,42 @@ DecisionCodes load_decision_codes(const File& f, const CodeLists& lists) {
            "hcr01.approve_shortened must differ from hcr01.approve: a span shorter than asked is not approved as requested",
            d.hcr01_approve_shortened);
   d.hcr01_cancel = hcr01("cancel");
+  // The 2000E summary of an event whose lines were certified in part: an event-level code, so it is
+  // the one key that may (and, per reference 3.3, does) hold A2.
+  d.hcr01_partial = f.str(h1, "partial", "hcr01");
+  if (!listed(lists.hcr01, d.hcr01_partial))
+    f.fail(DiagCode::mapping_invalid, f.get(h1, "partial"),
+           fmt::format("'{}' is not an HCR01 action code (reference 3.3)", d.hcr01_partial), d.hcr01_partial);
+
+  // summary_msg: MSG-safe text (the 278 writer writes it as it is), placeholders only in `partial`.
+  const yaml::Node sm = f.require(root, "summary_msg", "decision-codes.yaml");
+  f.keys(sm, "summary_msg", {"pended_documents_needed", "pended_no_documents", "partial"});
+  auto summary = [&](std::string_view key, bool counts) {
+    const std::string v = f.str(sm, key, "summary_msg");
+    std::size_t filled = v.size();
+    for (std::string_view p : {"{certified}", "{decided}", "{pended}"}) {
+      const auto at = v.find(p);
+      if (counts && at == std::string::npos)
+        f.fail(DiagCode::mapping_invalid, f.get(sm, key), fmt::format("summary_msg.{} lacks the placeholder {}", key, p), v);
+      if (at != std::string::npos) filled = filled - p.size() + 10;  // a count has at most 10 digits
+    }
+    std::string plain = v;
+    for (std::string_view p : {"{certified}", "{decided}", "{pended}"})
+      if (const auto at = plain.find(p); counts && at != std::string::npos) plain.erase(at, p.size());
+    const bool safe = !plain.empty() && plain.back() != ' ' && std::all_of(plain.begin(), plain.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' || c == '\'' || c == '(' || c == ')' ||
+             c == ',' || c == '-' || c == '.' || c == '/' || c == ';';
+    });
+    if (!safe || filled > 264)
+      f.fail(DiagCode::mapping_invalid, f.get(sm, key),
+             fmt::format("summary_msg.{} must be MSG-safe text (A-Z 0-9 space ' ( ) , - . / ; at most 264 characters, no "
+                         "trailing space{})", key, counts ? ", placeholders {certified} {decided} {pended}" : ", no placeholders"),
+             v);
+    return v;
+  };
+  d.msg_pended_documents_needed = summary("pended_documents_needed", false);
+  d.msg_pended_no_documents = summary("pended_no_documents", false);
+  d.msg_partial = summary("partial", true);
 
   const yaml::Node h3 = f.require(root, "hcr03", "decision-codes.yaml");
   f.keys(h3, "hcr03", {"approve", "redirect", "pend_documentation", "pend_clinical_review", "pend_not_listed",

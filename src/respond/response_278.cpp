@@ -223,10 +223,50 @@ void CertificationNumbers::tracking(RequestHash request, std::uint32_t line, std
   out.assign(text, numbered("PND", hash, line, text));
 }
 
+namespace {
+const mapping::DecisionCodes& initial_codes() {
+  static const mapping::DecisionCodes codes;
+  return codes;
+}
+}  // namespace
+
+namespace {
+// `text` (decision-codes.yaml summary_msg.partial) with its placeholders replaced by the counts, into `out`.
+void summary_counts(std::string_view text, std::size_t certified, std::size_t decided, std::size_t pended, std::string& out) {
+  out.clear();
+  while (!text.empty()) {
+    const auto open = text.find('{');
+    out.append(text.substr(0, open));
+    if (open == std::string_view::npos) break;
+    text.remove_prefix(open);
+    std::size_t value = 0;
+    std::size_t length = 0;
+    if (text.starts_with("{certified}")) {
+      value = certified, length = 11;
+    } else if (text.starts_with("{decided}")) {
+      value = decided, length = 9;
+    } else if (text.starts_with("{pended}")) {
+      value = pended, length = 8;
+    }
+    if (length == 0) {  // not a placeholder (the loader lets none through): kept as written
+      out.push_back('{');
+      text.remove_prefix(1);
+      continue;
+    }
+    fmt::format_to(std::back_inserter(out), "{}", value);
+    text.remove_prefix(length);
+  }
+}
+}  // namespace
+
 Response278Writer::Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now,
                                      std::string_view line_break)
+    : Response278Writer(out, numbers, now, initial_codes(), line_break) {}
+
+Response278Writer::Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now,
+                                     const mapping::DecisionCodes& codes, std::string_view line_break)
     : out_(out), envelope_writer_(out, x12::Delimiters{}, line_break), writer_(x12::Delimiters{}, line_break),
-      numbers_(numbers), now_(now) {
+      numbers_(numbers), now_(now), codes_(&codes) {
   unsafe_ = unsafe_chars(writer_.delimiters());
   unsafe_list_ = unsafe_list(writer_.delimiters());
   msg_safe_ = message_chars_safe(unsafe_);
@@ -464,7 +504,7 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
   // 2000E: the summary of the lines (docs/decisions.md section 3): every line cancelled -> the cancel
   // code; every other line approved as requested -> A1; every line certified, some at another site or
   // for a shorter span -> that line's code (A6); every line pended -> A4; some certified and some
-  // pended -> A2 (certified in part). Cancelled lines beside others do not change the summary.
+  // pended -> decision-codes.yaml hcr01.partial (A2, certified in part). Cancelled lines beside others do not change the summary.
   std::size_t approved = 0, redirected = 0, pended = 0, cancelled = 0, modified = 0;
   const soc::LineDecision* first_redirect = nullptr;
   const soc::LineDecision* first_modified = nullptr;   // redirected, or approved for a shorter span
@@ -513,12 +553,11 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
     hcr01 = first_pend->hcr01;
     hcr03 = first_pend->hcr03;
     // Ask for documents only when a line needs some (a review pend or documents already sent ask for none).
-    message_ = documents_asked ? "PENDED - SEE SERVICE LINES FOR THE DOCUMENTATION NEEDED"
-                               : "PENDED - SEE SERVICE LINES FOR THE REASON, NO DOCUMENTS REQUESTED";
+    message_ = documents_asked ? codes_->msg_pended_documents_needed : codes_->msg_pended_no_documents;
   } else if (pended > 0) {
-    hcr01 = "A2";
+    hcr01 = codes_->hcr01_partial;
     hcr03 = first_pend->hcr03;
-    message_ = fmt::format("CERTIFIED IN PART - {} OF {} SERVICE LINES CERTIFIED, {} PENDED", approved + redirected, decided, pended);
+    summary_counts(codes_->msg_partial, approved + redirected, decided, pended, message_);
   } else if (modified > 0) {
     hcr01 = first_modified->hcr01;
     hcr03 = first_modified->hcr03;

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "soc278/core/date.hpp"
+#include "soc278/mapping/decision_codes.hpp"
 #include "soc278/model/authorization_request.hpp"
 #include "soc278/respond/control_numbers.hpp"
 #include "soc278/soc/answerable.hpp"
@@ -116,6 +117,11 @@ struct LineAnswer {
 
 class Response278Writer {
  public:
+  // `codes` are the loaded mappings' (decision-codes.yaml): the writer takes the 2000E summary code
+  // of lines certified in part (hcr01.partial) from them; they must outlive the writer. Without
+  // them, a DecisionCodes with its initial values stands in (tests that build decisions by hand).
+  Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, const mapping::DecisionCodes& codes,
+                    std::string_view line_break = "\n");
   Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, std::string_view line_break = "\n");
 
   void begin_interchange(const x12::InterchangeInfo& received);
@@ -143,8 +149,8 @@ class Response278Writer {
   void write_traces(const std::vector<model::Trace>& traces);
   void write_span(std::string_view qualifier, const core::Date& first, const core::Date& last);
   void write_msg(std::string_view text);
-  // write_msg for text that is MSG-safe by construction (soc::response_message, this writer's
-  // literal summaries): only A-Z 0-9 space ' ( ) , - . / ; at most 264 characters, no trailing
+  // write_msg for text that is MSG-safe by construction (soc::response_message, the summaries of
+  // decision-codes.yaml summary_msg, which the loader checks): only A-Z 0-9 space ' ( ) , - . / ; at most 264 characters, no trailing
   // space. Written as it is when no delimiter in force is one of those characters (msg_safe_).
   void write_safe_msg(std::string_view text);
 
@@ -158,6 +164,7 @@ class Response278Writer {
   x12::SegmentWriter writer_;
   ControlNumberSequence& numbers_;
   core::DateTime now_;
+  const mapping::DecisionCodes* codes_;
   std::string date8_, date6_, time4_;
   x12::IsaHeader received_isa_;
   x12::GroupInfo received_group_;

@@ -64,10 +64,10 @@ struct RoutingResult {
                                                       const RoutingResult& routing,
                                                       const mapping::MappingSet& mappings);
 
-// Storage the evaluator reuses from one call to the next: the strings and vectors of the decisions a
-// previous call returned, taken back so that the next call refills them instead of allocating, and
-// its own working lists. It holds no result; what is in it is src/soc/evaluate.cpp's business. A
-// copy starts empty. One per thread: a call writes into it.
+// The evaluator's working lists (the PWKs of a request, the exceptions met by a line, ...), kept from
+// one call to the next so that they keep their capacity. It holds no result and nothing a call
+// reads before writing; what is in it is src/soc/line_writer.hpp's business. A copy starts empty.
+// One per thread: a call writes into it.
 class EvaluationBuffers {
  public:
   EvaluationBuffers() noexcept;
@@ -94,10 +94,10 @@ struct Decisions {
 [[nodiscard]] Decisions decide(const model::AuthorizationRequest& request, const mapping::MappingSet& mappings,
                                const History& history, const EvaluationContext& context);
 
-// The same decisions as decide() and evaluate(), written into storage the caller keeps from one
-// transaction to the next: `out` is replaced (nothing of the previous call remains in it), but its
-// strings and vectors keep their capacity, so a pipeline that decides set after set does not
-// allocate once the buffers have grown. The lines stay valid until the next call with the same `out`.
+// The same decisions as decide() and evaluate(), written into a Decisions (or vector) the caller keeps
+// from one transaction to the next: `out` is replaced (nothing of the previous call remains in it;
+// every LineDecision is a fresh value) and the working lists in its buffers are reused. The lines
+// stay valid until the next call with the same `out`.
 void decide_into(Decisions& out, const model::AuthorizationRequest& request, const mapping::MappingSet& mappings,
                  const History& history, const EvaluationContext& context);
 void evaluate_into(std::vector<LineDecision>& out, EvaluationBuffers& buffers, const model::AuthorizationRequest& request,

@@ -453,6 +453,60 @@ TEST_CASE("loader rejects A2 as a service-line HCR01: a 2000F HCR01 is never A2"
   }
 }
 
+TEST_CASE("hcr01.partial, the 2000E code of lines certified in part, comes from decision-codes.yaml", "[mapping][errors]") {
+  CHECK(real().decision_codes.hcr01_partial == "A2");
+  SECTION("a missing key is a load error at its map") {
+    TempMappings t;
+    const int map_line = t.replace("decision-codes.yaml", "  approve: A1", "  approve: A1");
+    (void)t.replace("decision-codes.yaml", "  partial: A2\n", "");
+    expect_error(t, core::DiagCode::mapping_missing_key, "decision-codes.yaml", map_line, "lacks the required key 'partial'");
+  }
+  SECTION("a value that is no HCR01 code") {
+    TempMappings t;
+    const int line = t.replace("decision-codes.yaml", "partial: A2", "partial: Z9");
+    expect_error(t, core::DiagCode::mapping_invalid, "decision-codes.yaml", line, "'Z9' is not an HCR01 action code");
+  }
+  SECTION("another code is taken as it is") {
+    TempMappings t;
+    (void)t.replace("decision-codes.yaml", "partial: A2", "partial: A4");
+    const auto r = mapping::load_mappings(t.dir());
+    REQUIRE(r.ok());
+    CHECK(r.value().decision_codes.hcr01_partial == "A4");
+  }
+}
+
+TEST_CASE("summary_msg, the 2000E MSG01 wording of a response, comes from decision-codes.yaml and is MSG-safe", "[mapping][errors]") {
+  CHECK(real().decision_codes.msg_partial == "CERTIFIED IN PART - {certified} OF {decided} SERVICE LINES CERTIFIED, {pended} PENDED");
+  CHECK(real().decision_codes.msg_pended_documents_needed == "PENDED - SEE SERVICE LINES FOR THE DOCUMENTATION NEEDED");
+  CHECK(real().decision_codes.msg_pended_no_documents == "PENDED - SEE SERVICE LINES FOR THE REASON, NO DOCUMENTS REQUESTED");
+  SECTION("a missing key is a load error at its map") {
+    TempMappings t;
+    const int map_line = t.replace("decision-codes.yaml", "  pended_documents_needed:", "  pended_documents_needed:");
+    (void)t.replace("decision-codes.yaml", "  pended_no_documents: \"PENDED - SEE SERVICE LINES FOR THE REASON, NO DOCUMENTS REQUESTED\"\n", "");
+    expect_error(t, core::DiagCode::mapping_missing_key, "decision-codes.yaml", map_line, "lacks the required key 'pended_no_documents'");
+  }
+  SECTION("a character a MSG01 cannot carry as it is") {
+    TempMappings t;
+    const int line = t.replace("decision-codes.yaml", "FOR THE DOCUMENTATION NEEDED", "FOR THE DOCUMENTATION NEEDED*");
+    expect_error(t, core::DiagCode::mapping_invalid, "decision-codes.yaml", line, "summary_msg.pended_documents_needed must be MSG-safe");
+  }
+  SECTION("lower case") {
+    TempMappings t;
+    const int line = t.replace("decision-codes.yaml", "SEE SERVICE LINES FOR THE REASON", "see service lines for the reason");
+    expect_error(t, core::DiagCode::mapping_invalid, "decision-codes.yaml", line, "summary_msg.pended_no_documents must be MSG-safe");
+  }
+  SECTION("partial without one of its counts") {
+    TempMappings t;
+    const int line = t.replace("decision-codes.yaml", ", {pended} PENDED", ", SOME PENDED");
+    expect_error(t, core::DiagCode::mapping_invalid, "decision-codes.yaml", line, "lacks the placeholder {pended}");
+  }
+  SECTION("an unknown placeholder") {
+    TempMappings t;
+    const int line = t.replace("decision-codes.yaml", "CERTIFIED IN PART - ", "CERTIFIED IN PART {total} - ");
+    expect_error(t, core::DiagCode::mapping_invalid, "decision-codes.yaml", line, "summary_msg.partial must be MSG-safe");
+  }
+}
+
 TEST_CASE("loader rejects FT as a PWK02 code: the 278 has no file-transfer transmission", "[mapping][errors]") {
   CHECK(std::find(real().evidence.documentation().submitted().begin(), real().evidence.documentation().submitted().end(), "FT") ==
         real().evidence.documentation().submitted().end());

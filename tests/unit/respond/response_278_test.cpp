@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -433,4 +434,70 @@ TEST_CASE("the 2000E HCR and MSG say what happened to the lines", "[respond][hcr
     CHECK(first_segment(text, "MSG").find("CANCELLATION CONFIRMED") != std::string::npos);
     CHECK(text.find("HCR*A4") == std::string::npos);
   }
+}
+
+TEST_CASE("the 2000E summary of lines certified in part takes its HCR01 from the decision codes", "[respond]") {
+  // decision-codes.yaml hcr01.partial, not a code of the writer's own: a file that changes it changes
+  // the response.
+  const model::AuthorizationRequest r = request("A", 4);
+  const std::vector<soc::LineDecision> ds = decisions(4);   // approve, redirect, pend, approve: certified in part
+  const auto written = [&](const mapping::DecisionCodes* codes) {
+    std::ostringstream out;
+    respond::ControlNumberSequence numbers(1);
+    std::optional<respond::Response278Writer> w;
+    if (codes != nullptr) {
+      w.emplace(out, numbers, now, *codes);
+    } else {
+      w.emplace(out, numbers, now);
+    }
+    w->begin_interchange(received_interchange());
+    w->begin_group(received_group("4711"));
+    w->add_decided(r, answers(r, ds));
+    w->end_group(true);
+    (void)w->end_interchange();
+    return out.str();
+  };
+  mapping::DecisionCodes codes;
+  CHECK(written(nullptr).find("HCR*A2*") != std::string::npos);
+  CHECK(written(&codes).find("HCR*A2*") != std::string::npos);
+  codes.hcr01_partial = "A4";
+  const std::string changed = written(&codes);
+  CHECK(changed.find("HCR*A2*") == std::string::npos);
+  CHECK(changed.find("CERTIFIED IN PART") != std::string::npos);
+  const auto msg = changed.find("CERTIFIED IN PART");
+  const auto event_hcr = changed.rfind("HCR*", msg);
+  REQUIRE(event_hcr != std::string::npos);
+  CHECK(changed.compare(event_hcr, 7, "HCR*A4*") == 0);
+}
+
+TEST_CASE("the 2000E summary MSG01 wording is the decision codes' summary_msg", "[respond]") {
+  const model::AuthorizationRequest r = request("A", 4);
+  const auto written = [&](const mapping::DecisionCodes& codes, const std::vector<soc::LineDecision>& ds) {
+    std::ostringstream out;
+    respond::ControlNumberSequence numbers(1);
+    respond::Response278Writer w(out, numbers, now, codes);
+    w.begin_interchange(received_interchange());
+    w.begin_group(received_group("4711"));
+    w.add_decided(r, answers(r, ds));
+    w.end_group(true);
+    (void)w.end_interchange();
+    return out.str();
+  };
+  mapping::DecisionCodes codes;
+  const std::vector<soc::LineDecision> partial = decisions(4);   // approve, redirect, pend, approve
+  // (The received interchange's component separator here is ',', which the writer turns into a space.)
+  CHECK(written(codes, partial).find("MSG*CERTIFIED IN PART - 3 OF 4 SERVICE LINES CERTIFIED") != std::string::npos);
+  codes.msg_partial = "{pended} OF {decided} PENDED; {certified} CERTIFIED ({pended})";
+  CHECK(written(codes, partial).find("MSG*1 OF 4 PENDED; 3 CERTIFIED (1)~") != std::string::npos);
+  std::vector<soc::LineDecision> pended = decisions(4);
+  for (auto& d : pended) {
+    if (d.outcome == soc::Outcome::pend) continue;
+    d = pended[2];
+  }
+  codes.msg_pended_no_documents = "NOTHING CERTIFIED YET";
+  codes.msg_pended_documents_needed = "SEND THE DOCUMENTS";
+  const std::string all_pended = written(codes, pended);
+  CHECK((all_pended.find("MSG*NOTHING CERTIFIED YET~") != std::string::npos ||
+         all_pended.find("MSG*SEND THE DOCUMENTS~") != std::string::npos));
+  CHECK(all_pended.find("PENDED - SEE SERVICE LINES") == std::string::npos);
 }

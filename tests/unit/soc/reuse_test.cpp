@@ -1,4 +1,5 @@
-// decide_into() / evaluate_into() write over the decisions of the previous call and keep their buffers:
+// decide_into() / evaluate_into() write into a Decisions (or vector) the caller keeps from one
+// transaction to the next, with the evaluator's working lists kept in its EvaluationBuffers:
 // whatever came before, the result must equal a fresh decide() / evaluate() of the same request,
 // with nothing of the previous transaction left in it.
 #include "soc278/soc/evaluate.hpp"
@@ -51,8 +52,7 @@ const std::vector<Request>& requests() {
        [](RequestBuilder& b) { b.dx("ABF", "T886XXA").line("J1745").line_pwk("M1", "FX").line("Q5115"); }},
       {"R1 administration at another site than its drug",
        [](RequestBuilder& b) { b.site("12").line("J1745").line("96365").line_site("22"); }},
-      // More lines than decide_into keeps whole decision vectors for (by line count), so the
-      // element-wise path runs between it and the others.
+      // Many more lines than the others, before and after them.
       {"seventeen lines",
        [](RequestBuilder& b) {
          b.dx("ABF", "T886XXA").pwk("M1", "FX").line("J1745");
