@@ -469,7 +469,7 @@ TEST_CASE("hcr01.partial, the 2000E code of lines certified in part, comes from 
   SECTION("another code is taken as it is") {
     TempMappings t;
     (void)t.replace("decision-codes.yaml", "partial: A2", "partial: A4");
-    const auto r = mapping::load_mappings(t.dir());
+    const auto r = mapping::load_mappings(t.dir(), test::shipped_guides());
     REQUIRE(r.ok());
     CHECK(r.value().decision_codes.hcr01_partial == "A4");
   }

@@ -453,7 +453,7 @@ TEST_CASE("the 2000E summary of lines certified in part takes its HCR01 from the
     w->begin_interchange(received_interchange());
     w->begin_group(received_group("4711"));
     w->add_decided(r, answers(r, ds));
-    w->end_group(true);
+    CHECK(w->end_group(true));
     (void)w->end_interchange();
     return out.str();
   };
@@ -479,7 +479,7 @@ TEST_CASE("the 2000E summary MSG01 wording is the decision codes' summary_msg", 
     w.begin_interchange(received_interchange());
     w.begin_group(received_group("4711"));
     w.add_decided(r, answers(r, ds));
-    w.end_group(true);
+    CHECK(w.end_group(true));
     (void)w.end_interchange();
     return out.str();
   };
