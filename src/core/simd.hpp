@@ -32,6 +32,9 @@
 #if SOC278_SIMD
 #include <emmintrin.h>
 #endif
+#if defined(SOC278_PORTABLE) && SOC278_PORTABLE && SOC278_SIMD
+#error "SOC278_PORTABLE builds must take the scalar versions"
+#endif
 
 #if defined(__GNUC__)
 #define SOC278_SIMD_INLINE __attribute__((always_inline)) inline
