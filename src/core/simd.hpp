@@ -151,7 +151,7 @@ SOC278_SIMD_INLINE bool same_bytes(const char* a, const char* b, std::size_t n) 
 SOC278_SIMD_INLINE void copy_bytes(char* dst, const char* src, std::size_t n) noexcept {
   if (n > 64) {
     std::memcpy(dst, src, n);
-  } else if (n >= 8) {
+  } else if (n > 16) {
     std::uint64_t w[8];
     const std::size_t words = (n - 1) / 8;  // whole words before the last, overlapping one
     for (std::size_t i = 0; i < words; ++i) std::memcpy(&w[i], src + 8 * i, 8);
@@ -159,6 +159,13 @@ SOC278_SIMD_INLINE void copy_bytes(char* dst, const char* src, std::size_t n) no
     std::memcpy(&last, src + n - 8, 8);
     for (std::size_t i = 0; i < words; ++i) std::memcpy(dst + 8 * i, &w[i], 8);
     std::memcpy(dst + n - 8, &last, 8);
+  } else if (n >= 8) {
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    std::memcpy(&a, src, 8);
+    std::memcpy(&b, src + n - 8, 8);
+    std::memcpy(dst, &a, 8);
+    std::memcpy(dst + n - 8, &b, 8);
   } else if (n >= 4) {
     std::uint32_t a = 0;
     std::uint32_t b = 0;

@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "x12/grammar/grammar.hpp"
-#include "x12/segment_scan.hpp"
+#include "x12/reader_fast.hpp"
 
 namespace soc278::x12 {
 namespace {
@@ -45,27 +45,8 @@ std::string describe_non_x12(const char* p, std::size_t n) {
 
 }  // namespace
 
-// The reader's common case (chunk_reader.hpp), with SegmentView::scan inlined (segment_scan.hpp).
-bool ChunkReader::next_fast(SegmentView& out) noexcept {
-  const char* const buf = buffer_.data();
-  std::size_t pos = pos_;
-  // Whitespace between segments: every such byte is <= ' ', so one compare clears a segment's first letter.
-  while (pos < end_ && static_cast<unsigned char>(buf[pos]) <= ' ' && detail::reader_space(buf[pos]) &&
-         buf[pos] != delimiters_.segment && buf[pos] != delimiters_.element)
-    ++pos;
-  const std::size_t avail = end_ - pos;
-  if (avail < 4) return false;
-  const char* p = buf + pos;
-  if (p[0] == 'I' && p[1] == 'S' && p[2] == 'A' && !detail::reader_alnum(p[3])) return false;
-  const auto r = out.scan(p, std::min(avail, options_.max_segment_length + 2), delimiters_, base_offset_ + pos, ordinal_ + 1);
-  if (!r.found || r.length > options_.max_segment_length || !r.fits) return false;
-  std::size_t body = r.length;
-  if (delimiters_.segment == '\n' && body > 0 && p[body - 1] == '\r') out.shorten(--body);  // CRLF
-  if (!detail::valid_segment_id(out.id())) return false;
-  pos_ = pos + r.length + 1;
-  ++ordinal_;
-  return true;
-}
+// The reader's common case (chunk_reader.hpp), with SegmentView::scan inlined (reader_fast.hpp).
+bool ChunkReader::next_fast(SegmentView& out) noexcept { return detail::ReaderFastPath::fast(*this, out); }
 
 ChunkReader::ChunkReader(ByteSource& source, ReaderOptions options) : source_(source), options_(options) {
   if (options_.chunk_size == 0) options_.chunk_size = 1;

@@ -51,11 +51,16 @@ struct IsaHeader {
   bool fixed_width = true;  // false: read by splitting (x12.isa_not_fixed_width was reported)
 };
 
+namespace detail {
+struct ReaderFastPath;  // src/x12/reader_fast.hpp: next() with next_fast() inlined, for EnvelopeReader::run
+}  // namespace detail
+
 class ChunkReader {
  public:
   explicit ChunkReader(ByteSource& source, ReaderOptions options = {});
 
-  // Inline: the common case costs one call (next_fast()); anything else takes next_general().
+  // The common case costs one call (next_fast()); anything else takes next_general().
+  // EnvelopeReader::run inlines the common case (src/x12/reader_fast.hpp).
 #if defined(__GNUC__)
   __attribute__((always_inline))
 #endif
@@ -73,6 +78,7 @@ class ChunkReader {
   [[nodiscard]] std::uint32_t file() const noexcept { return options_.file; }
 
  private:
+  friend struct detail::ReaderFastPath;
   // The state of almost every call: delimiters known, nothing pending, the next segment (after
   // the line break most files put after a terminator) whole in the buffer, not an ISA, with a
   // valid id and not too many elements. Then it is read, and true returned; otherwise nothing

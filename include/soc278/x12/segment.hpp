@@ -24,6 +24,10 @@ namespace soc278::x12 {
 // Number of pieces `text` splits into on `sep` (1 for a non-empty text without `sep`, 0 for "").
 [[nodiscard]] std::size_t piece_count(std::string_view text, char sep) noexcept;
 
+namespace detail {
+struct ReaderFastPath;  // src/x12/reader_fast.hpp
+}  // namespace detail
+
 class SegmentView {
  public:
   // The most elements any segment may carry. X12 segments stop well short of this (SV1 has 21,
@@ -76,6 +80,7 @@ class SegmentView {
 
  private:
   friend class ChunkReader;
+  friend struct detail::ReaderFastPath;
   // One pass over `available` bytes finding the element separators and the segment terminator
   // together (the reader's hot path). When the terminator is found the view holds the segment and
   // `found` is set; `fits` is false when it has more than max_elements elements. Defined in the
