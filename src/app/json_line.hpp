@@ -139,7 +139,7 @@ class JsonRun {
   // numbers): one of up to 16 characters is copied into a zero-padded block on the stack (two
   // overlapping loads, never a byte past its size), checked and stored as one 16-byte block; the
   // bytes stored past it are overwritten by what follows (the run's room has `slack` for the last one).
-  JsonRun& string(const std::string& v) noexcept {
+  [[gnu::always_inline]] JsonRun& string(const std::string& v) noexcept {
     const std::size_t n = v.size();
     if (n <= 16) {
       char block[16] = {};
