@@ -1,4 +1,4 @@
-// src/app/json_line.hpp — private: a small streaming JSON writer for the decision report.
+// src/engine/json_line.hpp — private: a small streaming JSON writer for the decision report.
 //
 // The report is written once per service line, millions of times in a nightly batch; building a
 // nlohmann::json tree per line cost more than every other stage together (perf, docs/PERFORMANCE.md).
@@ -12,14 +12,15 @@
 // outermost value is closed the caller may use `out` freely; the destructor then leaves it alone.
 #pragma once
 
-#include <emmintrin.h>  // SSE2: part of the x86-64 baseline, no -m flag needed
-
 #include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+
+#include "core/simd.hpp"
+#include "soc278/core/bytes.hpp"
 
 namespace soc278::engine {
 
@@ -43,17 +44,9 @@ template <typename Word>
   const Word t = static_cast<Word>(((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash));
   return (t & highs) != 0;
 }
-// Whether any of the 16 bytes at `p` needs an escape: one compare each for '"' and '\\', and
-// min(b, 0x1F) == b for the controls (an unsigned compare: bytes >= 0x80 are UTF-8, not escaped).
-// Bit i set: byte i of `v` needs an escape.
-[[nodiscard]] inline unsigned json_escape_mask16(__m128i v) noexcept {
-  const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                                    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
-  return static_cast<unsigned>(_mm_movemask_epi8(hits));
-}
-[[nodiscard]] inline bool json_escape_in16(const char* p) noexcept {
-  return json_escape_mask16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) != 0;
-}
+// Whether any of the 16 bytes at `p` needs an escape (the speed fence's json_escape16: bit i set
+// when byte i is a control, '"' or '\\'; bytes >= 0x80 are UTF-8, not escaped).
+[[nodiscard]] inline bool json_escape_in16(const char* p) noexcept { return core::simd::json_escape16(p) != 0; }
 
 // Writes `s` escaped per RFC 8259, without the quotes, at `d`, which has room for 6 * s.size()
 // bytes (the worst case, every byte a \u00XX); returns the end of what was written.
@@ -143,24 +136,22 @@ class JsonRun {
     return *this;
   }
   // Most of a line's members are short std::strings (codes, qualifiers, rule ids, certification
-  // numbers). libstdc++ keeps at least 16 readable bytes behind a string's data() (its short-string
-  // buffer, or capacity() + 1 >= 17 allocated bytes), so one of up to 16 characters is checked and
-  // copied as one 16-byte block; the bytes stored past it are overwritten by what follows (the
-  // run's room has `slack` for the last one).
-  JsonRun& string(const std::string& v) noexcept {
-#if defined(__GLIBCXX__)
+  // numbers): one of up to 16 characters is copied into a zero-padded block on the stack (two
+  // overlapping loads, never a byte past its size), checked and stored as one 16-byte block; the
+  // bytes stored past it are overwritten by what follows (the run's room has `slack` for the last one).
+  [[gnu::always_inline]] JsonRun& string(const std::string& v) noexcept {
     const std::size_t n = v.size();
     if (n <= 16) {
-      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v.data()));
-      if ((detail::json_escape_mask16(block) & ((1U << n) - 1U)) == 0) {
+      char block[16] = {};
+      core::copy_short(block, v.data(), n);
+      if ((core::simd::json_escape16(block) & ((1U << n) - 1U)) == 0) {
         *d_++ = '"';
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(d_), block);
+        std::memcpy(d_, block, 16);
         d_ += n;
         *d_++ = '"';
         return *this;
       }
     }
-#endif
     return string(std::string_view(v));
   }
   // A literal converts to both std::string_view and std::string: this says which.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ig/compiled.hpp"
 #include "ig/guide_data.hpp"
 
 namespace soc278::ig {
@@ -34,6 +35,10 @@ std::string_view to_string(Usage u) noexcept {
   }
   return "S";
 }
+
+std::uint64_t CodeSet::pack(std::string_view code) noexcept { return detail::pack_code(code); }
+
+bool CodeSet::contains(std::string_view value) const noexcept { return detail::CodeSetAccess::contains(*this, value); }
 
 void CodeSet::add(std::string_view code) {
   if (code.size() <= max_packed) {

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "ig/compiled.hpp"
 #include "soc278/ig/guide.hpp"
 
 namespace soc278::ig::detail {
@@ -21,6 +22,7 @@ struct GuideData {
   std::deque<CodeList> code_lists;
   std::deque<SegmentDef> segments;
   std::deque<SegmentRule> envelope;  // envelope.yaml occurrences, in file order
+  std::deque<CompiledRule> compiled;  // what SegmentRule::compiled points to (compile_fast.cpp)
   std::vector<std::unique_ptr<Guide>> guides;
   std::vector<GuideSelector> index;
   // Sorted lookup tables (cold-path lookups by name use these; the hot path holds pointers).

@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstring>
 
+#include "core/simd.hpp"
 #include "soc278/mapping/administration_codes.hpp"
 #include "soc278/mapping/evidence.hpp"
 #include "soc278/mapping/load.hpp"
@@ -42,9 +43,7 @@ std::uint64_t hcpcs_key(const model::Hcpcs& code) noexcept {
   // code_key for at most 5 characters, without the variable-length copy.
   const std::string_view v = code.view();
   if (v.size() == 5) {  // nearly every HCPCS/CPT code: its bytes big-endian in the top five, 5 in the low byte
-    std::uint32_t head;
-    std::memcpy(&head, v.data(), 4);
-    if constexpr (std::endian::native == std::endian::little) head = __builtin_bswap32(head);
+    const std::uint32_t head = core::simd::load_be32(v.data());
     return static_cast<std::uint64_t>(head) << 32 | static_cast<std::uint64_t>(static_cast<unsigned char>(v[4])) << 24 | 5U;
   }
   std::uint64_t k = 0;

@@ -6,9 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "core/simd.hpp"
 
 #include "soc278/x12/segment.hpp"
 
@@ -34,18 +32,16 @@ class Elements {
     const std::size_t wanted = (last < capacity ? last : capacity) + 1;  // the separators around elements 1..last
     std::size_t found = 0;
     std::size_t i = 0;
-#if defined(__SSE2__)
-    const __m128i needle = _mm_set1_epi8(separator);
-    // A block adds at most 16 separators, so the bound is checked once per block: elements past
-    // `last` may be recorded too (bounds_ has room), never read.
-    for (; i < length && i + 16 <= readable; i += 16) {
-      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
-      auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, needle)));
-      if (length - i < 16) mask &= (1U << (length - i)) - 1U;  // bytes past the segment are not its own
-      for (; mask != 0; mask &= mask - 1) bounds_[found++] = static_cast<std::uint32_t>(i + static_cast<unsigned>(__builtin_ctz(mask)));
-      if (found >= wanted) return finish(wanted - 1, length);
+    if constexpr (core::simd::enabled) {
+      // A block adds at most 16 separators, so the bound is checked once per block: elements past
+      // `last` may be recorded too (bounds_ has room), never read.
+      for (; i < length && i + 16 <= readable; i += 16) {
+        unsigned mask = core::simd::match16(text + i, separator);
+        if (length - i < 16) mask &= (1U << (length - i)) - 1U;  // bytes past the segment are not its own
+        for (; mask != 0; mask &= mask - 1) bounds_[found++] = static_cast<std::uint32_t>(i + core::simd::lowest_bit(mask));
+        if (found >= wanted) return finish(wanted - 1, length);
+      }
     }
-#endif
     for (; i < length; ++i) {
       if (text[i] != separator) continue;
       bounds_[found++] = static_cast<std::uint32_t>(i);

@@ -9,10 +9,7 @@
 #include <cstring>
 #include <iterator>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "core/simd.hpp"
 #include "respond/reply_envelope.hpp"
 
 namespace soc278::respond {
@@ -377,19 +374,14 @@ void Response278Writer::clean_element(x12::SegmentWriter::Segment& segment, std:
   segment.element_with(n, [&](char* out) {
     if (n != 0) std::memcpy(out, text.data(), n);
     std::size_t i = 0;
-#if defined(__SSE2__)
-    // Free text seldom holds a delimiter: test 16 characters at a time and fix only those blocks.
-    __m128i unsafe[6];
-    for (std::size_t k = 0; k < 6; ++k) unsafe[k] = _mm_set1_epi8(unsafe_list_[k]);
-    for (; i + 16 <= n; i += 16) {
-      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(out + i));
-      __m128i hit = _mm_cmpeq_epi8(block, unsafe[0]);
-      for (std::size_t k = 1; k < 6; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(block, unsafe[k]));
-      if (_mm_movemask_epi8(hit) == 0) continue;
-      for (std::size_t j = i; j < i + 16; ++j)
-        if (unsafe_[static_cast<unsigned char>(out[j])]) out[j] = ' ';
+    if constexpr (core::simd::enabled) {
+      // Free text seldom holds a delimiter: test 16 characters at a time and fix only those blocks.
+      for (; i + 16 <= n; i += 16) {
+        if (core::simd::match16_any6(out + i, unsafe_list_) == 0) continue;
+        for (std::size_t j = i; j < i + 16; ++j)
+          if (unsafe_[static_cast<unsigned char>(out[j])]) out[j] = ' ';
+      }
     }
-#endif
     for (; i < n; ++i)
       if (unsafe_[static_cast<unsigned char>(out[i])]) out[i] = ' ';
     std::size_t size = n;

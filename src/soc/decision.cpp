@@ -7,9 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "core/simd.hpp"
 
 namespace soc278::soc {
 
@@ -49,73 +47,11 @@ constexpr std::size_t kMsgMax = 264;
 constexpr std::size_t kMsgEnough = kMsgMax + 2;
 constexpr std::size_t kBlock = 16;
 
-#if defined(__SSE2__)
-// 0xFF in the bytes of v between lo and hi (as unsigned bytes, so never a byte >= 0x80 here):
-// v - lo <= hi - lo unsigned, which a signed compare sees after the bias 0x80.
-inline __m128i bytes_between(__m128i v, char lo, char hi) {
-  const __m128i biased = _mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(0x80 - lo)));
-  return _mm_cmplt_epi8(biased, _mm_set1_epi8(static_cast<char>(hi - lo - 0x7F)));
-}
-
 // Appends the first `len` bytes of `in` made MSG-safe at out + n, dropping each space that follows a
 // space; `space` says whether the last written character is a space (or nothing is written yet).
-// Reads 16 bytes at `in` and writes 16 at out + n whatever len is. Returns the new n.
-inline std::size_t put_msg_block(const char* in, unsigned len, char* out, std::size_t n, bool& space) {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
-  const __m128i letter = bytes_between(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
-  // ' ( ) , - . / 0-9 are 0x27..0x39 without 0x2A (*) and 0x2B (+).
-  const __m128i star_plus = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xFE))), _mm_set1_epi8('*'));
-  const __m128i punct = _mm_andnot_si128(star_plus, bytes_between(v, '\'', '9'));
-  const __m128i kept = _mm_or_si128(_mm_or_si128(letter, punct), _mm_cmpeq_epi8(v, _mm_set1_epi8(';')));
-  const __m128i upper = _mm_andnot_si128(_mm_and_si128(letter, _mm_set1_epi8(0x20)), v);
-  const __m128i m = _mm_or_si128(_mm_and_si128(kept, upper), _mm_andnot_si128(kept, _mm_set1_epi8(' ')));
-  const unsigned valid = len == kBlock ? 0xFFFFu : (1u << len) - 1u;
-  const unsigned spaces = ~static_cast<unsigned>(_mm_movemask_epi8(kept)) & valid;   // a kept byte is never a space
-  unsigned dropped = spaces & ((spaces << 1) | (space ? 1u : 0u));
-  space = ((spaces >> (len - 1)) & 1u) != 0;
-  if (dropped == 0) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n), m);
-    return n + len;
-  }
-  // Copy the runs between dropped spaces (usually one, after ": " or a delimiter next to a blank).
-  alignas(kBlock) char mapped[2 * kBlock];
-  _mm_store_si128(reinterpret_cast<__m128i*>(mapped), m);
-  _mm_store_si128(reinterpret_cast<__m128i*>(mapped + kBlock), _mm_set1_epi8(' '));
-  unsigned from = 0;
-  for (; dropped != 0; dropped &= dropped - 1) {
-    const auto at = static_cast<unsigned>(__builtin_ctz(dropped));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n), _mm_loadu_si128(reinterpret_cast<const __m128i*>(mapped + from)));
-    n += at - from;
-    from = at + 1;
-  }
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n), _mm_loadu_si128(reinterpret_cast<const __m128i*>(mapped + from)));
-  return n + (len - from);
-}
-#else
-constexpr std::array<char, 256> msg_chars = [] {
-  std::array<char, 256> t{};
-  for (std::size_t c = 0; c < t.size(); ++c) t[c] = ' ';
-  for (char c = '0'; c <= '9'; ++c) t[static_cast<unsigned char>(c)] = c;
-  for (char c = 'A'; c <= 'Z'; ++c) t[static_cast<unsigned char>(c)] = c;
-  for (char c = 'a'; c <= 'z'; ++c) t[static_cast<unsigned char>(c)] = static_cast<char>(c - 'a' + 'A');
-  for (char c : {' ', '.', ',', ';', '(', ')', '/', '-', '\''}) t[static_cast<unsigned char>(c)] = c;
-  return t;
-}();
-
-inline std::size_t put_msg_block(const char* in, unsigned len, char* out, std::size_t n, bool& space) {
-  for (unsigned k = 0; k < len; ++k) {
-    const char m = msg_chars[static_cast<unsigned char>(in[k])];
-    if (m == ' ') {
-      if (space) continue;
-      space = true;
-    } else {
-      space = false;
-    }
-    out[n++] = m;
-  }
-  return n;
-}
-#endif
+// Reads 16 bytes at `in` and may write 16 at out + n whatever len is. Returns the new n. The speed
+// fence (core/simd.hpp) holds it: 16 bytes at a time with SSE2, a table lookup per byte otherwise.
+using core::simd::put_msg_block;
 
 using core::copy_short;
 

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "x12/grammar/grammar.hpp"
+#include "x12/reader_fast.hpp"
 
 namespace soc278::x12 {
 namespace {
@@ -43,6 +44,9 @@ std::string describe_non_x12(const char* p, std::size_t n) {
 }
 
 }  // namespace
+
+// The reader's common case (chunk_reader.hpp), with SegmentView::scan inlined (reader_fast.hpp).
+bool ChunkReader::next_fast(SegmentView& out) noexcept { return detail::ReaderFastPath::fast(*this, out); }
 
 ChunkReader::ChunkReader(ByteSource& source, ReaderOptions options) : source_(source), options_(options) {
   if (options_.chunk_size == 0) options_.chunk_size = 1;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "soc278/x12/values.hpp"
+#include "x12/reader_fast.hpp"
 
 namespace soc278::x12 {
 namespace {
@@ -168,7 +169,7 @@ void EnvelopeReader::segment(const SegmentView& s, SegmentRole role) {
 
 void EnvelopeReader::run() {
   SegmentView s;
-  while (reader_.next(s, sink_) == ReadStatus::segment) {
+  while (detail::ReaderFastPath::next(reader_, s, sink_) == ReadStatus::segment) {  // reader_fast.hpp
     ++stats_.segments;
     // Most segments are transaction bodies: only ids starting with I, G or S can be envelopes.
     const std::string_view id = s.id();

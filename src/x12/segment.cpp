@@ -1,10 +1,9 @@
 #include "soc278/x12/segment.hpp"
 
+#include <bit>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "core/simd.hpp"
 
 namespace soc278::x12 {
 
@@ -38,25 +37,23 @@ bool SegmentView::assign(const char* text, std::size_t length, const Delimiters&
   bool overflow = false;
   const char sep = d.element;
   std::size_t i = 0;
-#if defined(__SSE2__)
-  // 16 bytes at a time: compare against the separator and walk the set bits. Segments average
-  // ~30 bytes, so this halves the per-byte work against a plain loop (docs/PERFORMANCE.md).
-  const __m128i needle = _mm_set1_epi8(sep);
-  for (; i + 16 <= length; i += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, needle)));
-    while (mask != 0) {
-      const unsigned bit = static_cast<unsigned>(__builtin_ctz(mask));
-      if (count < max_elements) {
-        bounds_[count] = static_cast<std::uint32_t>(i + bit);
-      } else {
-        overflow = true;
+  if constexpr (core::simd::enabled) {
+    // 16 bytes at a time: compare against the separator and walk the set bits. Segments average
+    // ~30 bytes, so this halves the per-byte work against a plain loop (docs/PERFORMANCE.md).
+    for (; i + 16 <= length; i += 16) {
+      unsigned mask = core::simd::match16(text + i, sep);
+      while (mask != 0) {
+        const unsigned bit = static_cast<unsigned>(std::countr_zero(mask));
+        if (count < max_elements) {
+          bounds_[count] = static_cast<std::uint32_t>(i + bit);
+        } else {
+          overflow = true;
+        }
+        ++count;
+        mask &= mask - 1;
       }
-      ++count;
-      mask &= mask - 1;
     }
   }
-#endif
   for (; i < length; ++i) {
     if (text[i] == sep) {
       if (count < max_elements) {

@@ -2,7 +2,7 @@
 //
 // Provides identifies_person(): which X12 elements identify a person (a member's id, name, birth
 // date, street). Everything soc278 writes for an operator or a partner other than the 278 response
-// itself masks or leaves out their values: the command line (src/app/privacy.hpp) masks them, and
+// itself masks or leaves out their values: the engine (soc278/engine/privacy.hpp) masks them, and
 // the 999 leaves their IK404 (copy of the bad element, optional in X12) empty.
 #pragma once
 

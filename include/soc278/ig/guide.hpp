@@ -7,8 +7,9 @@
 // (unknown keys, dangling references, duplicate ids, bad usage values) and reports the first
 // problems as one Diagnostic naming file:line. Nothing on the per-segment path looks anything up
 // by string: segments are keyed by a packed uint32 id, codes are packed integers (compared as a
-// block of up to 8, or hashed), and every occurrence carries its compiled checks (FastCheck) and
-// matching tables, so the walker reads a few cache lines per segment.
+// block of up to 8, or hashed), and every occurrence carries its matching tables and a pointer to
+// its compiled checks (private to src/ig/: compiled.hpp), so the walker reads a few cache lines per
+// segment.
 //
 // Who calls it: app start-up (once per run), the TransactionValidator (walker.hpp) for every
 // segment, the model binder (`bind` names) and the explain command (loop/segment/element names).
@@ -40,6 +41,12 @@ namespace soc278::ig {
   return k;
 }
 
+namespace detail {
+struct GuideData;     // src/ig/guide_data.hpp: the block a GuideSet shares
+struct CodeSetAccess;  // src/ig/compiled.hpp: the walker's inline CodeSet lookup
+struct CompiledRule;   // src/ig/compiled.hpp: an occurrence's compiled checks, for the walker
+}  // namespace detail
+
 enum class Usage : std::uint8_t { required, situational, not_used };
 [[nodiscard]] std::string_view to_string(Usage u) noexcept;  // "R", "S", "N"
 
@@ -55,23 +62,8 @@ class CodeSet {
  public:
   void add(std::string_view code);
   void finish();  // sorts and removes duplicates; call once after the last add()
-#if defined(__GNUC__)
-  __attribute__((always_inline))  // on the walker's per-value path
-#endif
-  [[nodiscard]] bool contains(std::string_view value) const noexcept {
-    if (value.size() > max_packed) return contains_long(value);
-    const std::uint64_t k = pack(value);
-    if (packed_.size() <= small_size) {
-      const std::uint64_t* p = small_.data();
-      return ((p[0] == k) | (p[1] == k) | (p[2] == k) | (p[3] == k) | (p[4] == k) | (p[5] == k) | (p[6] == k) | (p[7] == k)) != 0;
-    }
-    if (!table_.empty()) {  // the first probe inline: it usually decides
-      const std::uint64_t v = table_[static_cast<std::size_t>((k * hash_multiplier) >> shift_)];
-      if (v == k) return true;
-      if (v == no_code) return false;
-    }
-    return contains_packed(k);
-  }
+  // Out of line; the walker inlines the same lookup (src/ig/compiled.hpp).
+  [[nodiscard]] bool contains(std::string_view value) const noexcept;
   // The set as up to N packed codes, unused slots holding a value no code packs to (false when the
   // set is larger or has codes longer than max_packed): for tables that keep a copy next to other
   // hot data. A value is in the set when pack(value) equals one of them.
@@ -91,52 +83,20 @@ class CodeSet {
   static constexpr std::uint64_t hash_multiplier = 0x9E3779B97F4A7C15ULL;
   // Bytes in order, zero-padded to 7, then the length in the low byte: exact (a value with the same
   // bytes but another length packs differently) and ordered like the text for equal lengths.
-#if defined(__GNUC__)
-  __attribute__((always_inline))  // a handful of instructions on every coded value
-#endif
-  [[nodiscard]] static std::uint64_t pack(std::string_view code) noexcept {
-    const std::size_t n = code.size();
-    const char* p = code.data();
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    // Two overlapping big-endian loads instead of a byte loop (values never read past their end).
-    std::uint64_t v = 0;
-    if (n >= 4) {
-      std::uint32_t a = 0;
-      std::uint32_t b = 0;
-      std::memcpy(&a, p, 4);
-      std::memcpy(&b, p + n - 4, 4);
-      const unsigned extra = static_cast<unsigned>(8 * (n - 4));  // bits of b after p[0..3]: 0, 8, 16 or 24
-      const std::uint64_t tail = __builtin_bswap32(b) & ((std::uint64_t{1} << extra) - 1);
-      v = (std::uint64_t{__builtin_bswap32(a)} << 32) | (tail << (32 - extra));
-    } else if (n >= 2) {
-      std::uint16_t a = 0;
-      std::memcpy(&a, p, 2);
-      v = std::uint64_t{__builtin_bswap16(a)} << 48;
-      if (n == 3) v |= std::uint64_t{static_cast<unsigned char>(p[2])} << 40;
-    } else if (n == 1) {
-      v = std::uint64_t{static_cast<unsigned char>(p[0])} << 56;
-    }
-    return v | n;
-#else
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-    v <<= 8 * (max_packed - n);
-    return (v << 8) | n;
-#endif
-  }
+  [[nodiscard]] static std::uint64_t pack(std::string_view code) noexcept;
 
  private:
+  friend struct detail::CodeSetAccess;
   [[nodiscard]] bool contains_packed(std::uint64_t k) const noexcept;
   [[nodiscard]] bool contains_long(std::string_view value) const noexcept;
   static constexpr std::size_t small_size = 8;
+  std::array<std::uint64_t, small_size> small_{no_code, no_code, no_code, no_code, no_code, no_code, no_code, no_code};
   std::vector<std::uint64_t> packed_;
   std::vector<std::string> long_;
   // Larger sets: the packed codes again in an open-addressing table (a power of two, at least twice
   // the codes, empty slots no_code), so a lookup is usually one multiply and one compare.
   std::vector<std::uint64_t> table_;
   unsigned shift_ = 64;
-  alignas(64) std::array<std::uint64_t, small_size> small_{no_code, no_code, no_code, no_code,
-                                                           no_code, no_code, no_code, no_code};
 };
 
 struct ElementDef {          // elements.yaml
@@ -201,33 +161,6 @@ struct SegmentDef {          // segments.yaml: the base standard segment
   std::vector<SyntaxNote> syntax;
 };
 
-// What the validator's fast path needs to clear one value (walker.cpp), compiled by load_guides()
-// from the rule below: the type to test, the length range, the code list. The fast path only ever
-// says "no finding"; a value it cannot clear goes through the full checks, which alone report, so
-// the findings do not depend on it.
-struct FastCheck {
-  enum class Kind : std::uint8_t {
-    full,       // no fast path: always the full checks (an element not used here, no dictionary entry)
-    text,       // AN / ID: printable (the segment scan says so), no edge spaces, length, codes
-    integer,    // N, Nn: digits only
-    decimal,    // R: digits with at most one '.'
-    date8,      // DT CCYYMMDD
-    date6,      // DT YYMMDD
-    time,       // TM HHMM[SS[D[D]]]
-    composite,  // a composite: each component by its own FastCheck (SegmentRule::fast from first_component)
-  };
-  Kind kind = Kind::full;
-  std::uint16_t min_length = 0;
-  std::uint16_t max_length = 0;
-  std::uint16_t format_from = 0;    // as ValueRule::format_from (D8 / RD8 are checked fast, others fully)
-  std::uint16_t first_component = 0;  // composite: index in SegmentRule::fast of its component 1
-  std::uint16_t component_count = 0;  // composite: components defined (fewer than 64)
-  bool codes_inline = false;        // codes fit code_block (CodeSet::packed_block): no visit to the CodeSet
-  std::uint64_t required_components = 0;  // composite: bit c set when component c (1-based) is required
-  std::array<std::uint64_t, 4> code_block{};
-  const CodeSet* codes = nullptr;   // the list the value must be in; nullptr: no list
-};
-
 // How one element (or one component of a composite) is used in one segment occurrence.
 struct ValueRule {
   Usage usage = Usage::not_used;   // elements an occurrence does not list are not used there
@@ -254,7 +187,7 @@ struct ElementRule : ValueRule {
 struct LoopDef;
 
 // One segment occurrence of a loop (or of the heading / trailer): the segment as this guide uses it there.
-struct alignas(64) SegmentRule {
+struct SegmentRule {
   // What the walker reads for every segment comes first, so that it shares a cache line or two.
   std::uint32_t key = 0;
   Usage usage = Usage::situational;
@@ -266,17 +199,13 @@ struct alignas(64) SegmentRule {
   std::uint32_t max_use = 1;       // 0 = unbounded (">1")
   // Compiled by load_guides() for the walker: the codes first-element matching tests (element 1,
   // or its component 1), also as a block of packed codes when they fit; the number of positions
-  // and the required ones; one FastCheck per base position ([0] = position 01), then each
-  // composite's components, packed so that checking a segment reads a few cache lines.
-  // They point into this rule: a copy made after loading still points into the original.
+  // and the required ones; and the occurrence's compiled value checks, private to the walker
+  // (src/ig/compiled.hpp; nullptr for a rule made by hand, which then always takes the full checks).
+  // They point into this rule and the guide set: a copy made after loading still points into the original.
   bool match_inline = false;       // match_block holds match_codes
   std::uint16_t positions = 0;     // elements.size()
-  // (compiled) this occurrence's number in its guide set, dense from 0, the same from run to run:
-  // the walker's clean-segment memo hashes it where the address would depend on heap layout.
-  // Unique only within one GuideSet (a rule made by hand has 0): users compare the rule itself.
-  std::uint16_t serial = 0;
   std::uint64_t required_elements = 0;  // bit p set when element p (1-based, < 64) is required
-  std::vector<FastCheck> fast;
+  const detail::CompiledRule* compiled = nullptr;
   const CodeSet* match_codes = nullptr;
   std::array<std::uint64_t, 4> match_block{};
   std::vector<SyntaxNote> syntax;  // base notes plus the occurrence's own
@@ -370,10 +299,6 @@ struct GuideSelector {             // one index.yaml entry
   std::string gs01, gs08, st01, bht02;  // bht02 "" = any
   const Guide* guide = nullptr;
 };
-
-namespace detail {
-struct GuideData;
-}
 
 class GuideSet {
  public:

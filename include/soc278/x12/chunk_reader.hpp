@@ -51,11 +51,16 @@ struct IsaHeader {
   bool fixed_width = true;  // false: read by splitting (x12.isa_not_fixed_width was reported)
 };
 
+namespace detail {
+struct ReaderFastPath;  // src/x12/reader_fast.hpp: next() with next_fast() inlined, for EnvelopeReader::run
+}  // namespace detail
+
 class ChunkReader {
  public:
   explicit ChunkReader(ByteSource& source, ReaderOptions options = {});
 
-  // Inline: the common case (next_fast()) costs no call; anything else takes next_general().
+  // The common case costs one call (next_fast()); anything else takes next_general().
+  // EnvelopeReader::run inlines the common case (src/x12/reader_fast.hpp).
 #if defined(__GNUC__)
   __attribute__((always_inline))
 #endif
@@ -73,6 +78,7 @@ class ChunkReader {
   [[nodiscard]] std::uint32_t file() const noexcept { return options_.file; }
 
  private:
+  friend struct detail::ReaderFastPath;
   // The state of almost every call: delimiters known, nothing pending, the next segment (after
   // the line break most files put after a terminator) whole in the buffer, not an ISA, with a
   // valid id and not too many elements. Then it is read, and true returned; otherwise nothing
@@ -131,29 +137,5 @@ inline bool valid_segment_id(std::string_view id) noexcept {
   return (n == 2 || n == 3) && reader_id_char(id[0]) && reader_id_char(id[1]) && (n == 2 || reader_id_char(id[2]));
 }
 }  // namespace detail
-
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-inline bool ChunkReader::next_fast(SegmentView& out) noexcept {
-  const char* const buf = buffer_.data();
-  std::size_t pos = pos_;
-  // Whitespace between segments: every such byte is <= ' ', so one compare clears a segment's first letter.
-  while (pos < end_ && static_cast<unsigned char>(buf[pos]) <= ' ' && detail::reader_space(buf[pos]) &&
-         buf[pos] != delimiters_.segment && buf[pos] != delimiters_.element)
-    ++pos;
-  const std::size_t avail = end_ - pos;
-  if (avail < 4) return false;
-  const char* p = buf + pos;
-  if (p[0] == 'I' && p[1] == 'S' && p[2] == 'A' && !detail::reader_alnum(p[3])) return false;
-  const auto r = out.scan(p, std::min(avail, options_.max_segment_length + 2), delimiters_, base_offset_ + pos, ordinal_ + 1);
-  if (!r.found || r.length > options_.max_segment_length || !r.fits) return false;
-  std::size_t body = r.length;
-  if (delimiters_.segment == '\n' && body > 0 && p[body - 1] == '\r') out.shorten(--body);  // CRLF
-  if (!detail::valid_segment_id(out.id())) return false;
-  pos_ = pos + r.length + 1;
-  ++ordinal_;
-  return true;
-}
 
 }  // namespace soc278::x12

@@ -17,16 +17,16 @@
 
 #include "soc278/x12/delimiters.hpp"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace soc278::x12 {
 
 // Nth piece (1-based) of `text` split on `sep`; empty when there are fewer pieces.
 [[nodiscard]] std::string_view nth_piece(std::string_view text, char sep, std::size_t n) noexcept;
 // Number of pieces `text` splits into on `sep` (1 for a non-empty text without `sep`, 0 for "").
 [[nodiscard]] std::size_t piece_count(std::string_view text, char sep) noexcept;
+
+namespace detail {
+struct ReaderFastPath;  // src/x12/reader_fast.hpp
+}  // namespace detail
 
 class SegmentView {
  public:
@@ -75,21 +75,24 @@ class SegmentView {
   [[nodiscard]] bool assign(const char* text, std::size_t length, const Delimiters& d, std::uint64_t byte_offset,
                             std::uint64_t ordinal) noexcept;
 
+  // Drops bytes from the end of the segment (a CR before a newline terminator).
+  void shorten(std::size_t new_length) noexcept;
+
+ private:
+  friend class ChunkReader;
+  friend struct detail::ReaderFastPath;
   // One pass over `available` bytes finding the element separators and the segment terminator
   // together (the reader's hot path). When the terminator is found the view holds the segment and
-  // `found` is set; `fits` is false when it has more than max_elements elements.
-  // Inline (defined below) so that it is inlined into the reader's fast path.
+  // `found` is set; `fits` is false when it has more than max_elements elements. Defined in the
+  // private src/x12/segment_scan.hpp, so that it is inlined into the reader's fast path.
   struct ScanResult {
     std::size_t length = 0;  // bytes before the terminator
     bool found = false;
     bool fits = true;
   };
   [[nodiscard]] inline ScanResult scan(const char* text, std::size_t available, const Delimiters& d, std::uint64_t byte_offset,
-                                std::uint64_t ordinal) noexcept;
-  // Drops bytes from the end of the segment (a CR before a newline terminator).
-  void shorten(std::size_t new_length) noexcept;
+                                       std::uint64_t ordinal) noexcept;
 
- private:
   const char* text_ = "";
   std::uint32_t length_ = 0;
   std::uint32_t id_length_ = 0;
@@ -100,95 +103,6 @@ class SegmentView {
   std::uint64_t byte_offset_ = 0;
   std::uint64_t ordinal_ = 0;
 };
-
-// SegmentView::scan is defined here, inline, so that it is inlined into the reader's fast path
-// (ChunkReader::next(), itself inline in chunk_reader.hpp): a call with five arguments and a
-// returned struct costs ~15 instructions a segment.
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-inline SegmentView::ScanResult SegmentView::scan(const char* text, std::size_t available, const Delimiters& d,
-                                          std::uint64_t byte_offset, std::uint64_t ordinal) noexcept {
-  ScanResult r;
-  std::size_t count = 0;
-  std::size_t i = 0;
-  std::size_t end = available;
-  const char sep = d.element;
-  const char term = d.segment;
-  const auto record = [&](std::size_t at) {
-    if (count < max_elements) bounds_[count] = static_cast<std::uint32_t>(at);
-    ++count;
-  };
-#if defined(__SSE2__)
-  // A 32-bit broadcast (movd + pshufd) is cheaper than _mm_set1_epi8 without SSSE3's pshufb.
-  const auto broadcast = [](char c) {
-    return _mm_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(static_cast<unsigned char>(c)) * 0x01010101u));
-  };
-  const __m128i sep_v = broadcast(sep);
-  const __m128i term_v = broadcast(term);
-  // A block holds at most 16 separators: while 16 more fit in bounds_, they are stored without
-  // record()'s overflow check.
-  const auto record_block = [&](std::size_t at, unsigned seps) {
-    if (count + 16 <= max_elements) [[likely]] {
-      while (seps != 0) {
-        bounds_[count++] = static_cast<std::uint32_t>(at + static_cast<unsigned>(__builtin_ctz(seps)));
-        seps &= seps - 1;
-      }
-      return;
-    }
-    while (seps != 0) {
-      record(at + static_cast<unsigned>(__builtin_ctz(seps)));
-      seps &= seps - 1;
-    }
-  };
-  for (; i + 16 <= available; i += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
-    unsigned seps = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, sep_v)));
-    const unsigned terms = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, term_v)));
-    if (terms != 0) {
-      const unsigned stop = static_cast<unsigned>(__builtin_ctz(terms));
-      record_block(i, seps & ((1u << stop) - 1u));
-      end = i + stop;
-      r.found = true;
-      break;
-    }
-    record_block(i, seps);
-  }
-#endif
-  if (!r.found) {
-    for (; i < available; ++i) {
-      const char c = text[i];
-      if (c == term) {
-        end = i;
-        r.found = true;
-        break;
-      }
-      if (c == sep) record(i);
-    }
-  }
-  if (!r.found) return r;
-  text_ = text;
-  length_ = static_cast<std::uint32_t>(end);
-  delimiters_ = d;
-  byte_offset_ = byte_offset;
-  ordinal_ = ordinal;
-  r.length = end;
-  if (count == 0) {
-    id_length_ = length_;
-    element_count_ = 0;
-    bounds_[0] = length_;
-    return r;
-  }
-  id_length_ = bounds_[0];
-  if (count > max_elements) {
-    element_count_ = static_cast<std::uint32_t>(max_elements - 1);
-    r.fits = false;
-    return r;
-  }
-  element_count_ = static_cast<std::uint32_t>(count);
-  bounds_[count] = length_;
-  return r;
-}
 
 // An owning copy of a segment, for the cold paths that keep one (diagnostics, explain, tests).
 struct OwnedSegment {

@@ -302,22 +302,9 @@ class SegmentWriter::Segment {
     open_element(value.size());
     return *this;
   }
-  // Most values come from std::strings. In libstdc++ a string's buffer always holds at least 16
-  // bytes (its short-string buffer, or capacity() + 1 >= 17 allocated), so a value of up to 16
-  // characters is copied as two 8-byte words, without branching on its length; the bytes past
-  // the value land where the next element or the terminator goes.
-  SOC278_WRITER_INLINE Segment& element(const std::string& value) {
-#if defined(__GLIBCXX__)
-    const std::size_t n = value.size();
-    if (n <= 16) [[likely]] {
-      char* out = element_space(16);
-      std::memcpy(out, value.data(), 16);
-      open_element(n);
-      return *this;
-    }
-#endif
-    return element(std::string_view(value));
-  }
+  // Most values come from std::strings: copied like any view (copy_short's overlapping loads),
+  // never reading past the string's size, whatever the standard library's string layout.
+  SOC278_WRITER_INLINE Segment& element(const std::string& value) { return element(std::string_view(value)); }
   // A literal would convert to both std::string_view and std::string: this says which.
   template <std::size_t N>
   SOC278_WRITER_INLINE Segment& element(const char (&text)[N]) {

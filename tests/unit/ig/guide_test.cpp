@@ -8,6 +8,7 @@
 #include <set>
 #include <unistd.h>
 
+#include "ig/compiled.hpp"
 #include "ig_support.hpp"
 
 using namespace soc278;
@@ -401,15 +402,17 @@ TEST_CASE("an index entry with same_as reads another GS08 with an earlier entry'
   CHECK(r.value().index().size() == 2);
 }
 
-// SegmentRule::serial: the walker keys per-occurrence state and its clean-segment hash on it, so
-// the occurrences of one guide set must have distinct serials (and not all 0).
+// The compiled serial (src/ig/compiled.hpp, CompiledRule::serial): the walker keys per-occurrence
+// state and its clean-segment hash on it, so the occurrences of one guide set must have distinct
+// serials (and not all 0).
 TEST_CASE("occurrences have distinct serials across the guides of a set", "[ig][guide]") {
   std::set<std::uint16_t> seen;
   std::size_t count = 0;
   auto take = [&](const std::vector<ig::SegmentRule>& rules) {
     for (const ig::SegmentRule& r : rules) {
       ++count;
-      seen.insert(r.serial);
+      REQUIRE(r.compiled != nullptr);
+      seen.insert(r.compiled->serial);
     }
   };
   for (const char* id : {"278-request", "278-response", "999"}) {
