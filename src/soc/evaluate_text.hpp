@@ -14,6 +14,7 @@
 #include "core/text.hpp"
 #include "soc/line_writer.hpp"
 #include "soc278/core/bytes.hpp"
+#include "soc278/core/icd10.hpp"
 
 namespace soc278::soc::evaluation {
 
@@ -124,8 +125,9 @@ inline void append_dotted(std::string& out, const model::Icd10Code& code) {
   out += v.substr(3);
 }
 
-// ICD-10 qualifiers of an HI composite (x12-278-reference.md 2.6); ICD-9 (BK/BF/...) is not evidence.
-inline bool icd10_qualifier(std::string_view q) noexcept { return q == "ABK" || q == "ABF" || q == "ABJ" || q == "APR"; }
+// ICD-10 qualifiers of an HI composite (x12-278-reference.md 2.6; the one list is core::icd10_qualifier,
+// which the validator reads too); ICD-9 (BK/BF/...) is not evidence.
+using core::icd10_qualifier;
 
 // UM02 (x12-278-reference.md 2.4): R renewal and 4 extension continue a certification (GA.PMN.34 II);
 // appeals (1, 2) and reconsideration (N) are not decided automatically; I initial, S revised and anything
