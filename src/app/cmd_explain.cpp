@@ -53,8 +53,7 @@ ordered_json at_json(const core::SourcePosition& at, SourceLines& lines) {
 // (validation, answerability, routing, decision), with the notes and detail turned on.
 class Explainer final : public engine::ProcessorEvents {
  public:
-  Explainer(const Options& o, const SetSelector& select, const mapping::MappingSet& m, core::DateTime now)
-      : o_(o), select_(select), mappings_(m), now_(now), lines_(o.file) {}
+  Explainer(const Options& o, const SetSelector& select) : o_(o), select_(select), lines_(o.file) {}
 
   [[nodiscard]] std::size_t selected() const noexcept { return selected_; }
   [[nodiscard]] std::size_t seen() const noexcept { return ordinal_; }
@@ -305,8 +304,6 @@ class Explainer final : public engine::ProcessorEvents {
 
   const Options& o_;
   const SetSelector& select_;
-  const mapping::MappingSet& mappings_;
-  core::DateTime now_;
   SourceLines lines_;
   std::size_t ordinal_ = 0;
   std::size_t selected_ = 0;
@@ -342,7 +339,7 @@ int run_explain(const Options& o) {
     std::cerr << "soc278: --st " << o.st << ": " << error << '\n';
     return exit_usage;
   }
-  Explainer explainer(o, *select, *mappings, *now);
+  Explainer explainer(o, *select);
   // --json: one document for the whole file, whatever the number of sets; the sets are streamed
   // into its "transactions" array as they are read.
   if (o.json) std::cout << "{\"schema\": \"soc278.explain/1\", \"file\": " << ordered_json(o.file).dump() << ", \"transactions\": [";

@@ -61,6 +61,8 @@ struct Tally {
     cancel += o.cancel;
     return *this;
   }
+  // Takes a rejected group's standing sets out of its interchange's; `sets` stays, since a rejection
+  // of the interchange at its IEA rewrites a line for every set, those already taken back included.
   Tally& operator-=(const Tally& o) {
     accepted -= o.accepted;
     unanswerable -= o.unanswerable;
@@ -351,11 +353,12 @@ class Pipeline final : public x12::EnvelopeObserver {
       }
       records_[k] = DecisionRecord{key, &d, a.certification, a.tracking};
       ++report_.lines;
-      std::size_t* counts[] = {&report_.approve, &report_.redirect, &report_.pend, &report_.cancel};
-      std::size_t* tallies[] = {&group_tally_.approve, &group_tally_.redirect, &group_tally_.pend, &group_tally_.cancel};
-      const int o = d.outcome == soc::Outcome::approve ? 0 : d.outcome == soc::Outcome::redirect ? 1 : d.outcome == soc::Outcome::pend ? 2 : 3;
-      ++*counts[o];
-      ++*tallies[o];
+      switch (d.outcome) {
+        case soc::Outcome::approve: ++report_.approve, ++group_tally_.approve; break;
+        case soc::Outcome::redirect: ++report_.redirect, ++group_tally_.redirect; break;
+        case soc::Outcome::pend: ++report_.pend, ++group_tally_.pend; break;
+        case soc::Outcome::cancel: ++report_.cancel, ++group_tally_.cancel; break;
+      }
       if (decision_report_) decision_report_->decided(records_[k], phi_);
     }
     if (response_) response_->add_decided(request, answers_);
