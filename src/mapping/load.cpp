@@ -383,6 +383,7 @@ struct RawPolicy {
   yaml::Mark based_on_at;
   std::shared_ptr<const std::vector<Criterion>> criteria;  // null when based_on
   std::shared_ptr<const DrugTable> drugs;                  // null when based_on
+  PolicySections sections;                                 // empty when based_on
 };
 
 std::string month(const File& f, const yaml::Node& map, std::string_view key) {
@@ -511,11 +512,14 @@ std::vector<Criterion> load_criteria(const File& f, const yaml::Node& list, cons
     out.push_back(std::move(c));
   });
   auto count = [&](CriterionKind k) { return std::count_if(out.begin(), out.end(), [&](const Criterion& c) { return c.kind == k; }); };
-  // The evaluator cites these two rows for renewals (R3) and redirects (R6).
+  // The evaluator cites these rows for renewals (R3) and redirects (R5, R6)...
   if (count(CriterionKind::redirect) != 1)
     f.fail(DiagCode::mapping_invalid, list, "criteria must hold exactly one row of kind redirect (the section a redirect cites)");
   if (count(CriterionKind::continued_approval) != 1)
     f.fail(DiagCode::mapping_invalid, list, "criteria must hold exactly one row of kind continued_approval (the section a renewal cites)");
+  // ... and this one for every exception it assesses or finds missing (R4-R6).
+  if (count(CriterionKind::exception_group) != 1)
+    f.fail(DiagCode::mapping_invalid, list, "criteria must hold exactly one row of kind exception_group (the section an exception cites)");
   return out;
 }
 
@@ -561,11 +565,11 @@ DrugTable load_drugs(const File& f, const yaml::Node& list, const DrugGroups& gr
 }
 
 RawPolicy load_policy(File file, const EvidenceTable& evidence, const SiteTable& sites, const DrugGroups& groups) {
-  RawPolicy p{std::move(file), {}, {}, {}, {}, nullptr, nullptr};
+  RawPolicy p{std::move(file), {}, {}, {}, {}, nullptr, nullptr, {}};
   File& f = p.file;
   f.parse();
   const yaml::Node& root = f.root();
-  f.keys(root, "a policy file", {"policy", "parameters", "criteria", "drugs"});
+  f.keys(root, "a policy file", {"policy", "parameters", "sections", "criteria", "drugs"});
 
   const yaml::Node meta = f.require(root, "policy", "a policy file");
   f.keys(meta, "policy", {"id", "title", "line_of_business", "effective", "last_review", "source", "based_on", "text_available"});
@@ -589,7 +593,7 @@ RawPolicy load_policy(File file, const EvidenceTable& evidence, const SiteTable&
 
   if (!p.info.based_on.empty()) {
     // Taken by reference from the base (docs/policies.md 1.1): the rows must not be repeated here.
-    for (std::string_view key : {"criteria", "drugs"})
+    for (std::string_view key : {"sections", "criteria", "drugs"})
       if (f.has(root, key))
         f.fail(DiagCode::mapping_invalid, f.get(root, key),
                fmt::format("a policy with based_on must not have '{}': it is taken from {}", key, p.info.based_on));
@@ -597,6 +601,12 @@ RawPolicy load_policy(File file, const EvidenceTable& evidence, const SiteTable&
     p.criteria = std::make_shared<const std::vector<Criterion>>(
         load_criteria(f, f.require(root, "criteria", "a policy file without based_on"), evidence));
     p.drugs = std::make_shared<const DrugTable>(load_drugs(f, f.require(root, "drugs", "a policy file without based_on"), groups));
+    const yaml::Node sec = f.require(root, "sections", "a policy file without based_on");
+    f.keys(sec, "sections", {"drug_list", "site", "review_type", "pediatric_exception"});
+    p.sections.drug_list = f.str(sec, "drug_list", "sections");
+    p.sections.site = f.str(sec, "site", "sections");
+    p.sections.review_type = f.str(sec, "review_type", "sections");
+    p.sections.pediatric_exception = f.str(sec, "pediatric_exception", "sections");
   }
   return p;
 }
@@ -671,7 +681,9 @@ std::vector<Policy> load_policies(const fs::path& dir, const yaml::Folder& folde
       }
       std::vector<std::string> inherited;
       PolicyParameters params = resolve_parameters(p, base, inherited);
-      out.emplace_back(p.info, std::move(params), base ? base->criteria : p.criteria, base ? base->drugs : p.drugs,
+      PolicyInfo info = p.info;
+      info.sections = base ? base->sections : p.sections;
+      out.emplace_back(std::move(info), std::move(params), base ? base->criteria : p.criteria, base ? base->drugs : p.drugs,
                        std::move(inherited));
     });
     if (!ok) failed.insert(p.info.id);
@@ -683,7 +695,7 @@ std::vector<Policy> load_policies(const fs::path& dir, const yaml::Folder& folde
 // ---- the folder ------------------------------------------------------------------------------
 
 constexpr std::string_view kTopFiles[] = {"place-of-service.yaml", "evidence.yaml", "administration-codes.yaml",
-                                          "decision-codes.yaml", "routing.yaml", "drug-groups.yaml"};
+                                          "decision-codes.yaml", "routing.yaml", "drug-groups.yaml", "wording.yaml"};
 
 constexpr std::size_t kMaxReported = 25;
 
@@ -697,7 +709,7 @@ MappingSet load_all(const fs::path& dir, const ig::GuideSet& guides, yaml::Probl
     if (!in(kTopFiles, name))
       problems.add(DiagCode::mapping_io_error, e.path().lexically_normal().string(), yaml::Mark::null_mark(),
                    "unexpected mapping file: expected only place-of-service.yaml, evidence.yaml, administration-codes.yaml, "
-                   "decision-codes.yaml, drug-groups.yaml, routing.yaml and policies/*.yaml");
+                   "decision-codes.yaml, drug-groups.yaml, routing.yaml, wording.yaml and policies/*.yaml");
   }
   const yaml::Folder folder = yaml::Folder::read(dir);
 
@@ -741,6 +753,12 @@ MappingSet load_all(const fs::path& dir, const ig::GuideSet& guides, yaml::Probl
   attempt([&] {
     codes.parse();
     set.decision_codes = load_decision_codes(codes, lists);
+  });
+
+  File wording = file("wording.yaml");
+  attempt([&] {
+    wording.parse();
+    set.wording = detail::load_wording(wording);
   });
 
   File groups = file("drug-groups.yaml");

@@ -10,6 +10,7 @@
 #include "soc278/mapping/drug_groups.hpp"
 #include "soc278/mapping/policy.hpp"
 #include "soc278/mapping/routing.hpp"
+#include "soc278/mapping/wording.hpp"
 #include "yaml_file.hpp"
 
 namespace soc278::mapping::detail {
@@ -20,5 +21,8 @@ namespace soc278::mapping::detail {
 // routing.yaml (docs/policies.md): `failed` names the policy files that could not be read, whose routes are
 // not reported again as dangling.
 [[nodiscard]] RoutingTable load_routing(const File& f, const std::vector<Policy>& policies, const std::set<std::string>& failed);
+
+// wording.yaml (docs/policies.md): every phrase of wording.def, each using only its own slots.
+[[nodiscard]] Wording load_wording(const File& f);
 
 }  // namespace soc278::mapping::detail

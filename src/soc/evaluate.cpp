@@ -53,8 +53,11 @@ void route_into(RoutingResult& r, const model::AuthorizationRequest& request, co
   // routing.yaml default_action: pend (the only action the loader accepts).
   r.hcr01 = mappings.decision_codes.hcr01_pend;
   r.hcr03 = mappings.decision_codes.hcr03_pend_unknown_payer;
-  add(r.reason, {"no route in routing.yaml matches ISA08 '", isa08, "', GS03 '", gs03, "' or 2010A NM109 '", umo,
-                    "'; pended for review (routing.yaml default_action)"});
+  std::array<std::string_view, mapping::slot_count> v{};
+  v[static_cast<std::size_t>(mapping::Slot::isa08)] = isa08;
+  v[static_cast<std::size_t>(mapping::Slot::gs03)] = gs03;
+  v[static_cast<std::size_t>(mapping::Slot::umo)] = umo;
+  mappings.wording[mapping::Phrase::no_route].render(r.reason, v);
 }
 
 void pend_unrouted_into(std::vector<LineDecision>& out, Store& s, const model::AuthorizationRequest& request,
@@ -92,7 +95,7 @@ void pend_unrouted_into(std::vector<LineDecision>& out, Store& s, const model::A
     set(d.section, "routing.yaml");
     set(d.explanation.rule, d.rule_id);
     set(d.explanation.section, d.section);
-    add(d.explanation.sentence, {"Pended: ", routing.reason, "."});
+    Words(mappings.wording[Phrase::unknown_payer], s).set(Slot::reason, routing.reason).into(d.explanation.sentence);
   }
 }
 

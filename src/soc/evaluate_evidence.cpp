@@ -56,7 +56,7 @@ void Evaluator::append_docs_phrase(std::string& out, const LineContext& c, bool 
 }
 
 Evaluator::Assessment Evaluator::assess(LineWriter& w, const LineContext& lc, bool initial) const {
-  Assessment a(s_);
+  Assessment a(s_, policy_.info().sections.pediatric_exception);
   s_.met.clear();
   s_.met_evidence.clear();
   const mapping::DrugFlags flags = lc.flags;
@@ -152,7 +152,7 @@ Evaluator::Assessment Evaluator::assess(LineWriter& w, const LineContext& lc, bo
   }
   if (child && policy_.parameters().pediatric_is_exception) {
     // A payer whose policy treats pediatrics as an exception (parameter, not GA.PMN.34).
-    CriterionCheck& k = w.check("pediatrics", kPediatricSection, CriterionOutcome::met);
+    CriterionCheck& k = w.check("pediatrics", policy_.info().sections.pediatric_exception, CriterionOutcome::met);
     add_pediatric_item(w, lc, *child);
     k.note = "the policy treats a pediatric member as an exception";
     a.pediatric_exception = true;

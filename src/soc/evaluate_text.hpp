@@ -157,6 +157,5 @@ inline std::string_view um02_meaning(std::string_view um02) noexcept {
 
 // Appendix B notes send natalizumab and rituximab to an infusion suite only.
 inline constexpr std::array<SiteClass, 1> kInfusionSuiteOnly = {SiteClass::infusion_suite_or_office};
-inline constexpr std::string_view kPediatricSection = "parameter pediatric_is_exception";
 
 }  // namespace soc278::soc::evaluation

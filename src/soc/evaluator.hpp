@@ -13,6 +13,7 @@
 
 #include "soc/evaluate_text.hpp"
 #include "soc/line_writer.hpp"
+#include "soc/say.hpp"
 
 namespace soc278::soc::evaluation {
 
@@ -312,9 +313,20 @@ class Evaluator {
     set(d.explanation.section, section);
   }
 
-  [[nodiscard]] std::string_view section_of(CriterionKind kind, std::string_view fallback) const {
+  // The section of the policy's first criterion of `kind`; the loader makes sure a policy has the kinds
+  // the rules cite (exception_group, continued_approval, redirect).
+  [[nodiscard]] std::string_view section_of(CriterionKind kind) const {
     const Criterion* c = policy_.first_of_kind(kind);
-    return c ? std::string_view(c->section) : fallback;
+    return c ? std::string_view(c->section) : std::string_view();
+  }
+
+  // A phrase of wording.yaml for decision `d`, with what every rule knows filled in: the policy, the
+  // section the decision cites, the line's code and (with `lc`) its requested site.
+  [[nodiscard]] Words words(Phrase p, const LineDecision& d, const LineContext* lc = nullptr) const {
+    Words w(maps_.wording[p], s_);
+    w.set(Slot::policy, policy_.id()).set(Slot::section, d.section).set(Slot::hcpcs, d.hcpcs);
+    if (lc) w.set(Slot::um04, lc->um04);
+    return w;
   }
 
   // " (send as PWK with PWK02 BM, EL, EM or FX)": how documentation counts as submitted (evidence.yaml).
@@ -341,13 +353,14 @@ class Evaluator {
   // The outcome of assess(); the checks themselves are in the decision's explanation, the exceptions
   // met and their phrases in s_.met and s_.met_evidence, the non-qualifying reasons in d.non_qualifying.
   struct Assessment {
-    explicit Assessment(const Store& store) noexcept : s(store) {}
+    Assessment(const Store& store, std::string_view pediatric) noexcept : s(store), pediatric_section(pediatric) {}
     const Store& s;
+    std::string_view pediatric_section;            // what a pediatric exception cites (the policy's sections)
     bool pediatric_exception = false;              // parameter pediatric_is_exception and a pediatric member
 
     [[nodiscard]] bool any_met() const noexcept { return !s.met.empty() || pediatric_exception; }
     [[nodiscard]] std::string_view first_section() const noexcept {
-      return s.met.empty() ? kPediatricSection : std::string_view(s.met.front()->section);
+      return s.met.empty() ? pediatric_section : std::string_view(s.met.front()->section);
     }
   };
 
@@ -469,6 +482,41 @@ class Evaluator {
     if (lc.inherited_from && !(lc.drug->hcpcs == lc.line.procedure->value && lc.drug->flags.has(flag))) row = lc.inherited_from;
     if (row != lc.drug || !(row->hcpcs == lc.line.procedure->value)) add(out, {" on ", row->hcpcs.view(), ", inherited by its biosimilars"});
     add(out, {": \"", row->note, "\""});
+  }
+
+  // ---- the placeholders of the sentences ----------------------------------------------------------
+
+  // What R3-R6 phrases may cite of the exceptions and documents: the first exception met, its evidence,
+  // the documentation submitted or awaited. Each is built only when the phrase uses it.
+  Words& evidence_words(Words&& w, const LineContext& lc, const Assessment& a) const {
+    w.set(Slot::met_section, a.first_section());
+    w.build(Slot::met_evidence, [&](std::string& b) { append_joined(b, met_evidence(), ", ", " and "); });
+    w.build(Slot::docs, [&](std::string& b) { append_docs_phrase(b, lc); });
+    w.build(Slot::docs_awaited, [&](std::string& b) { append_docs_phrase(b, lc, true); });
+    w.build(Slot::docs_sent, [&](std::string& b) { append_docs_phrase(b, lc, !lc.any_submitted()); });
+    return w;
+  }
+
+  // R5 and R6: the above, where the line goes and the non-qualifying reasons found.
+  Words& redirect_words(Words&& w, LineWriter& lw, const LineContext& lc, const Assessment& a, std::span<const SiteClass> to,
+                        bool certified, std::string_view exception_section) const {
+    evidence_words(std::move(w), lc, a);
+    w.set(Slot::exception_section, exception_section);
+    w.build(Slot::redirect_target, [&](std::string& b) { append_redirect_target(b, to, certified, lc.flags); });
+    w.build(Slot::non_qualifying, [&](std::string& b) { append_non_qualifying(b, lw.non_qualifying_so_far()); });
+    return w;
+  }
+
+  // An administration line's phrases: the drug line it follows.
+  static Words& drug_words(Words&& w, const LineDecision& drug) {
+    w.build(Slot::drug_line, [&](std::string& b) { add(b, {drug.line_number}); });
+    w.set(Slot::drug_hcpcs, drug.hcpcs)
+        .set(Slot::drug_site, drug.requested_site.code)
+        .set(Slot::drug_outcome, to_string(drug.outcome))
+        .set(Slot::drug_policy, drug.policy_id)
+        .set(Slot::drug_section, drug.section)
+        .set(Slot::drug_sentence, drug.explanation.sentence);
+    return w;
   }
 
   // ---- one drug (or unknown) line --------------------------------------------------------------

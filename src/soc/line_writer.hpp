@@ -2,6 +2,7 @@
 // storage (EvaluationBuffers::Store) and LineWriter, which fills one LineDecision.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -44,6 +45,9 @@ struct EvaluationBuffers::Store {
   // The evidence group of each criterion of the policy (nullptr: none or unknown), looked up by id
   // once per request instead of once per criterion and line.
   std::vector<const mapping::EvidenceGroup*> criterion_groups;
+  // The values of a sentence's composite placeholders (evidence joined, documents, where to), built
+  // only when the phrase uses them (say.hpp); a phrase uses at most this many.
+  std::array<std::string, 6> words;
 };
 
 }  // namespace soc278::soc

@@ -24,6 +24,7 @@
 #include "soc278/mapping/evidence.hpp"
 #include "soc278/mapping/place_of_service.hpp"
 #include "soc278/mapping/policy.hpp"
+#include "soc278/mapping/wording.hpp"
 #include "soc278/mapping/routing.hpp"
 
 namespace soc278::mapping {
@@ -36,6 +37,7 @@ struct MappingSet {
   DrugGroups drug_groups;              // drug-groups.yaml (biosimilars of a reference product)
   RoutingTable routing;                // routing.yaml
   DecisionCodes decision_codes;        // decision-codes.yaml
+  Wording wording;                     // wording.yaml: the evaluator's sentences
   std::filesystem::path dir;           // the folder it was loaded from
 
   // nullptr when no policy has this id.

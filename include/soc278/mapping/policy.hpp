@@ -154,6 +154,16 @@ struct PolicyParameters {
   std::vector<SiteClass> preferred_sites;       // Description: redirect order (home, infusion suite/office, pharmacy)
 };
 
+// Where in the policy text the rules that no criterion row covers are found: the drug list (rule 1),
+// the site-of-care description (rule 2), the review types (rule 0), and what a pediatric exception
+// cites (parameter pediatric_is_exception). A based_on policy shares its base's.
+struct PolicySections {
+  std::string drug_list;            // GA.PMN.34: "Appendix B"
+  std::string site;                 // "Description"
+  std::string review_type;          // "Policy/Criteria"
+  std::string pediatric_exception;  // "parameter pediatric_is_exception"
+};
+
 struct PolicyInfo {
   std::string id;                    // "GA.PMN.34" (= the file name)
   std::string title;
@@ -164,6 +174,7 @@ struct PolicyInfo {
   std::string based_on;              // "" = self-contained
   bool text_available = true;
   std::string file;                  // path of the YAML file it was loaded from
+  PolicySections sections;
 };
 
 class Policy {
