@@ -1,5 +1,8 @@
 #include "soc278/mapping/wording.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace soc278::mapping {
 namespace {
 
@@ -42,7 +45,19 @@ std::uint64_t allowed_slots(Phrase p) noexcept {
 }
 
 void Template::render(std::string& out, const std::array<std::string_view, slot_count>& values) const {
-  for (const Part& p : parts) out += p.slot == Slot::count_ ? std::string_view(p.text) : values[static_cast<std::size_t>(p.slot)];
+  // One size computation and one resize, then plain copies (a sentence is written per decided line).
+  const auto piece = [&](const Part& p) { return p.slot == Slot::count_ ? std::string_view(p.text) : values[static_cast<std::size_t>(p.slot)]; };
+  std::size_t n = 0;
+  for (const Part& p : parts) n += piece(p).size();
+  const std::size_t old = out.size();
+  if (old + n > out.capacity()) out.reserve(std::max(old + n, 2 * out.capacity()));
+  out.resize(old + n);
+  char* to = out.data() + old;
+  for (const Part& p : parts) {
+    const std::string_view v = piece(p);
+    if (!v.empty()) std::memcpy(to, v.data(), v.size());
+    to += v.size();
+  }
 }
 
 bool parse_template(std::string_view text, Template& out, std::string& error) {
