@@ -10,7 +10,7 @@ constexpr std::string_view kSlotNames[] = {
     "policy", "section", "exception_section", "hcpcs", "procedure", "generic", "drug_note", "um02", "review", "a_review",
     "um04", "site_code", "site_name", "site_class", "preferred_sites", "redirect_target", "from", "to", "met_section",
     "met_evidence", "docs", "docs_awaited", "docs_sent", "not_submitted", "non_qualifying", "previous", "drug_line",
-    "drug_hcpcs", "drug_site", "drug_outcome", "drug_policy", "drug_section", "drug_sentence", "reason", "isa08", "gs03", "umo"};
+    "drug_hcpcs", "drug_site", "drug_outcome", "drug_policy", "drug_section", "drug_sentence", "reason", "isa08", "gs03", "umo", "flag", "evidence_group", "age", "last", "window", "start", "items", "submitted"};
 static_assert(std::size(kSlotNames) == slot_count, "one name per Slot");
 
 constexpr std::uint64_t S(Slot s) { return std::uint64_t{1} << static_cast<unsigned>(s); }

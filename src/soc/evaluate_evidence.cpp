@@ -70,8 +70,7 @@ Evaluator::Assessment Evaluator::assess(LineWriter& w, const LineContext& lc, bo
     switch (c.kind) {
       case CriterionKind::exception_group:
         k.outcome = CriterionOutcome::not_assessed;
-        if (notes_) k.note = "no coded evidence in a 278 for the availability of a home infusion provider, infusion center, lower-cost "
-                 "site or specialty pharmacy; only its sub-criteria are assessed";
+        note(k, Phrase::note_exception_group);
         break;
       case CriterionKind::exception:
         switch (c.evidence) {
@@ -82,15 +81,21 @@ Evaluator::Assessment Evaluator::assess(LineWriter& w, const LineContext& lc, bo
                   lc.line.service_segment.empty() ? std::string_view("SV1") : std::string_view(lc.line.service_segment);
               std::string& text = w.evidence(segment, "2000F", lc.line.procedure->at).text;
               if (texts_) add(text, {lc.line.procedure->value.view(), " carries flag ", mapping::to_string(*c.flag), " in ", policy_.id()});
-              add(met_text(), {"the ", mapping::to_string(*c.flag), " flag of ", lc.line.procedure->value.view()});
+              words(Phrase::evidence_flag)
+                  .set(Slot::flag, mapping::to_string(*c.flag))
+                  .set(Slot::hcpcs, lc.line.procedure->value.view())
+                  .into(met_text());
             } else {
-              if (notes_) put(k.note, {"the drug row has no ", c.flag ? mapping::to_string(*c.flag) : "", " flag"});
+              if (notes_) {
+                k.note.clear();
+                words(Phrase::note_no_drug_flag).set(Slot::flag, c.flag ? mapping::to_string(*c.flag) : "").into(k.note);
+              }
             }
             break;
           case EvidenceKind::history:
             if (!initial) {
               k.outcome = CriterionOutcome::not_assessed;
-              if (notes_) k.note = "applies to initial requests only";
+              note(k, Phrase::note_initial_only);
               break;
             }
             check_history(k, lc);
@@ -104,21 +109,22 @@ Evaluator::Assessment Evaluator::assess(LineWriter& w, const LineContext& lc, bo
               add(t, {" (", row.reason, ")"});
             });
             if (hits != 0) k.outcome = CriterionOutcome::met;
-            else if (notes_) put(k.note, {"no 2000E HI diagnosis in evidence group ", c.evidence_group});
+            else if (notes_) {
+              k.note.clear();
+              words(Phrase::note_no_diagnosis).set(Slot::evidence_group, c.evidence_group).into(k.note);
+            }
             break;
           }
           case EvidenceKind::none:
             k.outcome = CriterionOutcome::not_assessed;
-            if (notes_) k.note = "no coded evidence in a 278; documentation and clinical review only";
+            note(k, Phrase::note_no_coded_evidence);
             break;
         }
         if (k.outcome == CriterionOutcome::met) {
           s_.met.push_back(&c);
-          const std::string_view doc = lc.any_submitted() ? "coded evidence present; documentation submitted"
-                                                          : "coded evidence present; no documentation submitted";
           if (notes_) {
             if (!k.note.empty()) k.note += "; ";
-            k.note += doc;
+            words(lc.any_submitted() ? Phrase::note_met_documented : Phrase::note_met_undocumented).into(k.note);
           }
         }
         break;
@@ -134,14 +140,14 @@ Evaluator::Assessment Evaluator::assess(LineWriter& w, const LineContext& lc, bo
         }
         if (child && !policy_.parameters().pediatric_is_exception && !pediatric_recorded) {
           add_pediatric_item(w, lc, *child);
-          add(w.non_qualifying(), {"pediatrics (age ", *child, ")"});
+          pediatrics(w.non_qualifying(), *child);
           pediatric_recorded = true;
         }
         if (w.evidence_count() != 0) {
           k.outcome = CriterionOutcome::non_qualifying;
-          if (notes_) k.note = "found, but the policy says it does not establish an exception";
+          note(k, Phrase::note_non_qualifying_found);
         } else {
-          if (notes_) k.note = "none found";
+          note(k, Phrase::note_non_qualifying_none);
         }
         break;
       }
@@ -154,14 +160,16 @@ Evaluator::Assessment Evaluator::assess(LineWriter& w, const LineContext& lc, bo
     // A payer whose policy treats pediatrics as an exception (parameter, not GA.PMN.34).
     CriterionCheck& k = w.check("pediatrics", policy_.info().sections.pediatric_exception, CriterionOutcome::met);
     add_pediatric_item(w, lc, *child);
-    k.note = "the policy treats a pediatric member as an exception";
+    k.note.clear();
+    words(Phrase::note_pediatric_exception).into(k.note);
     a.pediatric_exception = true;
-    add(met_text(), {"pediatrics (age ", *child, ")"});
+    pediatrics(met_text(), *child);
   } else if (child && !pediatric_recorded) {
     CriterionCheck& k = w.check("pediatrics", "parameter pediatric_age_under", CriterionOutcome::non_qualifying);
     add_pediatric_item(w, lc, *child);
-    k.note = "a pediatric member is not an exception under this policy";
-    add(w.non_qualifying(), {"pediatrics (age ", *child, ")"});
+    k.note.clear();
+    words(Phrase::note_pediatric_not_exception).into(k.note);
+    pediatrics(w.non_qualifying(), *child);
   }
   return a;
 }

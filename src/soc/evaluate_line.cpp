@@ -78,7 +78,8 @@ void Evaluator::decide_line(LineWriter& w, const model::ServiceLine& line, std::
       const auto prior = history_.prior_administrations(member(), code, lc.start.add_days(-1));
       if (prior && prior->empty()) {
         k.outcome = CriterionOutcome::met;
-        put(k.note, {"no prior administration of ", code.view(), " on record: this is the first visit"});
+        k.note.clear();
+        words(Phrase::note_first_visit).set(Slot::hcpcs, code.view()).into(k.note);
         redirect(d, lc, "R2.first_visit_at_infusion_suite", sections.drug_list, kInfusionSuiteOnly, false);
         words(Phrase::first_visit_at_infusion_suite, d, &lc)
             .set(Slot::generic, drug->generic)
@@ -86,8 +87,7 @@ void Evaluator::decide_line(LineWriter& w, const model::ServiceLine& line, std::
             .into(sentence);
         return;
       }
-      if (notes_) k.note = prior ? "prior administrations on record: not the first visit"
-                     : "could not be assessed: no administration history is available to tell the first visit";
+      note(k, prior ? Phrase::note_not_first_visit : Phrase::note_first_visit_unknown);
     }
     approve(d, lc, "R2.lower_cost_site", sections.site);
     const IsoText from(d.approved_span->first), to(d.approved_span->last);
@@ -113,9 +113,9 @@ void Evaluator::decide_line(LineWriter& w, const model::ServiceLine& line, std::
                                   lc.any_submitted() ? CriterionOutcome::met : CriterionOutcome::not_met);
     for (std::size_t i = 0; i < lc.pwk_count; ++i)
       w.copy_evidence(w.detail() ? d.explanation.facts[lc.first_pwk + i] : EvidenceItem{});
-    if (notes_) rec.note = lc.any_submitted() ? "records submitted"
-                           : lc.any_sent()    ? "records sent, not yet received"
-                                              : "no medical or infusion records submitted";
+    note(rec, lc.any_submitted() ? Phrase::note_records_submitted
+              : lc.any_sent()    ? Phrase::note_records_awaited
+                                 : Phrase::note_records_missing);
     const Assessment a = assess(w, lc, false);
     const std::string_view kind = um02_meaning(lc.um02);
     // "an extension", "a renewal": um02_meaning() gives the noun.

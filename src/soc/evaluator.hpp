@@ -320,6 +320,25 @@ class Evaluator {
     return c ? std::string_view(c->section) : std::string_view();
   }
 
+  // A phrase of wording.yaml with only the policy filled in.
+  [[nodiscard]] Words words(Phrase p) const {
+    Words w(maps_.wording[p], s_);
+    w.set(Slot::policy, policy_.id());
+    return w;
+  }
+
+  // A criterion's note, when the context keeps notes: `k.note` replaced by the phrase.
+  void note(CriterionCheck& k, Phrase p) const {
+    if (!notes_) return;
+    k.note.clear();
+    words(p).into(k.note);
+  }
+
+  // "pediatrics (age 9)": the named evidence of a pediatric member, appended to `out`.
+  void pediatrics(std::string& out, int age) const {
+    words(Phrase::evidence_pediatrics).build(Slot::age, [&](std::string& b) { add(b, {age}); }).into(out);
+  }
+
   // A phrase of wording.yaml for decision `d`, with what every rule knows filled in: the policy, the
   // section the decision cites, the line's code and (with `lc`) its requested site.
   [[nodiscard]] Words words(Phrase p, const LineDecision& d, const LineContext* lc = nullptr) const {
@@ -331,9 +350,9 @@ class Evaluator {
 
   // " (send as PWK with PWK02 BM, EL, EM or FX)": how documentation counts as submitted (evidence.yaml).
   void append_send_as_pwk(std::string& out) const {
-    out += " (send as PWK with PWK02 ";
-    append_joined(out, maps_.evidence.documentation().submitted(), ", ", " or ");
-    out += ')';
+    words(Phrase::document_send_as_pwk)
+        .build(Slot::submitted, [&](std::string& b) { append_joined(b, maps_.evidence.documentation().submitted(), ", ", " or "); })
+        .into(out);
   }
 
   void add_documents_for(LineWriter& w, const Criterion& c) const {
@@ -408,25 +427,27 @@ class Evaluator {
     if (!lc.line.procedure) return;
     const auto prior = history_.prior_administrations(member(), lc.line.procedure->value, lc.start.add_days(-1));
     if (!prior) {
-      if (notes_) k.note = "could not be assessed: no administration history is available to tell an initial dose or a restart";
+      note(k, Phrase::note_history_unavailable);
       return;
     }
     std::optional<core::Date> last;
     for (const auto& p : *prior)
       if (p.date < lc.start && (!last || p.date > *last)) last = p.date;
     const int window = policy_.parameters().restart_window_months;
+    // The note is also the evidence a met I.A.1.b cites (assess()), so it is written whatever notes_ says.
+    k.note.clear();
     if (!last) {
       k.outcome = CriterionOutcome::met;
-      put(k.note, {"no prior administration of ", lc.line.procedure->value.view(), " on record: initial dose"});
-    } else if (*last < lc.start.add_months(-window)) {
-      k.outcome = CriterionOutcome::met;
-      put(k.note, {"last administered ", last->iso(), ", more than ", window, " months before ", lc.start.iso(),
-                   ": restart after a disruption"});
-    } else {
-      k.outcome = CriterionOutcome::not_met;
-      put(k.note, {"last administered ", last->iso(), ", within ", window, " months of ", lc.start.iso(),
-                   ": neither initial dose nor restart"});
+      words(Phrase::note_history_initial_dose).set(Slot::hcpcs, lc.line.procedure->value.view()).into(k.note);
+      return;
     }
+    k.outcome = *last < lc.start.add_months(-window) ? CriterionOutcome::met : CriterionOutcome::not_met;
+    const IsoText last_text(*last), start_text(lc.start);
+    words(k.outcome == CriterionOutcome::met ? Phrase::note_history_restart : Phrase::note_history_neither)
+        .set(Slot::last, last_text.view())
+        .set(Slot::start, start_text.view())
+        .build(Slot::window, [&](std::string& b) { add(b, {window}); })
+        .into(k.note);
   }
 
   // The patient's age at the start of the service (the span start, not the decision date: the policy
@@ -457,22 +478,22 @@ class Evaluator {
     return policy_.parameters().preferred_sites;
   }
 
-  static void append_redirect_target(std::string& out, std::span<const SiteClass> to, bool certified, mapping::DrugFlags flags) {
+  void append_redirect_target(std::string& out, std::span<const SiteClass> to, bool certified, mapping::DrugFlags flags) const {
     if (certified) {
-      out += "a certified infusion facility (infusion suite/office)";
+      words(Phrase::target_certified_facility).into(out);
     } else if (flags.has(DrugFlag::first_visit_at_infusion_suite)) {
-      out += "an ambulatory infusion suite for the first visit";
+      words(Phrase::target_first_visit).into(out);
     } else {
       append_site_phrase(out, to);
     }
   }
 
   // " (trypanophobia (F40.231) is non-qualifying)", or nothing when none was found.
-  static void append_non_qualifying(std::string& out, std::span<const std::string> found) {
+  void append_non_qualifying(std::string& out, std::span<const std::string> found) const {
     if (found.empty()) return;
-    out += " (";
-    append_joined(out, found, ", ", " and ");
-    add(out, {" ", found.size() == 1 ? "is" : "are", " non-qualifying)"});
+    words(found.size() == 1 ? Phrase::non_qualifying_one : Phrase::non_qualifying_many)
+        .build(Slot::items, [&](std::string& b) { append_joined(b, found, ", ", " and "); })
+        .into(out);
   }
 
   // ': "Facility must be certified ..."' from the line's own row, or ' on J9312: "1st visit in AIS; includes

@@ -46,8 +46,10 @@ struct EvaluationBuffers::Store {
   // once per request instead of once per criterion and line.
   std::vector<const mapping::EvidenceGroup*> criterion_groups;
   // The values of a sentence's composite placeholders (evidence joined, documents, where to), built
-  // only when the phrase uses them (say.hpp); a phrase uses at most this many.
-  std::array<std::string, 6> words;
+  // only when the phrase uses them (say.hpp). A stack: a phrase built inside another's placeholder
+  // ({non_qualifying} is a phrase of its own) takes the buffers above its parent's.
+  std::array<std::string, 16> words;
+  std::size_t words_top = 0;
 };
 
 }  // namespace soc278::soc

@@ -1,8 +1,8 @@
 // soc278/mapping/wording.hpp
 //
 // Provides Wording, the compiled form of mappings/wording.yaml: the sentence each rule of the
-// evaluator writes (the decision report's `sentence`, explain's text) and the documents a pend asks
-// for, as text with {slot} placeholders. The evaluator decides; the words are data, so a payer can
+// evaluator writes (the decision report's `sentence`, explain's text), the notes on each criterion
+// checked, and the documents a pend asks for, as text with {slot} placeholders. The evaluator decides; the words are data, so a payer can
 // reword a sentence (or translate it) without touching C++. Each phrase is split into its literal
 // parts and slots once, at load; the loader refuses a missing phrase, an unknown key and a slot the
 // phrase cannot have (wording.def lists which slots each phrase may use).
@@ -55,6 +55,14 @@ enum class Slot : std::uint8_t {
   isa08,              // the envelope and UMO ids routing looked at
   gs03,
   umo,
+  flag,               // a drug flag's name: certified_facility_required
+  evidence_group,     // an evidence group's id (evidence.yaml)
+  age,                // the member's age on the service start
+  last,               // the last prior administration on record, CCYY-MM-DD
+  window,             // the policy's restart window, in months
+  start,              // the service start, CCYY-MM-DD
+  items,              // a list in words: "trypanophobia (F40.231) and pediatrics (age 9)"
+  submitted,          // the PWK02 codes that count as documentation sent: "BM, EL, EM or FX"
   count_
 };
 inline constexpr std::size_t slot_count = static_cast<std::size_t>(Slot::count_);
