@@ -50,6 +50,14 @@ bool known_entity(std::string_view nm101) noexcept {
   return std::find(codes.begin(), codes.end(), nm101) != codes.end();
 }
 
+// REF01 qualifiers of references that are not a person's: authorization, referral and
+// administrator's reference numbers, provider ids and licences. A REF with any other qualifier (SY,
+// 1W, 0F, EJ, something unknown...) or in a patient loop is read as a person's.
+bool known_reference(std::string_view ref01) noexcept {
+  static constexpr std::array<std::string_view, 14> codes = {"BB", "NT", "9F", "G1", "EI", "1G", "1J", "N5", "N7", "ZH", "G5", "LU", "0B", "1C"};
+  return std::find(codes.begin(), codes.end(), ref01) != codes.end();
+}
+
 constexpr std::array<std::string_view, 5> carriers = {"NM1", "N3", "N4", "DMG", "REF"};
 
 // The carrier whose id `v` ends with (a segment boundary inside an element), or "".
@@ -60,15 +68,16 @@ std::string_view boundary_in(std::string_view v) noexcept {
   return {};
 }
 
-// Element `e` (1-based, relative to the carrier) of a segment `id`.
-bool masked_by_class(std::string_view id, bool person_nm1, bool person_loop, std::size_t e, std::string_view v) {
+// Element `e` (1-based, relative to the carrier) of a segment `id`; `person` says whether an NM1
+// or a REF is a person's (by its NM101 / REF01).
+bool masked_by_class(std::string_view id, bool person, bool person_loop, std::size_t e, std::string_view v) {
   const std::size_t count = element_count(id);
   if (count == 0 || e > count) return true;  // unknown content
-  if (id == "NM1" && person_nm1 && e != 1 && e != 2 && e != 8) return true;
+  if (id == "NM1" && person && e != 1 && e != 2 && e != 8) return true;
   if (id == "N3") return true;
   if (id == "N4" && (e == 1 || e == 3 || e == 6)) return true;
   if (id == "DMG" && e != 1 && e != 3) return true;
-  if (id == "REF" && e != 1) return true;
+  if (id == "REF" && (person || person_loop) && e != 1) return true;
   if (date_shaped(v)) {
     const bool service_date = (id == "DTP" && e == 3 && !person_loop) || (id == "BHT" && e == 4) || (id == "GS" && e == 4);
     if (!service_date) return true;
@@ -77,6 +86,13 @@ bool masked_by_class(std::string_view id, bool person_nm1, bool person_loop, std
 }
 
 bool person_nm101(std::string_view nm101) noexcept { return !known_entity(trim(nm101)); }
+
+// Whether the NM1 or REF whose first element is `first` is a person's (empty: not known, so yes).
+bool person_carrier(std::string_view id, std::string_view first) noexcept {
+  if (id == "NM1") return first.empty() || person_nm101(first);
+  if (id == "REF") return first.empty() || !known_reference(trim(first));
+  return false;
+}
 
 }  // namespace
 
@@ -107,7 +123,7 @@ void phi_elements(std::string_view id, std::span<const std::string_view> values,
   const bool person_loop = loop == "2010C" || loop == "2010D";
   std::string_view carrier = id;
   std::size_t start = 0;  // values[start] is the carrier's element 1
-  bool person = id == "NM1" && (values.empty() || person_nm101(values[0]));
+  bool person = person_carrier(id, values.empty() ? std::string_view() : values[0]);
   for (std::size_t k = 0; k < values.size(); ++k) {
     const std::string_view v = values[k];
     masked[k] = !v.empty() && masked_by_class(carrier, person, person_loop, k - start + 1, v);
@@ -115,7 +131,7 @@ void phi_elements(std::string_view id, std::span<const std::string_view> values,
       masked[k] = true;
       carrier = next;
       start = k + 1;
-      person = next == "NM1" && (start >= values.size() || person_nm101(values[start]));
+      person = person_carrier(next, start < values.size() ? values[start] : std::string_view());
     }
   }
 }
@@ -124,7 +140,7 @@ bool phi_value(std::string_view id, std::string_view nm101, std::string_view loo
   if (value.empty()) return false;
   if (!boundary_in(value).empty()) return true;
   const bool person_loop = loop == "2010C" || loop == "2010D";
-  const bool person = id == "NM1" && (nm101.empty() || person_nm101(nm101));
+  const bool person = person_carrier(id, id == "NM1" ? nm101 : std::string_view());
   if (element == 0) return (identity_carrier(id) && trim(value) != id) || date_shaped(value);
   return masked_by_class(id, person, person_loop, element, value);
 }

@@ -137,6 +137,8 @@ void DecisionReportWriter::decided(const DecisionRecord& record, const PhiValues
                                                                                                                   : "";
   const std::string_view site_class = site_class_name(d.requested_site.site_class);
   const std::string_view outcome = soc::to_string(d.outcome);
+  // The sentence may quote a value of the set (a date, a name in a free text): masked like every text.
+  const std::string explanation = phi.scrub(d.explanation.sentence);
   const std::string_view authorized_pos = d.authorized_site ? std::string_view(d.authorized_site->code) : std::string_view();
   // The room the members below can take: their literals (under 512 bytes), numbers, and every
   // string at its worst-case escaped size.
@@ -144,7 +146,7 @@ void DecisionReportWriter::decided(const DecisionRecord& record, const PhiValues
   for (const std::string_view v : {std::string_view(d.hcpcs), std::string_view(d.requested_site.code), site_qualifier, site_class, outcome,
                                    std::string_view(d.hcr01), std::string_view(d.hcr03), std::string_view(d.policy_id),
                                    std::string_view(d.section), std::string_view(d.rule_id), authorized_pos, record.certification,
-                                   record.tracking, std::string_view(d.explanation.sentence)})
+                                   record.tracking, std::string_view(explanation)})
     room += detail::json_string_room(v);
   for (auto c : d.redirect_to) room += detail::json_string_room(mapping::to_string(c)) + 1;
   for (const auto& doc : d.documents_needed) room += detail::json_string_room(doc) + 1;
@@ -179,7 +181,7 @@ void DecisionReportWriter::decided(const DecisionRecord& record, const PhiValues
     if (k != 0) r.raw(",");
     r.string(d.documents_needed[k]);
   }
-  r.raw("],\"explanation\":").string(d.explanation.sentence);
+  r.raw("],\"explanation\":").string(explanation);
   j.end_run(r);
   if (full_) full_detail(j, d, phi);
   j.end_object();

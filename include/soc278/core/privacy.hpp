@@ -8,7 +8,9 @@
 //                       provider, facility, other-UMO or transport-location code): NM103..NM107,
 //                       NM109..NM112; N3: every element; N4: city, postal code, location id (N401,
 //                       N403, N406); DMG: everything but its qualifier and gender code (DMG01, DMG03);
-//                       REF: everything but its qualifier (REF01) — in whatever loop they stand.
+//                       REF of a person (REF01 not an authorization, referral, administrator's
+//                       reference or provider id qualifier, or any REF of loop 2010C / 2010D):
+//                       everything but REF01 — in whatever loop they stand.
 //   misframed segments  an element that ends with a carrier's id (a lost terminator: "1NM1", then
 //                       IL, 1, DOE...) is masked, and the elements after it are read as that
 //                       carrier's; elements past a segment's standard element count are masked.
@@ -42,7 +44,7 @@ void phi_elements(std::string_view segment_id, std::span<const std::string_view>
 
 // The same rule for one value seen without its segment (a finding's quoted value): element
 // `element` of a segment `segment_id`; an NM1 whose NM101 is not known (`nm101` empty) counts as a
-// person's.
+// person's, and so does any REF (its REF01 is not known here).
 [[nodiscard]] bool phi_value(std::string_view segment_id, std::string_view nm101, std::string_view loop, std::size_t element,
                              std::string_view value) noexcept;
 
