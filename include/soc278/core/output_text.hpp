@@ -23,8 +23,28 @@
 namespace soc278::core {
 
 // The length (1..4) of the well-formed UTF-8 sequence that starts `s`, or 0 when its first byte
-// does not start one (s not empty).
-[[nodiscard]] std::size_t utf8_sequence_length(std::string_view s) noexcept;
+// does not start one (s not empty). Inline: header-only users (the decision report's writer) need it.
+[[nodiscard]] inline std::size_t utf8_sequence_length(std::string_view s) noexcept {
+  if (s.empty()) return 0;
+  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  const auto cont = [&](std::size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
+    if (c == 0xED && b(1) >= 0xA0) return 0;  // UTF-16 surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
+    if (c == 0xF4 && b(1) >= 0x90) return 0;  // past U+10FFFF
+    return 4;
+  }
+  return 0;  // a continuation byte, C0/C1 (overlong two-byte forms) or F5..FF
+}
 
 // Whether every byte of `s` belongs to a well-formed UTF-8 sequence.
 [[nodiscard]] bool valid_utf8(std::string_view s) noexcept;
