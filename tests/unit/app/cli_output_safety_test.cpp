@@ -222,7 +222,7 @@ std::string leaked(const std::string& text) {
 TEST_CASE("privacy: misplaced, misframed and quoted members leave no trace in any output", "[app][phi]") {
   const fs::path dir = soc278::test::scratch_dir("soc278-phi-content");
   for (const std::string input :
-       {"misplaced-member.x12", "misframed-member.x12", "phi-in-findings-and-aaa.x12", "aaa-future-birth-date.x12"}) {
+       {"misplaced-member.x12", "misframed-member.x12", "phi-quoted-in-findings.x12", "aaa-future-birth-date.x12"}) {
     const std::string q = quoted(regression(input).string());
     const fs::path out = dir / "out", full = dir / "full";
     INFO(input);
