@@ -252,3 +252,16 @@ TEST_CASE("privacy: misplaced, misframed and quoted members leave no trace in an
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("no exception leaves a command: it ends in exit 2 with one clear line, never an abort", "[app][console]") {
+  const fs::path dir = soc278::test::scratch_dir("soc278-no-abort");
+  // An output name past NAME_MAX: the file system refuses to look it up (std::filesystem throws).
+  const std::string input = (dir / (std::string(250, 'x') + ".x12")).string();
+  const Run r = run(fmt::format("process {} --out {} --now 2026-11-20 --seed 278 --control-start 1", quoted(input), quoted((dir / "out").string())),
+                    dir);
+  CHECK(r.rc == 2);  // was 134: std::terminate
+  CHECK(r.err.rfind("soc278: ", 0) == 0);
+  CHECK(r.err.find("terminate called") == std::string::npos);
+  check_inert(r.err, "stderr");
+  fs::remove_all(dir);
+}
