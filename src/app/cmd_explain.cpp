@@ -370,7 +370,11 @@ int run_explain(const Options& o) {
   Explainer explainer(o, *select);
   // --json: one document for the whole file, whatever the number of sets; the sets are streamed
   // into its "transactions" array as they are read.
-  if (o.json) std::cout << "{\"schema\": \"soc278.explain/1\", \"file\": " << json_string(o.file) << ", \"transactions\": [";
+  if (o.json) {
+    std::cout << "{\"schema\": \"soc278.explain/1\", \"file\": " << json_string(o.file);
+    if (!core::valid_utf8(o.file)) std::cout << ", \"file_bytes\": " << json_string(core::percent_invalid_utf8(o.file));
+    std::cout << ", \"transactions\": [";
+  }
   core::DiagnosticList envelope_findings(200);
   // The same engine as `process`, writing nothing: control numbers are never drawn.
   respond::ControlNumberSequence no_numbers(1);

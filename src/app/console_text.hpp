@@ -39,9 +39,18 @@ void make_valid_utf8(Json& j) {
   }
 }
 
-// The JSON text of `j` (one line, or indented by `indent`), valid UTF-8 written as ASCII.
+// The JSON text of `j` (one line, or indented by `indent`), valid UTF-8 written as ASCII. An object
+// whose "file" is not UTF-8 also gets "file_bytes", the name with its bytes recoverable
+// (core::percent_invalid_utf8).
 template <class Json>
 [[nodiscard]] std::string json_text(Json j, int indent = -1) {
+  if (j.is_object()) {
+    const auto it = j.find("file");
+    if (it != j.end() && it->is_string()) {
+      const auto& name = it->template get_ref<const typename Json::string_t&>();
+      if (!core::valid_utf8(name)) j["file_bytes"] = core::percent_invalid_utf8(name);
+    }
+  }
   make_valid_utf8(j);
   return j.dump(indent, ' ', true, Json::error_handler_t::replace);
 }

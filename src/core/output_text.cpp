@@ -36,8 +36,29 @@ std::string to_valid_utf8(std::string_view s) {
 }
 
 namespace {
-
 constexpr char hex_digits[] = "0123456789ABCDEF";
+}  // namespace
+
+std::string percent_invalid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c == '%' ? 0 : c < 0x80 ? 1 : utf8_sequence_length(s.substr(i));
+    if (n == 0) {
+      out += '%';
+      out += hex_digits[c >> 4];
+      out += hex_digits[c & 15];
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+namespace {
 
 void hex_byte(std::string& out, unsigned char c) {
   out += "\\x";

@@ -48,6 +48,13 @@ void full_detail(JsonLine& j, const soc::LineDecision& d, const PhiValues& phi) 
   evidence(j, d.explanation.facts, phi);
 }
 
+// A file name that is not UTF-8 is written as "file" with U+FFFD for each bad byte (JsonLine's
+// rule) and also as "file_bytes", from which the name's bytes can be recovered (%HH).
+JsonLine& file_bytes(JsonLine& j, std::string_view file) {
+  if (!core::valid_utf8(file)) j.field("file_bytes", core::percent_invalid_utf8(file));
+  return j;
+}
+
 // The members every line of a set shares, after "schema": file, isa13, gs06, st02, trace.
 JsonLine& set_members(JsonLine& j, const SetKey& s) {
   j.field("schema", "soc278.decision/1");
@@ -56,7 +63,8 @@ JsonLine& set_members(JsonLine& j, const SetKey& s) {
   JsonRun r(j.begin_run(room));
   r.raw(",\"file\":").string(s.file).raw(",\"isa13\":").string(s.isa13).raw(",\"gs06\":").string(s.gs06);
   r.raw(",\"st02\":").string(s.st02).raw(",\"trace\":").string_or_null(s.trace);
-  return j.end_run(r);
+  j.end_run(r);
+  return file_bytes(j, s.file);
 }
 
 // The members of a line that has no service line: nulls where a decision would be.
@@ -98,7 +106,8 @@ void DecisionReportWriter::not_request(const SetKey& set, std::string_view reaso
     } else {
       j.field("gs06", set.gs06).field("st02", set.st02);
     }
-    j.key("trace").null().field("line", std::uint64_t{0});
+    j.key("trace").null();
+    file_bytes(j, set.file).field("line", std::uint64_t{0});
     no_decision(j, "not_request", reason);
     j.key("reasons").begin_array().string(reason).end_array().end_object().newline();
   }

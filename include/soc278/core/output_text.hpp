@@ -53,6 +53,11 @@ namespace soc278::core {
 [[nodiscard]] std::string to_valid_utf8(std::string_view s);
 void append_valid_utf8(std::string& out, std::string_view s);
 
+// `s` as valid UTF-8 from which the bytes can be recovered: '%' and every byte that is not part of a
+// well-formed sequence written as %HH (percent-decoding gives `s` back). JSON outputs give it as
+// "file_bytes" beside "file" when a file name is not UTF-8.
+[[nodiscard]] std::string percent_invalid_utf8(std::string_view s);
+
 // `s` escaped for a console or log line (see above).
 [[nodiscard]] std::string printable(std::string_view s);
 void append_printable(std::string& out, std::string_view s);

@@ -59,6 +59,20 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
+// Percent-decoding ("file_bytes" holds the name with '%' and bytes that are not UTF-8 as %HH).
+std::string percent_decoded(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 fs::path regression(const std::string& name) { return soc278::test::source_dir() / "tests/regressions/x12" / name; }
 
 // A copy of a regression input under a name that tries to forge a console line and to reset the
@@ -112,6 +126,10 @@ TEST_CASE("every JSON output is valid UTF-8 JSON, whatever the bytes of values a
       CHECK((r.rc == 0 || r.rc == 1));  // never an abort (134)
       check_json_lines(r.out, args);
       check_inert(r.out + r.err, args);
+      for (const std::string& line : lines_of(r.out)) {  // every line naming the file gives its bytes back
+        const auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_object() && j.contains("file")) CHECK(percent_decoded(j.value("file_bytes", std::string())) == f.string());
+      }
     }
     for (const std::string args : {"explain --json --now 2026-11-20 " + q, "explain --json --show-phi --now 2026-11-20 " + q}) {
       const Run r = run(args, dir);
@@ -119,7 +137,10 @@ TEST_CASE("every JSON output is valid UTF-8 JSON, whatever the bytes of values a
       CHECK((r.rc == 0 || r.rc == 1));
       nlohmann::json doc;
       CHECK_NOTHROW(doc = nlohmann::json::parse(r.out));
-      if (doc.is_object()) CHECK(doc["file"] == soc278::core::to_valid_utf8(f.string()));
+      if (doc.is_object()) {
+        CHECK(doc["file"] == soc278::core::to_valid_utf8(f.string()));
+        CHECK(percent_decoded(doc["file_bytes"].get<std::string>()) == f.string());  // the name round-trips
+      }
       check_inert(r.out + r.err, args);
     }
     const fs::path out = dir / "out";
@@ -133,8 +154,11 @@ TEST_CASE("every JSON output is valid UTF-8 JSON, whatever the bytes of values a
       if (file.string().find(".decisions.jsonl") == std::string::npos) continue;
       report = true;
       check_json_lines(read_file(file), file.string());
-      for (const std::string& line : lines_of(read_file(file)))
-        CHECK(nlohmann::json::parse(line)["file"] == soc278::core::to_valid_utf8(f.string()));
+      for (const std::string& line : lines_of(read_file(file))) {
+        const auto j = nlohmann::json::parse(line);
+        CHECK(j["file"] == soc278::core::to_valid_utf8(f.string()));
+        CHECK(percent_decoded(j["file_bytes"].get<std::string>()) == f.string());
+      }
     }
     CHECK(report);
     fs::remove_all(out);

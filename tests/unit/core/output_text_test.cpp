@@ -39,6 +39,12 @@ TEST_CASE("to_valid_utf8 keeps well-formed UTF-8 and replaces every other byte b
   }
 }
 
+TEST_CASE("percent_invalid_utf8 keeps a name's bytes recoverable in valid UTF-8", "[core][utf8]") {
+  CHECK(soc278::core::percent_invalid_utf8("caf\xC3\xA9.x12") == "caf\xC3\xA9.x12");
+  CHECK(soc278::core::percent_invalid_utf8("a\xFF b%20\xC0\xAF") == "a%FF b%2520%C0%AF");
+  CHECK(valid_utf8(soc278::core::percent_invalid_utf8("\x80\xE2\x82")));
+}
+
 TEST_CASE("printable escapes what could add a line or drive a terminal", "[core][console]") {
   CHECK(printable("plain text: 'A*B~' caf\xC3\xA9") == "plain text: 'A*B~' caf\xC3\xA9");
   CHECK(printable("a\nFAKE: approved") == "a\\nFAKE: approved");
