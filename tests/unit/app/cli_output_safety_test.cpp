@@ -78,7 +78,7 @@ fs::path regression(const std::string& name) { return soc278::test::source_dir()
 // A copy of a regression input under a name that tries to forge a console line and to reset the
 // terminal, with a byte that is not UTF-8.
 fs::path hostile_copy(const fs::path& dir, const std::string& from, const std::string& tag) {
-  const fs::path to = dir / ("a\nFAKE: approved " + tag + " \xFF\x1B[2J.x12");
+  const fs::path to = dir / ("a\nFAKE: approved " + tag + " \xFF\xC0\xAF\x80\x1B[2J.x12");  // 0xFF, overlong '/', lone continuation
   fs::copy_file(regression(from), to, fs::copy_options::overwrite_existing);
   return to;
 }
@@ -186,7 +186,7 @@ TEST_CASE("console and stderr lines cannot be forged or drive the terminal", "[a
       check_inert(r.out, "stdout of " + args);
       check_inert(r.err, "stderr of " + args);
       // The name is shown, escaped: \n and \x1B as text.
-      CHECK((r.out + r.err).find("a\\nFAKE: approved t \\xFF\\x1B[2J.x12") != std::string::npos);
+      CHECK((r.out + r.err).find("a\\nFAKE: approved t \\xFF\\xC0\\xAF\\x80\\x1B[2J.x12") != std::string::npos);
     }
   }
   fs::remove_all(dir);
