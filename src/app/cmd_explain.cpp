@@ -11,6 +11,7 @@
 #include <map>
 
 #include "app/commands.hpp"
+#include "app/console_text.hpp"
 #include "app/input.hpp"
 #include "app/explain_select.hpp"
 #include "app/engine_names.hpp"
@@ -34,6 +35,8 @@ struct Options {
   bool json = false;
   bool show_phi = false;
   bool verbose = false;
+  std::size_t max_lines = 5000;  // text lines per file (0: all)
+  std::size_t max_sets = 100;    // transaction sets shown per file (0: all)
 };
 
 ordered_json at_json(const core::SourcePosition& at, SourceLines& lines) {
@@ -59,6 +62,18 @@ class Explainer final : public engine::ProcessorEvents {
   [[nodiscard]] std::size_t seen() const noexcept { return ordinal_; }
   [[nodiscard]] SourceLines& lines() noexcept { return lines_; }
   [[nodiscard]] std::size_t json_sets() const noexcept { return json_sets_; }
+  [[nodiscard]] std::size_t sets_left_out() const noexcept { return sets_left_out_; }
+  [[nodiscard]] std::size_t lines_left_out() const noexcept { return lines_left_out_; }
+
+  // Prints one text line through print_line() while --max-lines allows; counts the rest.
+  void line(std::string_view text) {
+    if (o_.max_lines != 0 && lines_printed_ >= o_.max_lines) {
+      ++lines_left_out_;
+      return;
+    }
+    ++lines_printed_;
+    print_line(text);
+  }
 
   void on_set(const engine::SetOutcome& o) override {
     const x12::InterchangeInfo& i = *o.interchange;
@@ -68,6 +83,10 @@ class Explainer final : public engine::ProcessorEvents {
     ++ordinal_;
     if (!select_.matches(ordinal_, i, g, t, r)) return;
     ++selected_;
+    if (o_.max_sets != 0 && selected_ > o_.max_sets) {
+      ++sets_left_out_;
+      return;
+    }
     phi_.clear();
     if (!o_.show_phi) phi_.collect(r);
     // Findings by set position, without the IK3 that only carries the element findings after it.
@@ -102,14 +121,14 @@ class Explainer final : public engine::ProcessorEvents {
       for (const soc::LineDecision* d : decisions) lines.push_back(decision_json(*d));
       j["decisions"] = lines;
       // Streamed into the one document run_explain opened, a set at a time (memory stays one set's).
-      std::cout << (json_sets_ == 0 ? "\n" : ",\n") << j.dump(2);
+      std::cout << (json_sets_ == 0 ? "\n" : ",\n") << json_text(j, 2);
       ++json_sets_;
       return;
     }
-    std::cout << fmt::format("transaction {} of {}: ISA13 {}, GS06 {}, ST02 {} - guide {} ({})\n", ordinal_, o_.file, i.isa.control_number,
+    line(fmt::format("transaction {} of {}: ISA13 {}, GS06 {}, ST02 {} - guide {} ({})", ordinal_, o_.file, i.isa.control_number,
                              g.control_number, t.control_number, r.guide != nullptr ? r.guide->id : "none",
-                             r.guide != nullptr ? r.guide->name : "no guide matched");
-    for (auto c : t.findings.codes) std::cout << fmt::format("  ! envelope: {} - {}\n", core::name(c), core::info(c).summary);
+                             r.guide != nullptr ? r.guide->name : "no guide matched"));
+    for (auto c : t.findings.codes) line(fmt::format("  ! envelope: {} - {}", core::name(c), core::info(c).summary));
     print_loop(r, r.root, 1);
     // Counted as validate counts them: the IK3 carrying element findings is not one of its own.
     std::size_t errors = r.errors, warnings = r.warnings;
@@ -118,29 +137,32 @@ class Explainer final : public engine::ProcessorEvents {
       if (d.severity == core::Severity::error && errors > 0) --errors;
       if (d.severity == core::Severity::warning && warnings > 0) --warnings;
     }
-    std::cout << fmt::format("  verdict: {} ({} error(s), {} warning(s))\n", r.rejected || envelope_rejected ? "REJECTED (999 IK501 R)" : "accepted",
-                             errors, warnings);
-    if (const std::string why = cause(t, r); !why.empty()) std::cout << "  cause: " << why << '\n';
+    line(fmt::format("  verdict: {} ({} error(s), {} warning(s))", r.rejected || envelope_rejected ? "REJECTED (999 IK501 R)" : "accepted",
+                             errors, warnings));
+    if (const std::string why = cause(t, r); !why.empty()) line("  cause: " + why);
     if (!decidable) {
-      std::cout << "  no decision: " << (r.guide == nullptr || r.guide->purpose != "request" ? "not a 278 request" : "rejected by the validator")
-                << "\n\n";
+      line(std::string("  no decision: ") + (r.guide == nullptr || r.guide->purpose != "request" ? "not a 278 request" : "rejected by the validator"));
+      line("");
       return;
     }
     for (const auto& x : rejections)
-      std::cout << fmt::format("  cannot be answered: {} AAA*{}**{}*{} - {}\n", x.loop, x.aaa01, x.aaa03, x.aaa04, text(x.message));
-    if (!routing.empty()) std::cout << "  routing: " << routing << '\n';
+      line(fmt::format("  cannot be answered: {} AAA*{}**{}*{} - {}", x.loop, x.aaa01, x.aaa03, x.aaa04, text(x.message)));
+    if (!routing.empty()) line("  routing: " + text(routing));
     for (const soc::LineDecision* d : decisions) print_decision(*d);
-    std::cout << '\n';
+    line("");
   }
 
  private:
   // A free text of the decision trace (evidence, notes, AAA reasons) with the member's values masked.
   [[nodiscard]] std::string text(std::string_view t) const { return phi_.scrub(t); }
 
-  // A value of the tree: masked when its element identifies a person (privacy.hpp).
-  [[nodiscard]] std::string shown(const x12::SegmentView& s, std::string_view loop, std::size_t e, std::string_view value) const {
-    const std::string_view nm101 = s.is("NM1") ? s.element(1) : std::string_view();
-    return !o_.show_phi && personal_element(s.id(), nm101, loop, e) ? mask_identifier(value) : std::string(value);
+  // A value of the tree: masked when the content rule says element `e` may be a person's
+  // (privacy.hpp; masked_ was filled for the segment by masked_elements()); a free text also loses
+  // the set's masked values it quotes.
+  [[nodiscard]] std::string shown(std::size_t e, std::string_view value) const {
+    if (o_.show_phi) return std::string(value);
+    if (e >= 1 && e <= masked_.size() && masked_[e - 1]) return mask_identifier(value);
+    return phi_.scrub(value);
   }
 
   // Why a set is rejected, the real cause first: the envelope's first error, else the guide's
@@ -164,6 +186,7 @@ class Explainer final : public engine::ProcessorEvents {
 
   ordered_json segment_json(const ig::TransactionResult& r, const ig::SegmentNode& n, std::string_view loop) {
     const x12::SegmentView s = r.view(n);
+    masked_elements(s, loop, masked_);
     ordered_json j;
     j["id"] = s.id();
     j["name"] = n.rule != nullptr ? n.rule->name : std::string();
@@ -181,11 +204,11 @@ class Explainer final : public engine::ProcessorEvents {
           if (s.component(e, c).empty()) continue;
           comps[fmt::format("{}-{}", key, c)] = {
               {"name", c <= rule->components.size() ? rule->components[c - 1].name : std::string()},
-              {"value", shown(s, loop, e, s.component(e, c))}};
+              {"value", shown(e, s.component(e, c))}};
         }
         v["components"] = comps;
       } else {
-        v["value"] = shown(s, loop, e, s.element(e));
+        v["value"] = shown(e, s.element(e));
       }
       elements[key] = v;
     }
@@ -216,15 +239,16 @@ class Explainer final : public engine::ProcessorEvents {
 
   void print_loop(const ig::TransactionResult& r, const ig::LoopNode& loop, int depth) {
     const std::string pad(static_cast<std::size_t>(depth) * 2, ' ');
-    if (!loop.id().empty()) std::cout << fmt::format("{}{} {}\n", pad, loop.id(), loop.def != nullptr ? loop.def->name : "");
+    if (!loop.id().empty()) line(fmt::format("{}{} {}", pad, loop.id(), loop.def != nullptr ? loop.def->name : ""));
     // Segments and child loops in transmission order (the root holds ST and the heading before
     // the loops, the trailer and SE after them).
     const auto print_segment = [&](const ig::SegmentNode& n) {
       const x12::SegmentView s = r.view(n);
+      masked_elements(s, loop.id(), masked_);
       const LineColumn lc = lines_.locate(n.at);
-      std::cout << fmt::format("{}  {} {} ({}:{}:{}, segment {}, set position {}{})\n", pad, s.id(), n.rule != nullptr ? n.rule->name : "",
+      line(fmt::format("{}  {} {} ({}:{}:{}, segment {}, set position {}{})", pad, s.id(), n.rule != nullptr ? n.rule->name : "",
                                o_.file, lc.line, lc.column, n.at.segment_in_file, n.at.segment_in_set,
-                               o_.verbose ? fmt::format(", byte {}", n.at.byte_offset) : std::string());
+                               o_.verbose ? fmt::format(", byte {}", n.at.byte_offset) : std::string()));
       for (std::size_t e = 1; e <= s.element_count(); ++e) {
         if (s.element(e).empty()) continue;
         const ig::ElementRule* rule = n.rule != nullptr ? n.rule->element(e) : nullptr;
@@ -232,18 +256,18 @@ class Explainer final : public engine::ProcessorEvents {
           for (std::size_t c = 1; c <= s.component_count(e); ++c) {
             if (s.component(e, c).empty()) continue;
             const ig::ValueRule* cr = c <= rule->components.size() ? &rule->components[c - 1] : nullptr;
-            std::cout << fmt::format("{}      {}{:02}-{} {} = {}\n", pad, s.id(), e, c, cr != nullptr ? cr->name : "",
-                                     shown(s, loop.id(), e, s.component(e, c)));
+            line(fmt::format("{}      {}{:02}-{} {} = {}", pad, s.id(), e, c, cr != nullptr ? cr->name : "",
+                                     shown(e, s.component(e, c))));
           }
         } else {
-          std::cout << fmt::format("{}      {}{:02} {} = {}\n", pad, s.id(), e, rule != nullptr ? rule->name : "",
-                                   shown(s, loop.id(), e, s.element(e)));
+          line(fmt::format("{}      {}{:02} {} = {}", pad, s.id(), e, rule != nullptr ? rule->name : "",
+                                   shown(e, s.element(e))));
         }
       }
       const auto range = findings_.equal_range(n.at.segment_in_set);
       for (auto it = range.first; it != range.second; ++it)
-        std::cout << fmt::format("{}    ! {} {}: {}\n", pad, core::to_string(it->second->severity), core::name(it->second->code),
-                                 finding_message(*it->second, o_.show_phi));
+        line(fmt::format("{}    ! {} {}: {}", pad, core::to_string(it->second->severity), core::name(it->second->code),
+                                 finding_message(*it->second, o_.show_phi)));
         };
     std::size_t next_child = 0;
     for (const auto& n : loop.segments) {
@@ -288,18 +312,18 @@ class Explainer final : public engine::ProcessorEvents {
   }
 
   void print_decision(const soc::LineDecision& d) {
-    std::cout << fmt::format("  line {}: {} at {} ({}) -> {} (HCR01 {}{}), {} {} [{}]\n", d.line_number, d.hcpcs,
+    line(fmt::format("  line {}: {} at {} ({}) -> {} (HCR01 {}{}), {} {} [{}]", d.line_number, d.hcpcs,
                              d.requested_site.code.empty() ? "no site" : d.requested_site.code,
                              d.requested_site.site_class ? mapping::to_string(*d.requested_site.site_class) : "unknown",
-                             soc::to_string(d.outcome), d.hcr01, d.hcr03.empty() ? "" : ", HCR03 " + d.hcr03, d.policy_id, d.section, d.rule_id);
+                             soc::to_string(d.outcome), d.hcr01, d.hcr03.empty() ? "" : ", HCR03 " + d.hcr03, d.policy_id, d.section, d.rule_id));
     for (const auto& c : d.explanation.criteria) {
-      std::cout << fmt::format("      {:<16} {:<15} {}\n", c.criterion_id, soc::to_string(c.outcome), text(c.note));
+      line(fmt::format("      {:<16} {:<15} {}", c.criterion_id, soc::to_string(c.outcome), text(c.note)));
       for (const auto& e : c.evidence)
-        std::cout << fmt::format("          {} {} (segment {}, set position {}): {}\n", e.loop, e.segment, e.at.segment_in_file,
-                                 e.at.segment_in_set, text(e.text));
+        line(fmt::format("          {} {} (segment {}, set position {}): {}", e.loop, e.segment, e.at.segment_in_file,
+                                 e.at.segment_in_set, text(e.text)));
     }
-    for (const auto& doc : d.documents_needed) std::cout << "      needed: " << doc << '\n';
-    std::cout << "      " << text(d.explanation.sentence) << '\n';
+    for (const auto& doc : d.documents_needed) line("      needed: " + doc);
+    line("      " + text(d.explanation.sentence));
   }
 
   const Options& o_;
@@ -309,7 +333,11 @@ class Explainer final : public engine::ProcessorEvents {
   std::size_t selected_ = 0;
   std::multimap<std::uint32_t, const core::Diagnostic*> findings_;
   PhiValues phi_;
+  std::vector<bool> masked_;  // of the segment being printed
   std::size_t json_sets_ = 0;  // sets printed into the --json document
+  std::size_t sets_left_out_ = 0;
+  std::size_t lines_printed_ = 0;
+  std::size_t lines_left_out_ = 0;
 };
 
 int run_explain(const Options& o) {
@@ -319,7 +347,7 @@ int run_explain(const Options& o) {
   const auto mappings = load_mappings_or_report(dir, *guides);
   if (!mappings) return exit_usage;
   if (!o.policy.empty() && mappings->policy(o.policy) == nullptr) {
-    std::cerr << "soc278: --policy: no policy '" << o.policy << "'\n";
+    print_line(std::cerr, fmt::format("soc278: --policy: no policy '{}'", o.policy));
     return exit_usage;
   }
   const auto now = now_option(o.now);
@@ -330,19 +358,23 @@ int run_explain(const Options& o) {
   validation->build_tree = true;  // the explanation walks the loop tree
   auto in = open_input(o.file);
   if (!in->source) {
-    std::cerr << fmt::format("soc278: {}: cannot open: {}\n", o.file, in->error);
+    print_line(std::cerr, fmt::format("soc278: {}: cannot open: {}", o.file, in->error));
     return exit_usage;
   }
   std::string error;
   const auto select = SetSelector::parse(o.st, o.decisions, error);
   if (!select) {
-    std::cerr << "soc278: --st " << o.st << ": " << error << '\n';
+    print_line(std::cerr, fmt::format("soc278: --st {}: {}", o.st, error));
     return exit_usage;
   }
   Explainer explainer(o, *select);
   // --json: one document for the whole file, whatever the number of sets; the sets are streamed
   // into its "transactions" array as they are read.
-  if (o.json) std::cout << "{\"schema\": \"soc278.explain/1\", \"file\": " << ordered_json(o.file).dump() << ", \"transactions\": [";
+  if (o.json) {
+    std::cout << "{\"schema\": \"soc278.explain/1\", \"file\": " << json_string(o.file);
+    if (!core::valid_utf8(o.file)) std::cout << ", \"file_bytes\": " << json_string(core::percent_invalid_utf8(o.file));
+    std::cout << ", \"transactions\": [";
+  }
   core::DiagnosticList envelope_findings(200);
   // The same engine as `process`, writing nothing: control numbers are never drawn.
   respond::ControlNumberSequence no_numbers(1);
@@ -363,12 +395,24 @@ int run_explain(const Options& o) {
       envelope.push_back({{"code", core::name(d.code)}, {"severity", core::to_string(d.severity)}, {"segment_id", d.segment()},
                           {"at", at_json(d.at, explainer.lines())}, {"message", finding_message(d, o.show_phi)}});
     }
-    std::cout << (explainer.json_sets() == 0 ? "" : "\n") << "],\n\"envelope_findings\": " << envelope.dump(2) << "}\n";
+    std::cout << (explainer.json_sets() == 0 ? "" : "\n") << "],\n\"envelope_findings\": " << json_text(envelope, 2);
+    if (explainer.sets_left_out() > 0) std::cout << ",\n\"sets_left_out\": " << explainer.sets_left_out();
+    std::cout << "}\n";
   } else {
-    for (const auto& d : envelope_findings.items()) std::cout << format_finding(o.file, d, &explainer.lines(), o.verbose, o.show_phi) << '\n';
+    std::size_t shown = 0;
+    for (const auto& d : envelope_findings.items()) {
+      if (o.max_lines != 0 && ++shown > default_max_findings) break;
+      print_line(format_finding(o.file, d, &explainer.lines(), o.verbose, o.show_phi));
+    }
+    if (o.max_lines != 0 && envelope_findings.items().size() > default_max_findings)
+      print_line(fmt::format("... and {} more envelope findings (--max-lines 0 prints all)", envelope_findings.items().size() - default_max_findings));
+    if (explainer.lines_left_out() > 0)
+      print_line(fmt::format("... and {} more lines (--max-lines 0 prints all; --st picks one set)", explainer.lines_left_out()));
+    if (explainer.sets_left_out() > 0)
+      print_line(fmt::format("... and {} more transaction sets (--max-sets 0 shows all; --st picks one)", explainer.sets_left_out()));
   }
   if (!select->all() && explainer.selected() == 0) {
-    std::cerr << fmt::format("soc278: --st {}: no transaction set of the file matches (it has {})\n", o.st, summary.transactions);
+    print_line(std::cerr, fmt::format("soc278: --st {}: no transaction set of the file matches (it has {})", o.st, summary.transactions));
     return exit_usage;
   }
   return summary.rejected > 0 || envelope_findings.count(core::Severity::error) > 0 ? exit_rejected : exit_clean;
@@ -394,6 +438,8 @@ Verb add_explain(CLI::App& app) {
   v.command->add_option("--quirks", o->quirks, "partner quirk switches (YAML), as given to the process run replayed");
   v.command->add_option("--data", o->data, "folder holding grammars/ and mappings/");
   v.command->add_flag("--show-phi", o->show_phi, "show member names, ids, birth dates and street addresses in full");
+  v.command->add_option("--max-lines", o->max_lines, "print at most this many text lines per file, then their count (default 5000; 0: all)");
+  v.command->add_option("--max-sets", o->max_sets, "show at most this many transaction sets per file, then their count (default 100; 0: all)");
   v.run = [o] { return run_explain(*o); };
   return v;
 }

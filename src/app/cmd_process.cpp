@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include "app/commands.hpp"
+#include "app/console_text.hpp"
 #include "app/input.hpp"
 #include "app/ledger_numbers.hpp"
 #include "app/run_common.hpp"
@@ -28,10 +29,10 @@ class DecisionPrinter final : public engine::ProcessorEvents {
   void on_set(const engine::SetOutcome& o) override {
     for (const engine::DecisionRecord& r : o.decisions) {
       const soc::LineDecision& d = *r.decision;
-      std::cout << fmt::format("  {} {}/{} line {}: {:<5} at {}{} -> {:<8} {}{}{} {} {}\n", r.set.isa13, r.set.gs06, r.set.st02, d.line_number,
+      print_line(fmt::format("  {} {}/{} line {}: {:<5} at {}{} -> {:<8} {}{}{} {} {}", r.set.isa13, r.set.gs06, r.set.st02, d.line_number,
                                d.hcpcs, d.requested_site.code.empty() ? "?" : d.requested_site.code,
                                d.requested_site.qualifier == model::SiteQualifier::bill_type ? ":A" : "", soc::to_string(d.outcome),
-                               d.hcr01, d.hcr03.empty() ? "" : "/", d.hcr03, d.policy_id, d.section);
+                               d.hcr01, d.hcr03.empty() ? "" : "/", d.hcr03, d.policy_id, d.section));
     }
   }
 };
@@ -60,7 +61,7 @@ void print_table(const std::vector<FileReport>& reports) {
                            "cancel", "AAA", "rejected", "findings", "TA1");
   FileReport total;
   for (const auto& r : reports) {
-    std::string name = r.file;
+    std::string name = core::printable(r.file);
     if (name.size() > 34) name = "..." + name.substr(name.size() - 31);
     std::cout << fmt::format("{:<34} {:>6} {:>8} {:>8} {:>8} {:>6} {:>6} {:>8} {:>8} {:>5}\n", name, r.transactions, r.approve, r.redirect,
                              r.pend, r.cancel, r.unanswerable, r.rejected, r.errors + r.warnings, r.ta1_written);
@@ -81,7 +82,7 @@ void print_table(const std::vector<FileReport>& reports) {
   // Whatever held no 278 request is named, file by file: a misrouted folder must not read as clean.
   for (const auto& r : reports) {
     const std::string what = not_request_summary(r);
-    if (!what.empty()) std::cout << fmt::format("{}: not a 278 request: {}\n", r.file, what);
+    if (!what.empty()) print_line(fmt::format("{}: not a 278 request: {}", r.file, what));
   }
 }
 
@@ -108,7 +109,7 @@ int run_process(const Options& o) {
   std::set<std::string> stems;
   for (const auto& f : o.files) {
     if (!stems.insert(output_stem(f)).second) {
-      std::cerr << "soc278: two inputs share the output name '" << output_stem(f) << "'; process them into different --out folders\n";
+      std::cerr << "soc278: two inputs share the output name '" << core::printable(output_stem(f)) << "'; process them into different --out folders\n";
       return exit_usage;
     }
   }
@@ -129,7 +130,7 @@ int run_process(const Options& o) {
   config.stop = &install_stop_handlers();
   // Temporary outputs of an earlier run that was killed before it could remove them.
   for (const auto& name : engine::remove_stale_temporaries(o.out_dir))
-    std::cerr << fmt::format("soc278: removed {} (left by an interrupted run)\n", (std::filesystem::path(o.out_dir) / name).string());
+    print_line(std::cerr, fmt::format("soc278: removed {} (left by an interrupted run)", (std::filesystem::path(o.out_dir) / name).string()));
 
   int status = exit_clean;
   std::vector<FileReport> reports;
@@ -140,7 +141,7 @@ int run_process(const Options& o) {
     bool blocked = false;
     for (const char* ext : {".278", ".999", ".ta1", ".decisions.jsonl"}) {
       if (!o.force && std::filesystem::exists(out / (stem + ext))) {
-        std::cerr << fmt::format("soc278: {}: {} exists (use --force to replace it); file skipped\n", file, (out / (stem + ext)).string());
+        print_line(std::cerr, fmt::format("soc278: {}: {} exists (use --force to replace it); file skipped", file, (out / (stem + ext)).string()));
         blocked = true;
       }
     }
@@ -150,7 +151,7 @@ int run_process(const Options& o) {
     }
     auto in = open_input(file, config.stop);
     if (!in->source) {
-      std::cerr << fmt::format("soc278: {}: cannot open: {}\n", file, in->error);
+      print_line(std::cerr, fmt::format("soc278: {}: cannot open: {}", file, in->error));
       status = exit_usage;
       continue;
     }
@@ -160,7 +161,7 @@ int run_process(const Options& o) {
       std::cerr << "soc278: cannot create outputs in " << o.out_dir << '\n';
       return exit_usage;
     }
-    if (!o.quiet) std::cout << file << '\n';
+    if (!o.quiet) print_line(file);
     FindingPrinter printer(file, false, o.quiet, o.verbose, false, o.max_findings);
     std::error_code size_error;
     const bool small = file != "-" && std::filesystem::file_size(file, size_error) <= decision_lines_up_to && !size_error;
@@ -172,7 +173,7 @@ int run_process(const Options& o) {
     if (r.interrupted) {  // a signal: nothing of this file is delivered
       for (OutputFile* f : {&response, &ack, &ta1, &decisions}) f->discard();
       const int sig = stop_signal();
-      std::cerr << fmt::format("soc278: interrupted by {}: {} not finished (its outputs removed)", sig == SIGTERM ? "SIGTERM" : "SIGINT", file);
+      std::cerr << fmt::format("soc278: interrupted by {}: {} not finished (its outputs removed)", sig == SIGTERM ? "SIGTERM" : "SIGINT", core::printable(file));
       if (!reports.empty()) std::cerr << fmt::format("; {} file(s) finished and delivered", reports.size());
       if (index + 1 < o.files.size()) std::cerr << fmt::format("; {} file(s) not started", o.files.size() - index - 1);
       std::cerr << '\n';
@@ -191,7 +192,7 @@ int run_process(const Options& o) {
     bool ok = response.commit(o.force, false) && ack.commit(o.force, false) && ta1.commit(o.force, false) && decisions.commit(o.force, true);
     if (!ok) {
       for (const OutputFile* f : {&response, &ack, &ta1, &decisions})
-        if (!f->error().empty()) std::cerr << "soc278: " << f->error() << '\n';
+        if (!f->error().empty()) print_line(std::cerr, "soc278: " + f->error());
       status = exit_usage;
     }
     if (r.io_failed) status = exit_usage;

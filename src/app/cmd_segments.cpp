@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "app/console_text.hpp"
+#include "app/run_common.hpp"
 #include "app/input.hpp"
 #include "app/engine_names.hpp"
 #include "app/source_lines.hpp"
@@ -44,41 +46,59 @@ json position_json(const core::Diagnostic& d, SourceLines& lines) {
   return j;
 }
 
-// Prints findings as they are found and counts them for the exit code.
+// How many dump and envelope lines `segments` prints per file by default (--max-lines).
+constexpr std::size_t default_max_lines = 1000;
+
+// Prints findings as they are found and counts them for the exit code. Text output stops after
+// `max_text` findings (0: no limit); --json prints every one.
 class PrintingSink final : public core::DiagnosticSink {
  public:
-  PrintingSink(const std::string& file, bool as_json, bool verbose) : file_(file), json_(as_json), verbose_(verbose), lines_(file) {}
+  PrintingSink(const std::string& file, bool as_json, bool verbose, bool show_phi, std::size_t max_text)
+      : file_(file), json_(as_json), verbose_(verbose), show_phi_(show_phi), max_text_(as_json ? 0 : max_text), lines_(file) {}
   void report(core::Diagnostic d) override {
     if (d.severity == core::Severity::error) ++errors;
     if (d.severity == core::Severity::warning) ++warnings;
+    if (max_text_ != 0 && printed_ >= max_text_) {
+      ++left_out;
+      return;
+    }
+    ++printed_;
     if (json_) {
       json j = {{"type", "diagnostic"}, {"file", file_}, {"code", core::name(d.code)},
-                {"severity", core::to_string(d.severity)}, {"segment_id", d.segment()}, {"message", finding_message(d)}};
+                {"severity", core::to_string(d.severity)}, {"segment_id", d.segment()}, {"message", finding_message(d, show_phi_)}};
       j["at"] = position_json(d, lines_);
-      std::cout << j.dump() << '\n';
+      print_json(j);
     } else {
-      std::cout << "  " << format_finding(file_, d, &lines_, verbose_) << '\n';
+      print_line("  " + format_finding(file_, d, &lines_, verbose_, show_phi_));
     }
   }
   std::size_t errors = 0;
   std::size_t warnings = 0;
+  std::size_t left_out = 0;
 
  private:
   const std::string& file_;
   bool json_;
   bool verbose_;
+  bool show_phi_;
+  std::size_t max_text_;
+  std::size_t printed_ = 0;
   SourceLines lines_;
 };
 
 class SummaryPrinter final : public x12::EnvelopeObserver {
  public:
-  SummaryPrinter(const std::string& file, bool as_json, bool dump, bool show_phi)
-      : file_(file), json_(as_json), dump_(dump), show_phi_(show_phi) {}
+  SummaryPrinter(const std::string& file, bool as_json, bool dump, bool show_phi, std::size_t max_lines)
+      : file_(file), json_(as_json), dump_(dump), show_phi_(show_phi), max_lines_(max_lines) {}
+
+  // Lines not printed because of --max-lines.
+  [[nodiscard]] std::size_t left_out() const noexcept { return left_out_; }
 
   void on_interchange_begin(const x12::InterchangeInfo& i) override {
     const auto& h = i.isa;
+    if (!room()) return;
     if (json_) {
-      std::cout << json{{"type", "interchange"}, {"file", file_}, {"byte", i.byte_offset}, {"isa13", h.control_number},
+      print_json(json{{"type", "interchange"}, {"file", file_}, {"byte", i.byte_offset}, {"isa13", h.control_number},
                         {"sender", {{"qualifier", h.sender_qualifier}, {"id", trimmed(h.sender_id)}}},
                         {"receiver", {{"qualifier", h.receiver_qualifier}, {"id", trimmed(h.receiver_id)}}},
                         {"date", h.date}, {"time", h.time}, {"version", h.version}, {"usage", h.usage},
@@ -86,79 +106,99 @@ class SummaryPrinter final : public x12::EnvelopeObserver {
                         {"delimiters", {{"element", std::string(1, h.delimiters.element)},
                                         {"component", std::string(1, h.delimiters.component)},
                                         {"repetition", h.delimiters.repetition ? std::string(1, h.delimiters.repetition) : ""},
-                                        {"segment", std::string(1, h.delimiters.segment)}}}}
-                       .dump()
-                << '\n';
+                                        {"segment", std::string(1, h.delimiters.segment)}}}});
     } else {
-      std::cout << fmt::format("  interchange {} at byte {}: {}:{} -> {}:{}, {} {}, version {}, usage {}\n", h.control_number,
+      print_line(fmt::format("  interchange {} at byte {}: {}:{} -> {}:{}, {} {}, version {}, usage {}", h.control_number,
                                i.byte_offset, h.sender_qualifier, trimmed(h.sender_id), h.receiver_qualifier,
-                               trimmed(h.receiver_id), h.date, h.time, h.version, h.usage);
+                               trimmed(h.receiver_id), h.date, h.time, h.version, h.usage));
     }
   }
   void on_interchange_end(const x12::InterchangeInfo& i) override {
+    if (!room()) return;
     if (json_) {
-      std::cout << json{{"type", "interchange_end"}, {"file", file_}, {"isa13", i.isa.control_number},
-                        {"groups", i.groups}, {"trailer", i.trailer_seen}}
-                       .dump()
-                << '\n';
+      print_json(json{{"type", "interchange_end"}, {"file", file_}, {"isa13", i.isa.control_number},
+                        {"groups", i.groups}, {"trailer", i.trailer_seen}});
     } else {
-      std::cout << fmt::format("  end of interchange {}: {} group(s){}\n", i.isa.control_number, i.groups,
-                               i.trailer_seen ? "" : " (no IEA)");
+      print_line(fmt::format("  end of interchange {}: {} group(s){}", i.isa.control_number, i.groups,
+                               i.trailer_seen ? "" : " (no IEA)"));
     }
   }
   void on_group_begin(const x12::InterchangeInfo&, const x12::GroupInfo& g) override {
+    if (!room()) return;
     if (json_) {
-      std::cout << json{{"type", "group"}, {"file", file_}, {"byte", g.byte_offset}, {"gs01", g.functional_id},
-                        {"gs06", g.control_number}, {"sender", g.sender}, {"receiver", g.receiver}, {"version", g.version}}
-                       .dump()
-                << '\n';
+      print_json(json{{"type", "group"}, {"file", file_}, {"byte", g.byte_offset}, {"gs01", g.functional_id},
+                        {"gs06", g.control_number}, {"sender", g.sender}, {"receiver", g.receiver}, {"version", g.version}});
     } else {
-      std::cout << fmt::format("    group {} ({}) {} -> {}, version {}\n", g.control_number, g.functional_id, g.sender,
-                               g.receiver, g.version);
+      print_line(fmt::format("    group {} ({}) {} -> {}, version {}", g.control_number, g.functional_id, g.sender,
+                               g.receiver, g.version));
     }
   }
   void on_group_end(const x12::InterchangeInfo&, const x12::GroupInfo& g) override {
+    if (!room()) return;
     if (json_) {
-      std::cout << json{{"type", "group_end"}, {"file", file_}, {"gs06", g.control_number},
-                        {"transactions", g.transactions}, {"trailer", g.trailer_seen}}
-                       .dump()
-                << '\n';
+      print_json(json{{"type", "group_end"}, {"file", file_}, {"gs06", g.control_number},
+                        {"transactions", g.transactions}, {"trailer", g.trailer_seen}});
     } else {
-      std::cout << fmt::format("    end of group {}: {} transaction set(s){}\n", g.control_number, g.transactions,
-                               g.trailer_seen ? "" : " (no GE)");
+      print_line(fmt::format("    end of group {}: {} transaction set(s){}", g.control_number, g.transactions,
+                               g.trailer_seen ? "" : " (no GE)"));
     }
   }
   void on_transaction_end(const x12::GroupInfo&, const x12::TransactionInfo& t) override {
+    if (!room()) return;
     if (json_) {
-      std::cout << json{{"type", "transaction"}, {"file", file_}, {"byte", t.byte_offset}, {"st01", t.id},
+      print_json(json{{"type", "transaction"}, {"file", file_}, {"byte", t.byte_offset}, {"st01", t.id},
                         {"st02", t.control_number}, {"st03", t.convention}, {"segments", t.segments},
-                        {"trailer", t.trailer_seen}}
-                       .dump()
-                << '\n';
+                        {"trailer", t.trailer_seen}});
     } else {
-      std::cout << fmt::format("      transaction {} {} ({}) at byte {}: {} segments{}\n", t.id, t.control_number,
-                               t.convention, t.byte_offset, t.segments, t.trailer_seen ? "" : " (no SE)");
+      print_line(fmt::format("      transaction {} {} ({}) at byte {}: {} segments{}", t.id, t.control_number,
+                               t.convention, t.byte_offset, t.segments, t.trailer_seen ? "" : " (no SE)"));
     }
   }
   [[nodiscard]] bool wants_every_segment() const override { return dump_; }
   void on_segment(const x12::SegmentView& s, x12::SegmentRole role) override {
     if (!dump_) return;
-    const std::string text = show_phi_ ? std::string(s.text()) : redact_segment(s);
-    if (json_) {
-      std::cout << json{{"type", "segment"}, {"file", file_}, {"segment", s.ordinal()}, {"byte", s.byte_offset()},
-                        {"id", s.id()}, {"role", role_name(role)}, {"text", text}}
-                       .dump()
-                << '\n';
+    // Masked by content (privacy.hpp); any segment also loses the values masked earlier in its
+    // transaction set (a free text quoting the member).
+    if (role == x12::SegmentRole::transaction_header) phi_.clear();
+    if (!room()) return;
+    std::string text;
+    if (show_phi_) {
+      text = s.text();
     } else {
-      std::cout << fmt::format("  {:>6} @{:<8} {:<5} {}\n", s.ordinal(), s.byte_offset(), role_name(role), text);
+      masked_elements(s, {}, masked_);
+      for (std::size_t e = 1; e <= s.element_count(); ++e)
+        if (masked_[e - 1]) phi_.add_value(s.element(e));
+      text = redact_segment(s);
+      phi_.scrub_in_place(text);
+    }
+    if (json_) {
+      print_json(json{{"type", "segment"}, {"file", file_}, {"segment", s.ordinal()}, {"byte", s.byte_offset()},
+                        {"id", s.id()}, {"role", role_name(role)}, {"text", text}});
+    } else {
+      print_line(fmt::format("  {:>6} @{:<8} {:<5} {}", s.ordinal(), s.byte_offset(), role_name(role), text));
     }
   }
 
  private:
+  // Whether another dump or envelope line may be printed (--max-lines); counts those that may not.
+  bool room() {
+    if (max_lines_ != 0 && printed_ >= max_lines_) {
+      ++left_out_;
+      return false;
+    }
+    ++printed_;
+    return true;
+  }
+
   const std::string& file_;
   bool json_;
   bool dump_;
   bool show_phi_;
+  std::size_t max_lines_;
+  std::size_t printed_ = 0;
+  std::size_t left_out_ = 0;
+  std::vector<bool> masked_;
+  PhiValues phi_;
 };
 
 struct Options {
@@ -167,6 +207,8 @@ struct Options {
   bool json = false;
   bool show_phi = false;
   bool verbose = false;
+  std::size_t max_findings = default_max_findings;
+  std::size_t max_lines = default_max_lines;
 };
 
 int run_segments(const Options& o) {
@@ -175,13 +217,13 @@ int run_segments(const Options& o) {
     const std::string& file = o.files[index];
     auto in = open_input(file);
     if (!in->source) {
-      std::cerr << fmt::format("soc278: {}: cannot open: {}\n", file, in->error);
+      print_line(std::cerr, fmt::format("soc278: {}: cannot open: {}", file, in->error));
       status = exit_usage;
       continue;
     }
-    if (!o.json) std::cout << file << '\n';
-    PrintingSink sink(file, o.json, o.verbose);
-    SummaryPrinter printer(file, o.json, o.dump, o.show_phi);
+    if (!o.json) print_line(file);
+    PrintingSink sink(file, o.json, o.verbose, o.show_phi, o.max_findings);
+    SummaryPrinter printer(file, o.json, o.dump, o.show_phi, o.max_lines);
     x12::ReaderOptions ro;
     ro.file = static_cast<std::uint32_t>(index);
     x12::ChunkReader reader(*in->source, ro);
@@ -189,15 +231,17 @@ int run_segments(const Options& o) {
     envelope.run();
     const auto& st = envelope.stats();
     if (o.json) {
-      std::cout << json{{"type", "file"}, {"file", file}, {"bytes", reader.bytes_read()}, {"segments", st.segments},
+      print_json(json{{"type", "file"}, {"file", file}, {"bytes", reader.bytes_read()}, {"segments", st.segments},
                         {"interchanges", st.interchanges}, {"groups", st.groups}, {"transactions", st.transactions},
-                        {"errors", sink.errors}, {"warnings", sink.warnings}}
-                       .dump()
-                << '\n';
+                      {"errors", sink.errors}, {"warnings", sink.warnings}, {"lines_left_out", printer.left_out()}});
     } else {
-      std::cout << fmt::format("  {} bytes, {} segments: {} interchange(s), {} group(s), {} transaction set(s); {} error(s), {} warning(s)\n",
+      if (sink.left_out > 0)
+        print_line(fmt::format("  ... and {} more finding{} (--max-findings 0 prints all)", sink.left_out, sink.left_out == 1 ? "" : "s"));
+      if (printer.left_out() > 0)
+        print_line(fmt::format("  ... and {} more line{} (--max-lines 0 prints all)", printer.left_out(), printer.left_out() == 1 ? "" : "s"));
+      print_line(fmt::format("  {} bytes, {} segments: {} interchange(s), {} group(s), {} transaction set(s); {} error(s), {} warning(s)",
                                reader.bytes_read(), st.segments, st.interchanges, st.groups, st.transactions, sink.errors,
-                               sink.warnings);
+                               sink.warnings));
     }
     if (reader.io_failed()) status = exit_usage;
     else if (sink.errors > 0 && status == exit_clean) status = exit_rejected;
@@ -216,7 +260,11 @@ Verb add_segments(CLI::App& app) {
   v.command->add_flag("--dump", opts->dump, "print every segment with its ordinal, byte offset and role");
   v.command->add_flag("--json", opts->json, "print JSON lines instead of text");
   v.command->add_flag("--verbose", opts->verbose, "also print each finding's byte offset (findings print FILE:LINE:COL)");
-  v.command->add_flag("--show-phi", opts->show_phi, "print member names, ids and birth dates in full in --dump");
+  v.command->add_flag("--show-phi", opts->show_phi, "print member names, ids, birth dates and streets in full");
+  v.command->add_option("--max-findings", opts->max_findings,
+                        "print at most this many findings per file, then their count (default 20; 0: all; --json has every one)");
+  v.command->add_option("--max-lines", opts->max_lines,
+                        "print at most this many envelope and --dump lines per file, then their count (default 1000; 0: all)");
   v.run = [opts] { return run_segments(*opts); };
   return v;
 }

@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include "app/commands.hpp"
+#include "app/console_text.hpp"
 #include "app/input.hpp"
 #include "app/ledger_numbers.hpp"
 #include "app/run_common.hpp"
@@ -61,7 +62,7 @@ int run_validate(const Options& o) {
     std::error_code ec;
     std::filesystem::create_directories(o.ack_dir, ec);
     if (ec) {
-      std::cerr << "soc278: --ack " << o.ack_dir << ": " << ec.message() << '\n';
+      print_line(std::cerr, fmt::format("soc278: --ack {}: {}", o.ack_dir, ec.message()));
       return exit_usage;
     }
   }
@@ -70,7 +71,7 @@ int run_validate(const Options& o) {
     const std::string& file = o.files[index];
     auto in = open_input(file, config.stop);
     if (!in->source) {
-      std::cerr << fmt::format("soc278: {}: cannot open: {}\n", file, in->error);
+      print_line(std::cerr, fmt::format("soc278: {}: cannot open: {}", file, in->error));
       status = exit_usage;
       continue;
     }
@@ -81,7 +82,7 @@ int run_validate(const Options& o) {
       bool blocked = false;
       for (const auto& name : {stem + ".999", stem + ".ta1"}) {
         if (!o.force && std::filesystem::exists(std::filesystem::path(o.ack_dir) / name)) {
-          std::cerr << fmt::format("soc278: {}: {} exists (use --force to replace it)\n", file, (std::filesystem::path(o.ack_dir) / name).string());
+          print_line(std::cerr, fmt::format("soc278: {}: {} exists (use --force to replace it)", file, (std::filesystem::path(o.ack_dir) / name).string()));
           blocked = true;
         }
       }
@@ -90,14 +91,14 @@ int run_validate(const Options& o) {
         continue;
       }
       if (!ack.open(o.ack_dir, stem + ".999") || !ta1.open(o.ack_dir, stem + ".ta1")) {
-        std::cerr << "soc278: " << (ack.error().empty() ? ta1.error() : ack.error()) << '\n';
+        print_line(std::cerr, "soc278: " + (ack.error().empty() ? ta1.error() : ack.error()));
         status = exit_usage;
         continue;
       }
       outputs.ack999 = &ack;
       outputs.ta1 = &ta1;
     }
-    if (!o.json) std::cout << file << '\n';
+    if (!o.json) print_line(file);
     FindingPrinter printer(file, o.json, false, o.verbose, false, o.max_findings);
     engine::TransactionProcessor processor(config, outputs, printer);
     const FileReport r = processor.run(*in->source, file, static_cast<std::uint32_t>(index));
@@ -106,8 +107,8 @@ int run_validate(const Options& o) {
       ack.discard();
       ta1.discard();
       const int sig = stop_signal();
-      std::cerr << fmt::format("soc278: interrupted by {}: {} not finished{}\n", sig == SIGTERM ? "SIGTERM" : "SIGINT", file,
-                               o.ack_dir.empty() ? "" : " (its acknowledgments removed)");
+      print_line(std::cerr, fmt::format("soc278: interrupted by {}: {} not finished{}", sig == SIGTERM ? "SIGTERM" : "SIGINT", file,
+                                        o.ack_dir.empty() ? "" : " (its acknowledgments removed)"));
       if (numbers) numbers->finish();
       return 128 + (sig == 0 ? SIGINT : sig);
     }
@@ -119,7 +120,7 @@ int run_validate(const Options& o) {
     }
     if (outputs.ack999 != nullptr) {
       if (!ack.commit(o.force, false) || !ta1.commit(o.force, false)) {
-        std::cerr << "soc278: " << (ack.error().empty() ? ta1.error() : ack.error()) << '\n';
+        print_line(std::cerr, "soc278: " + (ack.error().empty() ? ta1.error() : ack.error()));
         status = exit_usage;
       }
     }
@@ -136,7 +137,7 @@ int run_validate(const Options& o) {
       j["rejected_with_envelope"] = r.rejected_with_envelope;
       j["errors"] = r.errors;
       j["warnings"] = r.warnings;
-      std::cout << j.dump() << '\n';
+      print_json(j);
     } else {
       // A set the guide accepted inside a rejected group is counted rejected here (it is not
       // processed), while the 999 counts it in AK904 (its own IK5 is A): say so, or the two disagree.

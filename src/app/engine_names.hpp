@@ -10,6 +10,7 @@ using engine::carried_by;
 using engine::FileReport;
 using engine::finding_message;
 using engine::mask_identifier;
+using engine::masked_elements;
 using engine::not_request_summary;
 using engine::personal_element;
 using engine::PhiValues;

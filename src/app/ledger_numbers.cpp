@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "soc278/core/output_text.hpp"
 #include "soc278/store/sqlite_ledger.hpp"
 
 namespace soc278::app {
@@ -78,7 +79,7 @@ void LedgerNumbers::finish() {
 
 bool RunNumbers::ledger_failed(const std::string& file) const {
   if (from_ledger == nullptr || !from_ledger->failed()) return false;
-  std::cerr << "soc278: " << file << ": " << core::name(from_ledger->error()->code) << ": " << from_ledger->error()->message
+  std::cerr << "soc278: " << core::printable(file) << ": " << core::name(from_ledger->error()->code) << ": " << from_ledger->error()->message
             << "; this file's outputs were not written\n";
   return true;
 }

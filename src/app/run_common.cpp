@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "app/console_text.hpp"
 #include "app/input.hpp"
 #include "app/engine_names.hpp"
 #include "soc278/x12/values.hpp"
@@ -21,7 +22,7 @@ std::filesystem::path data_dir(const std::string& option) {
 std::optional<ig::GuideSet> load_guides_or_report(const std::filesystem::path& dir) {
   auto g = ig::load_guides(dir / "grammars");
   if (!g.ok()) {
-    std::cerr << "soc278: cannot load the implementation guides (" << core::name(g.error().code) << "): " << g.error().message << '\n';
+    print_lines(std::cerr, fmt::format("soc278: cannot load the implementation guides ({}): {}", core::name(g.error().code), g.error().message));
     return std::nullopt;
   }
   return std::move(g).value();
@@ -30,7 +31,7 @@ std::optional<ig::GuideSet> load_guides_or_report(const std::filesystem::path& d
 std::optional<mapping::MappingSet> load_mappings_or_report(const std::filesystem::path& dir, const ig::GuideSet& guides) {
   auto m = mapping::load_mappings(dir / "mappings", guides);
   if (!m.ok()) {
-    std::cerr << "soc278: cannot load the policy mappings (" << core::name(m.error().code) << "): " << m.error().message << '\n';
+    print_lines(std::cerr, fmt::format("soc278: cannot load the policy mappings ({}): {}", core::name(m.error().code), m.error().message));
     return std::nullopt;
   }
   return std::move(m).value();
@@ -55,7 +56,7 @@ std::optional<core::DateTime> parse_now(const std::string& text) {
 
 std::optional<core::DateTime> now_option(const std::string& text) {
   auto now = parse_now(text);
-  if (!now) std::cerr << "soc278: --now: expected YYYY-MM-DD[THH:MM], found '" << text << "'\n";
+  if (!now) print_line(std::cerr, fmt::format("soc278: --now: expected YYYY-MM-DD[THH:MM], found '{}'", text));
   return now;
 }
 
@@ -63,7 +64,7 @@ std::optional<ig::ValidationOptions> quirks_option(const std::string& path) {
   if (path.empty()) return ig::ValidationOptions{};
   auto q = ig::load_validation_options(path);
   if (!q.ok()) {
-    std::cerr << "soc278: --quirks: " << q.error().message << '\n';
+    print_lines(std::cerr, "soc278: --quirks: " + q.error().message);
     return std::nullopt;
   }
   return q.value();
@@ -128,9 +129,9 @@ void FindingPrinter::print(const core::Diagnostic& d) {
     j["ack"] = core::to_string(core::info(d.code).level);
     j["x12_code"] = core::info(d.code).x12_code;
     j["message"] = finding_message(d, show_phi_);
-    std::cout << j.dump() << '\n';
+    print_json(j);
   } else {
-    std::cout << "  " << format_finding(file_, d, lines_.get(), verbose_, show_phi_) << '\n';
+    print_line("  " + format_finding(file_, d, lines_.get(), verbose_, show_phi_));
   }
 }
 

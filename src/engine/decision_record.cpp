@@ -48,6 +48,13 @@ void full_detail(JsonLine& j, const soc::LineDecision& d, const PhiValues& phi) 
   evidence(j, d.explanation.facts, phi);
 }
 
+// A file name that is not UTF-8 is written as "file" with U+FFFD for each bad byte (JsonLine's
+// rule) and also as "file_bytes", from which the name's bytes can be recovered (%HH).
+JsonLine& file_bytes(JsonLine& j, std::string_view file) {
+  if (!core::valid_utf8(file)) j.field("file_bytes", core::percent_invalid_utf8(file));
+  return j;
+}
+
 // The members every line of a set shares, after "schema": file, isa13, gs06, st02, trace.
 JsonLine& set_members(JsonLine& j, const SetKey& s) {
   j.field("schema", "soc278.decision/1");
@@ -56,7 +63,8 @@ JsonLine& set_members(JsonLine& j, const SetKey& s) {
   JsonRun r(j.begin_run(room));
   r.raw(",\"file\":").string(s.file).raw(",\"isa13\":").string(s.isa13).raw(",\"gs06\":").string(s.gs06);
   r.raw(",\"st02\":").string(s.st02).raw(",\"trace\":").string_or_null(s.trace);
-  return j.end_run(r);
+  j.end_run(r);
+  return file_bytes(j, s.file);
 }
 
 // The members of a line that has no service line: nulls where a decision would be.
@@ -98,7 +106,8 @@ void DecisionReportWriter::not_request(const SetKey& set, std::string_view reaso
     } else {
       j.field("gs06", set.gs06).field("st02", set.st02);
     }
-    j.key("trace").null().field("line", std::uint64_t{0});
+    j.key("trace").null();
+    file_bytes(j, set.file).field("line", std::uint64_t{0});
     no_decision(j, "not_request", reason);
     j.key("reasons").begin_array().string(reason).end_array().end_object().newline();
   }
@@ -137,6 +146,8 @@ void DecisionReportWriter::decided(const DecisionRecord& record, const PhiValues
                                                                                                                   : "";
   const std::string_view site_class = site_class_name(d.requested_site.site_class);
   const std::string_view outcome = soc::to_string(d.outcome);
+  // The sentence may quote a value of the set (a date, a name in a free text): masked like every text.
+  const std::string explanation = phi.scrub(d.explanation.sentence);
   const std::string_view authorized_pos = d.authorized_site ? std::string_view(d.authorized_site->code) : std::string_view();
   // The room the members below can take: their literals (under 512 bytes), numbers, and every
   // string at its worst-case escaped size.
@@ -144,7 +155,7 @@ void DecisionReportWriter::decided(const DecisionRecord& record, const PhiValues
   for (const std::string_view v : {std::string_view(d.hcpcs), std::string_view(d.requested_site.code), site_qualifier, site_class, outcome,
                                    std::string_view(d.hcr01), std::string_view(d.hcr03), std::string_view(d.policy_id),
                                    std::string_view(d.section), std::string_view(d.rule_id), authorized_pos, record.certification,
-                                   record.tracking, std::string_view(d.explanation.sentence)})
+                                   record.tracking, std::string_view(explanation)})
     room += detail::json_string_room(v);
   for (auto c : d.redirect_to) room += detail::json_string_room(mapping::to_string(c)) + 1;
   for (const auto& doc : d.documents_needed) room += detail::json_string_room(doc) + 1;
@@ -179,7 +190,7 @@ void DecisionReportWriter::decided(const DecisionRecord& record, const PhiValues
     if (k != 0) r.raw(",");
     r.string(d.documents_needed[k]);
   }
-  r.raw("],\"explanation\":").string(d.explanation.sentence);
+  r.raw("],\"explanation\":").string(explanation);
   j.end_run(r);
   if (full_) full_detail(j, d, phi);
   j.end_object();

@@ -3,7 +3,8 @@
 // The report is written once per service line, millions of times in a nightly batch; building a
 // nlohmann::json tree per line cost more than every other stage together (perf, docs/PERFORMANCE.md).
 // This appends straight into one reused buffer: keys in the order given, strings escaped per
-// RFC 8259, no allocation once the buffer is warm.
+// RFC 8259, no allocation once the buffer is warm. Text that is not UTF-8 is made so by the one rule of
+// core/output_text.hpp: each byte outside a well-formed sequence becomes U+FFFD.
 //
 // A report line is ~1.7 KB in ~200 small pieces, so the writer works on raw bytes: it sizes the
 // string up front and keeps a cursor, and brings the string's size back to what was written each
@@ -21,32 +22,42 @@
 
 #include "core/simd.hpp"
 #include "soc278/core/bytes.hpp"
+#include "soc278/core/output_text.hpp"
 
 namespace soc278::engine {
 
 namespace detail {
-// Characters RFC 8259 requires escaped in a string: controls, '"' and '\\'.
+// Characters RFC 8259 requires escaped in a string: controls, '"' and '\\'; and the bytes past
+// ASCII, which are checked for well-formed UTF-8.
 inline constexpr std::array<bool, 256> json_escape_table = [] {
   std::array<bool, 256> t{};
   for (std::size_t c = 0; c < 0x20; ++c) t[c] = true;
+  for (std::size_t c = 0x80; c < 0x100; ++c) t[c] = true;
   t['"'] = true;
   t['\\'] = true;
   return t;
 }();
 
-// Whether any byte of `w` (8 or 4 bytes) needs an escape. Exact: the classic haszero / hasless
-// tests may misplace the flagged byte, but they never miss or invent one.
+// Whether any byte of `w` (8 or 4 bytes) needs an escape or is past ASCII. Exact: the classic
+// haszero / hasless tests may misplace the flagged byte, but they never miss or invent one.
 template <typename Word>
 [[nodiscard]] inline bool json_escape_in(Word w) noexcept {
   constexpr Word ones = static_cast<Word>(0x0101010101010101ULL), highs = static_cast<Word>(0x8080808080808080ULL);
   const Word quote = w ^ static_cast<Word>(ones * '"');
   const Word backslash = w ^ static_cast<Word>(ones * '\\');
   const Word t = static_cast<Word>(((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash));
-  return (t & highs) != 0;
+  return ((t | w) & highs) != 0;
+}
+// Whether any of the 16 bytes at `p` is past ASCII.
+[[nodiscard]] inline bool non_ascii_in16(const char* p) noexcept {
+  std::uint64_t a, b;
+  std::memcpy(&a, p, 8);
+  std::memcpy(&b, p + 8, 8);
+  return ((a | b) & 0x8080808080808080ULL) != 0;
 }
 // Whether any of the 16 bytes at `p` needs an escape (the speed fence's json_escape16: bit i set
-// when byte i is a control, '"' or '\\'; bytes >= 0x80 are UTF-8, not escaped).
-[[nodiscard]] inline bool json_escape_in16(const char* p) noexcept { return core::simd::json_escape16(p) != 0; }
+// when byte i is a control, '"' or '\\') or is past ASCII (checked for UTF-8 in the byte loop).
+[[nodiscard]] inline bool json_escape_in16(const char* p) noexcept { return core::simd::json_escape16(p) != 0 || non_ascii_in16(p); }
 
 // Writes `s` escaped per RFC 8259, without the quotes, at `d`, which has room for 6 * s.size()
 // bytes (the worst case, every byte a \u00XX); returns the end of what was written.
@@ -92,7 +103,20 @@ template <typename Word>
   for (;;) {
     while (p != end && !json_escape_table[static_cast<unsigned char>(*p)]) *d++ = *p++;
     if (p == end) return d;
-    const auto c = static_cast<unsigned char>(*p++);
+    const auto c = static_cast<unsigned char>(*p);
+    if (c >= 0x80) {  // a well-formed UTF-8 sequence is copied; any other byte becomes U+FFFD
+      const std::size_t len = core::utf8_sequence_length(std::string_view(p, static_cast<std::size_t>(end - p)));
+      if (len == 0) {
+        d[0] = '\xEF', d[1] = '\xBF', d[2] = '\xBD', d += 3;
+        ++p;
+      } else {
+        std::memcpy(d, p, len);
+        d += len;
+        p += len;
+      }
+      continue;
+    }
+    ++p;
     switch (c) {
       case '"': d[0] = '\\', d[1] = '"', d += 2; break;
       case '\\': d[0] = '\\', d[1] = '\\', d += 2; break;
@@ -144,7 +168,7 @@ class JsonRun {
     if (n <= 16) {
       char block[16] = {};
       core::copy_short(block, v.data(), n);
-      if ((core::simd::json_escape16(block) & ((1U << n) - 1U)) == 0) {
+      if ((core::simd::json_escape16(block) & ((1U << n) - 1U)) == 0 && !detail::non_ascii_in16(block)) {
         *d_++ = '"';
         std::memcpy(d_, block, 16);
         d_ += n;

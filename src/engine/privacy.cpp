@@ -1,6 +1,8 @@
 #include "soc278/engine/privacy.hpp"
 
 #include <algorithm>
+#include <array>
+#include <span>
 
 #include "soc278/core/privacy.hpp"
 
@@ -29,58 +31,107 @@ bool personal_element(std::string_view id, std::string_view nm101, std::string_v
   return core::identifies_person(id, nm101, loop, e);
 }
 
-std::string redact_segment(const x12::SegmentView& s) {
-  const std::string_view nm101 = s.is("NM1") ? s.element(1) : std::string_view();
-  bool any = false;
-  for (std::size_t i = 1; i <= s.element_count() && !any; ++i) any = personal_element(s.id(), nm101, {}, i) && !s.element(i).empty();
-  if (!any) return std::string(s.text());
+void masked_elements(const x12::SegmentView& s, std::string_view loop, std::vector<bool>& masked) {
+  std::array<std::string_view, x12::SegmentView::max_elements> values{};
+  const std::size_t n = s.element_count();
+  for (std::size_t i = 1; i <= n; ++i) values[i - 1] = s.element(i);
+  core::phi_elements(s.id(), std::span<const std::string_view>(values.data(), n), loop, masked);
+  // A segment cut at max_elements: its last element may hold the rest of the segment.
+  if (n == x12::SegmentView::max_elements && !masked.empty()) masked.back() = !values[n - 1].empty();
+}
+
+std::string redact_segment(const x12::SegmentView& s, std::string_view loop) {
+  thread_local std::vector<bool> masked;
+  masked_elements(s, loop, masked);
+  if (std::find(masked.begin(), masked.end(), true) == masked.end()) return std::string(s.text());
   std::string out(s.id());
   for (std::size_t i = 1; i <= s.element_count(); ++i) {
     out += s.delimiters().element;
     const std::string_view v = s.element(i);
-    out += personal_element(s.id(), nm101, {}, i) && !v.empty() ? mask_identifier(v) : std::string(v);
+    out += masked[i - 1] ? mask_identifier(v) : std::string(v);
   }
   return out;
 }
 
+namespace {
+
+// Whether a value quoted in a message ('...') may be a person's: masked when it is a date, holds a
+// segment boundary, or the finding is about an identity carrier and the value is not a code.
+bool quoted_phi(const core::Diagnostic& d, std::string_view v) {
+  std::string_view t = v;
+  while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  if (t.empty()) return false;
+  if (core::date_shaped(t)) return true;
+  for (const std::string_view c : {"NM1", "N3", "N4", "DMG", "REF"})  // a segment boundary inside a value
+    if (t.size() > c.size() && t.ends_with(c)) return true;
+  const bool person_context = core::identity_carrier(d.segment()) || d.loop_id == "2010C" || d.loop_id == "2010D";
+  if (!person_context) return false;
+  if (t.size() > 3) return true;  // a code of the guide is 1..3 characters
+  for (char c : t)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return true;
+  return false;
+}
+
+}  // namespace
+
 std::string finding_message(const core::Diagnostic& d, bool show_phi) {
-  if (show_phi || d.found_value.empty() || d.at.element == 0 || !personal_element(d.segment(), {}, d.loop_id, d.at.element))
-    return d.message;
+  if (show_phi) return d.message;
   std::string out = d.message;
-  const std::string masked = mask_identifier(d.found_value);
-  for (std::size_t at = out.find(d.found_value); at != std::string::npos; at = out.find(d.found_value, at + masked.size()))
-    out.replace(at, d.found_value.size(), masked);
+  // The value the finding is about, wherever the message quotes it.
+  if (!d.found_value.empty() && core::phi_value(d.segment(), {}, d.loop_id, d.at.element, d.found_value)) {
+    const std::string masked = mask_identifier(d.found_value);
+    for (std::size_t at = out.find(d.found_value); at != std::string::npos; at = out.find(d.found_value, at + masked.size()))
+      out.replace(at, d.found_value.size(), masked);
+  }
+  // Any other value it quotes, by what it looks like.
+  for (std::size_t open = out.find('\''); open != std::string::npos;) {
+    const std::size_t close = out.find('\'', open + 1);
+    if (close == std::string::npos) break;
+    const std::string_view quoted = std::string_view(out).substr(open + 1, close - open - 1);
+    if (quoted_phi(d, quoted)) {
+      const std::string masked = mask_identifier(quoted);
+      out.replace(open + 1, quoted.size(), masked);
+    }
+    open = out.find('\'', close + 1);
+  }
   return out;
 }
 
 void PhiValues::add(std::string_view value) {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  if (value.empty()) return;
+  if (value.size() < 2) return;  // an initial or a one-letter code: masking it in every text would hide the text
   if (std::find(values_.begin(), values_.end(), value) == values_.end()) values_.emplace_back(value);
 }
 
 void PhiValues::collect(const ig::TransactionResult& r) { collect(r, r.root); }
 
 void PhiValues::collect(const ig::TransactionResult& r, const ig::LoopNode& loop) {
+  thread_local std::vector<bool> masked;
   for (const ig::SegmentNode& n : loop.segments) {
     const x12::SegmentView s = r.view(n);
-    const std::string_view nm101 = s.is("NM1") ? s.element(1) : std::string_view();
+    masked_elements(s, loop.id(), masked);
     for (std::size_t e = 1; e <= s.element_count(); ++e) {
-      if (!personal_element(s.id(), nm101, loop.id(), e)) continue;
-      const std::string_view v = s.element(e);
-      add(v);
-      if (s.is("DMG") && v.size() == 8) {  // CCYYMMDD, also as the CCYY-MM-DD texts quote it
-        std::string iso(v.substr(0, 4));
-        iso += '-';
-        iso += v.substr(4, 2);
-        iso += '-';
-        iso += v.substr(6, 2);
-        add(iso);
-      }
+      if (!masked[e - 1]) continue;
+      add_value(s.element(e));
     }
   }
   for (const ig::LoopNode& c : loop.children) collect(r, c);
+}
+
+void PhiValues::add_value(std::string_view v) {
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  add(v);
+  if (v.size() == 8 && core::date_shaped(v)) {  // CCYYMMDD, also as the CCYY-MM-DD texts quote it
+    std::string iso(v.substr(0, 4));
+    iso += '-';
+    iso += v.substr(4, 2);
+    iso += '-';
+    iso += v.substr(6, 2);
+    add(iso);
+  }
 }
 
 void PhiValues::scrub_in_place(std::string& text) const {
@@ -90,6 +141,14 @@ void PhiValues::scrub_in_place(std::string& text) const {
       const bool ends = at + v.size() == text.size() || !alnum(text[at + v.size()]);
       if (starts && ends) text.replace(at, v.size(), mask_identifier(v));
     }
+  }
+  // A birth date the set did not carry where the rule looks (a reason computed from another copy).
+  for (std::size_t at = text.find("birth date "); at != std::string::npos; at = text.find("birth date ", at + 1)) {
+    const std::size_t from = at + 11;
+    std::size_t to = from;
+    while (to < text.size() && ((text[to] >= '0' && text[to] <= '9') || text[to] == '-')) ++to;
+    if (core::date_shaped(std::string_view(text).substr(from, to - from)))
+      text.replace(from, to - from, mask_identifier(std::string_view(text).substr(from, to - from)));
   }
 }
 

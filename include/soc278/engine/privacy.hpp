@@ -4,11 +4,15 @@
 //
 // Output and logs never print member ids, names, birth dates or street addresses in full (the
 // brief's privacy rule): not in segment dumps, loop trees, findings, decision traces, notes or the
-// decision report. Three tools, one rule of which elements identify a person (personal_element):
+// decision report. One rule decides, by content class (core/privacy.hpp: identity carriers wherever
+// they stand, misframed segments, date-shaped values), and every printer asks it:
+//   masked_elements() which elements of a segment to mask (explain's tree, segments --dump);
 //   redact_segment()  a segment's text with those elements masked (segments --dump);
-//   finding_message() a finding's message with the value it quotes masked when it is about one;
-//   PhiValues         the identifying values of one transaction set, masked wherever a free text
-//                     (evidence, notes, AAA reasons) quotes one, in any of their spellings.
+//   finding_message() a finding's message with the values it quotes masked when they may be a
+//                     person's: the value it is about, by the rule, and any other quoted value that
+//                     is a date, holds a segment boundary, or is not a code in a person context;
+//   PhiValues         the values the rule masks in one transaction set, masked wherever a free text
+//                     (evidence, notes, AAA reasons, explanations) quotes one, in any of their spellings.
 // --show-phi turns masking off for an analyst working on a secured machine. 278 responses carry
 // member data by design (the answer names the member) and are not masked; the 999 leaves the IK404
 // of these elements empty (core/privacy.hpp).
@@ -30,8 +34,12 @@ namespace soc278::engine {
 // Whether element `element` (1-based) of a segment identifies a person (core/privacy.hpp).
 [[nodiscard]] bool personal_element(std::string_view segment_id, std::string_view nm101, std::string_view loop, std::size_t element);
 
-// The segment text with the person-identifying elements masked.
-[[nodiscard]] std::string redact_segment(const x12::SegmentView& s);
+// Which elements of `s` (masked[e - 1] for element e) may identify a person (core::phi_elements);
+// `loop` is where the guide placed the segment, empty when not known.
+void masked_elements(const x12::SegmentView& s, std::string_view loop, std::vector<bool>& masked);
+
+// The segment text with the elements masked_elements() names masked.
+[[nodiscard]] std::string redact_segment(const x12::SegmentView& s, std::string_view loop = {});
 
 // The finding's message, with the value it quotes (Diagnostic::found_value) masked when the
 // finding is about a person-identifying element; as is with show_phi.
@@ -41,13 +49,16 @@ namespace soc278::engine {
 // `next` one of those element findings: printers and reports show the pair as one, the element finding.
 [[nodiscard]] bool carried_by(const core::Diagnostic& d, const core::Diagnostic& next) noexcept;
 
-// The identifying values of one transaction set, read from its loop tree: member ids and names
-// (NM1 IL / QC), birth dates (DMG02, as sent and as CCYY-MM-DD), street lines (N301 / N302).
+// The identifying values of one transaction set, read from its loop tree by masked_elements():
+// member ids and names, birth dates and other dates in a person context (as sent and as
+// CCYY-MM-DD), street lines, and whatever a misframed segment carries.
 class PhiValues {
  public:
   void clear() noexcept { values_.clear(); }
   void collect(const ig::TransactionResult& r);
   void add(std::string_view value);
+  // A value as sent: trimmed, and a CCYYMMDD date also as CCYY-MM-DD.
+  void add_value(std::string_view value);
   // `text` with every occurrence of a collected value that stands alone (not inside a longer run
   // of letters and digits) masked.
   [[nodiscard]] std::string scrub(std::string_view text) const;

@@ -118,6 +118,8 @@ std::vector<fs::path> inputs(const fs::path& dir) {
   };
   mutate("DMG*D8*20180309", "DMG*D8*2018039", "malformed-dob.x12");    // a finding quotes DMG02
   mutate("DMG*D8*20180309", "DMG*D8*20300309", "future-dob.x12");      // AAA 58 quotes the date
+  // A member's NM1, N3, DMG and REF misplaced into the patient event loop (tests/regressions/x12).
+  files.push_back(soc278::test::source_dir() / "tests/regressions/x12/misplaced-member.x12");
   return files;
 }
 
