@@ -153,3 +153,21 @@ TEST_CASE("stale temporaries of dead runs are removed, in both name forms; links
   CHECK(slurp(dir / "target") == "5");
   fs::remove_all(dir);
 }
+
+TEST_CASE("a folder swapped for a link during a run does not redirect the outputs", "[engine][output]") {
+  const fs::path dir = scratch("output-swap");
+  fs::create_directories(dir / "out");
+  fs::create_directories(dir / "attacker");
+  OutputDir d;
+  REQUIRE(d.open(dir / "out"));
+  OutputFile a;
+  REQUIRE(a.open(d, "x.278"));
+  a.stream() << "phi";
+  // Mid-run: the output folder is moved away and a link to another folder takes its name.
+  fs::rename(dir / "out", dir / "moved");
+  fs::create_directory_symlink(dir / "attacker", dir / "out");
+  REQUIRE(a.commit(false));
+  CHECK(names(dir / "attacker").empty());
+  CHECK(slurp(dir / "moved" / "x.278") == "phi");
+  fs::remove_all(dir);
+}
