@@ -55,9 +55,13 @@ OutputDir& OutputDir::operator=(OutputDir&& o) noexcept {
   return *this;
 }
 
-bool OutputDir::open(const std::filesystem::path& path, bool create) {
+bool OutputDir::open(const std::filesystem::path& given, bool create) {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
+  // "link/" would make open() follow the link whatever O_NOFOLLOW says: the slashes go.
+  std::string text = given.string();
+  while (text.size() > 1 && text.back() == '/') text.pop_back();
+  const std::filesystem::path path(text);
   path_ = path;
   error_.clear();
   if (create) {
