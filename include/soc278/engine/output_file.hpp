@@ -122,6 +122,7 @@ class OutputFile final : public OutputSink {
   // system without fallocate (or one that is full) just turns it off, and write() reports any error.
   std::uint64_t reserved_ = 0;
   bool reserve_ = true;
+  static constexpr std::uint64_t reserve_from = 1 << 20;  // no reservation before the file reaches 1 MiB
   std::vector<char> buffer_ = std::vector<char>(64 * 1024);
   static constexpr std::streamsize direct_write_min = 16 * 1024;  // xsputn: larger blocks bypass buffer_
   std::uint64_t flushed_ = 0;
