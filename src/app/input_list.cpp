@@ -30,15 +30,20 @@ bool expand_folder(const std::string& dir, std::vector<std::string>& files, std:
   }
   const std::string prefix = dir.back() == '/' ? dir : dir + "/";
   std::vector<std::string> names;
-  errno = 0;
-  while (const dirent* e = ::readdir(d)) {
+  int err = 0;
+  for (;;) {
+    errno = 0;  // readdir's end and its failure differ only by errno
+    const dirent* e = ::readdir(d);
+    if (e == nullptr) {
+      err = errno;
+      break;
+    }
     if (e->d_name[0] == '.') continue;  // hidden, ".", "..", and every temporary of ours
     struct stat st {};
     // A link is followed (to a regular file it is read); anything else but a regular file is skipped.
     if (::fstatat(fd, e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
     names.emplace_back(e->d_name);
   }
-  const int err = errno;
   ::closedir(d);
   if (err != 0) {
     error = dir + ": " + std::strerror(err);

@@ -2,6 +2,8 @@
 // as inputs, and a summary table that lists the first files and counts the rest.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -78,6 +80,8 @@ TEST_CASE("process reads a folder's regular files in name order, skipping hidden
   three_requests(dir / "in" / "sub");
   write(dir / "in" / ".hidden.x12", "not read");
   write(dir / "in" / ".c.278.tmp-12345-0123456789ab", "a temporary of some run");
+  fs::create_symlink(dir / "nowhere", dir / "in" / "dangling.x12");  // skipped, not an error
+  REQUIRE(::mkfifo((dir / "in" / "pipe.x12").c_str(), 0600) == 0);   // skipped, never opened
   std::vector<std::string> a = args({(dir / "in").string()}, dir / "out");
   a.erase(std::find(a.begin(), a.end(), "--quiet"));
   const ChildRun r = run_child(a, dir);

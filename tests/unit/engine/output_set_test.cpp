@@ -134,7 +134,7 @@ TEST_CASE("temporaries have unpredictable names, mode 0600, and a folder that is
   fs::remove_all(dir);
 }
 
-TEST_CASE("stale temporaries of dead runs are removed, in both name forms; links and live runs' are not", "[engine][output]") {
+TEST_CASE("stale temporaries of dead runs are removed in both name forms but never links or a live run temporaries", "[engine][output]") {
   const fs::path dir = scratch("output-stale");
   const pid_t dead = ::fork();
   if (dead == 0) ::_exit(0);
