@@ -104,7 +104,8 @@ void check_json_lines(const std::string& text, const std::string& what) {
   for (const std::string& line : lines) {
     if (line.empty()) continue;
     try {
-      (void)nlohmann::json::parse(line);
+      const auto parsed = nlohmann::json::parse(line);
+      (void)parsed;
     } catch (const std::exception& e) {
       FAIL_CHECK(e.what() << " in: " << soc278::core::printable(line.substr(0, 400)));
     }
@@ -119,7 +120,7 @@ TEST_CASE("every JSON output is valid UTF-8 JSON, whatever the bytes of values a
     const fs::path f = hostile_copy(dir, input, "j");
     const std::string q = quoted(f.string());
     INFO(input);
-    for (const std::string args : {"validate --json " + q, "validate --json --verbose " + q, "segments --json " + q,
+    for (const std::string& args : {"validate --json " + q, "validate --json --verbose " + q, "segments --json " + q,
                                    "segments --json --dump --show-phi " + q, "segments --json --dump " + q}) {
       const Run r = run(args, dir);
       INFO(args);
@@ -131,7 +132,7 @@ TEST_CASE("every JSON output is valid UTF-8 JSON, whatever the bytes of values a
         if (j.is_object() && j.contains("file")) CHECK(percent_decoded(j.value("file_bytes", std::string())) == f.string());
       }
     }
-    for (const std::string args : {"explain --json --now 2026-11-20 " + q, "explain --json --show-phi --now 2026-11-20 " + q}) {
+    for (const std::string& args : {"explain --json --now 2026-11-20 " + q, "explain --json --show-phi --now 2026-11-20 " + q}) {
       const Run r = run(args, dir);
       INFO(args);
       CHECK((r.rc == 0 || r.rc == 1));
@@ -172,7 +173,7 @@ TEST_CASE("console and stderr lines cannot be forged or drive the terminal", "[a
     const fs::path f = hostile_copy(dir, input, "t");
     const std::string q = quoted(f.string());
     const std::string out = quoted((dir / "out").string());
-    for (const std::string args : {
+    for (const std::string& args : {
              "validate " + q, "validate --verbose --max-findings 0 " + q, "segments " + q, "segments --dump " + q,
              "segments --dump --show-phi " + q, "explain --now 2026-11-20 " + q, "explain --verbose --show-phi --now 2026-11-20 " + q,
              "process " + q + " --out " + out + " --force --now 2026-11-20 --seed 278 --control-start 1 --verbose",
@@ -250,7 +251,7 @@ TEST_CASE("privacy: misplaced, misframed and quoted members leave no trace in an
     const std::string q = quoted(regression(input).string());
     const fs::path out = dir / "out", full = dir / "full";
     INFO(input);
-    for (const std::string args : {
+    for (const std::string& args : {
              "process " + q + " --out " + quoted(out.string()) + " --force --now 2026-11-20 --seed 278 --control-start 1",
              "process " + q + " --out " + quoted(full.string()) +
                  " --force --now 2026-11-20 --seed 278 --control-start 1 --report full --verbose --max-findings 0",

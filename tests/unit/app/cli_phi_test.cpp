@@ -16,79 +16,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/phi_values.hpp"
 #include "support/test_support.hpp"
 
 namespace fs = std::filesystem;
+using soc278::test::leak;
+using soc278::test::phi_of;
 using soc278::test::read_file;
 
 namespace {
-
-struct Phi {
-  std::string value;
-  bool name = false;  // matched as a whole word (names can be short)
-};
-
-std::vector<std::string> split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == sep) {
-      out.emplace_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return out;
-}
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\r' || s.front() == '\n' || s.front() == '\t')) s.erase(s.begin());
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == '\n' || s.back() == '\t')) s.pop_back();
-  return s;
-}
-
-// The identifying values of an X12 file, each interchange read with its own ISA's delimiters.
-std::vector<Phi> phi_of(const std::string& text) {
-  std::vector<Phi> out;
-  const auto add = [&](const std::string& v, bool name) {
-    if (!v.empty()) out.push_back({v, name});
-  };
-  for (std::size_t isa = text.find("ISA"); isa != std::string::npos && isa + 106 <= text.size(); isa = text.find("ISA", isa + 106)) {
-    const char element = text[isa + 3];
-    const char terminator = text[isa + 105];
-    const std::size_t end = text.find("IEA", isa);
-    for (const std::string& raw : split(std::string_view(text).substr(isa, end == std::string::npos ? std::string::npos : end - isa), terminator)) {
-      const std::vector<std::string> e = split(trim(raw), element);
-      const auto at = [&](std::size_t i) { return i < e.size() ? trim(e[i]) : std::string(); };
-      if (at(0) == "NM1" && (at(1) == "IL" || at(1) == "QC")) {
-        add(at(3), true);
-        add(at(4), true);
-        add(at(9), false);
-      } else if (at(0) == "DMG") {
-        add(at(2), false);
-        if (at(2).size() == 8) add(at(2).substr(0, 4) + "-" + at(2).substr(4, 2) + "-" + at(2).substr(6, 2), false);
-      } else if (at(0) == "N3") {
-        add(at(1), false);
-        add(at(2), false);
-      }
-    }
-  }
-  return out;
-}
-
-bool alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-
-// The first value found in `output`, or "".
-std::string leak(const std::string& output, const std::vector<Phi>& phi) {
-  for (const Phi& p : phi) {
-    for (std::size_t at = output.find(p.value); at != std::string::npos; at = output.find(p.value, at + 1)) {
-      if (!p.name) return p.value;
-      const bool starts = at == 0 || !alnum(output[at - 1]);
-      const bool ends = at + p.value.size() == output.size() || !alnum(output[at + p.value.size()]);
-      if (starts && ends) return p.value;
-    }
-  }
-  return {};
-}
 
 // stdout and stderr together.
 std::string run_all(const std::string& args) {
@@ -128,7 +64,7 @@ std::vector<fs::path> inputs(const fs::path& dir) {
 TEST_CASE("privacy: no output of any command quotes a member id, name, birth date or street", "[app][phi]") {
   const fs::path dir = scratch("soc278-phi");
   for (const fs::path& input : inputs(dir)) {
-    const std::vector<Phi> phi = phi_of(read_file(input));
+    const std::vector<soc278::test::PhiValue> phi = phi_of(read_file(input));
     REQUIRE(phi.size() >= 4);
     const std::string f = "'" + input.string() + "'";
     const std::string out = "'" + (dir / "out").string() + "'";

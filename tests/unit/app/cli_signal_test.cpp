@@ -33,6 +33,23 @@ pid_t dead_pid() {
 
 void touch(const fs::path& p) { std::ofstream(p) << "left behind"; }
 
+// A temporary of process `pid` for `name` in `dir` (".<name>.tmp-<pid>-<random>"), or "" when none.
+fs::path temporary_of(const fs::path& dir, const std::string& name, pid_t pid) {
+  const std::string prefix = "." + name + ".tmp-" + std::to_string(pid) + "-";
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename().string().rfind(prefix, 0) == 0) return e.path();
+  return {};
+}
+
+bool temporary_within(const fs::path& dir, const std::string& name, pid_t pid, std::chrono::seconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (!temporary_of(dir, name, pid).empty()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 bool exists_within(const fs::path& p, bool want, std::chrono::seconds limit) {
   const auto until = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < until) {
@@ -85,10 +102,14 @@ void interrupted_by(int sig, int expected_exit) {
   const fs::path dir = test::scratch_dir("soc278-signal-" + std::to_string(sig));
   const fs::path out = dir / "out";
   fs::create_directories(out);
-  // A temporary output a killed run left, and one of a run still alive (this test process).
-  const fs::path stale = out / (".stdin.278.tmp-" + std::to_string(dead_pid()));
-  const fs::path live = out / (".stdin.999.tmp-" + std::to_string(::getpid()));
+  // Temporary outputs a killed run left (the names of this version and of earlier ones), and one
+  // of a run still alive (this test process).
+  const pid_t dead = dead_pid();
+  const fs::path stale = out / (".stdin.278.tmp-" + std::to_string(dead));
+  const fs::path stale_new = out / (".stdin.decisions.jsonl.tmp-" + std::to_string(dead) + "-0123456789ab");
+  const fs::path live = out / (".stdin.999.tmp-" + std::to_string(::getpid()) + "-a1b2c3d4e5f6");
   touch(stale);
+  touch(stale_new);
   touch(live);
 
   const std::string input = test::read_file(test::source_dir() / "samples" / "two-groups.x12");
@@ -97,7 +118,8 @@ void interrupted_by(int sig, int expected_exit) {
   REQUIRE(::write(c.stdin_fd, first_half.data(), first_half.size()) == static_cast<ssize_t>(first_half.size()));
   // Started: it removed the dead run's file and opened its own.
   REQUIRE(exists_within(stale, false, std::chrono::seconds(20)));
-  REQUIRE(exists_within(out / (".stdin.278.tmp-" + std::to_string(c.pid)), true, std::chrono::seconds(20)));
+  REQUIRE(exists_within(stale_new, false, std::chrono::seconds(20)));
+  REQUIRE(temporary_within(out, "stdin.278", c.pid, std::chrono::seconds(20)));
   // Now it waits on the silent pipe.
   REQUIRE(::kill(c.pid, sig) == 0);
   CHECK(wait_exit(c.pid, std::chrono::seconds(20)) == expected_exit);
