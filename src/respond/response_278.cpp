@@ -9,7 +9,7 @@
 #include <cstring>
 #include <iterator>
 
-#include "core/simd.hpp"
+#include "respond/echo_guard.hpp"
 #include "respond/reply_envelope.hpp"
 
 namespace soc278::respond {
@@ -54,19 +54,15 @@ std::string_view qualifier_code(model::SiteQualifier q) {
   return "";
 }
 
-// Free text (MSG01) must not contain a delimiter of the interchange it goes into: X12 has no escape.
-// The characters that become spaces, for the delimiters in force.
+// Free text (MSG01) must not contain a delimiter of the interchange it goes into (X12 has no
+// escape), nor a character outside the X12 character set (printable ASCII). The characters that
+// are replaced, for the delimiters in force.
 std::array<bool, 256> unsafe_chars(const x12::Delimiters& d) {
   std::array<bool, 256> t{};
-  for (char c : {d.element, d.component, d.segment, '\r', '\n'}) t[static_cast<unsigned char>(c)] = true;
+  for (int c = 0; c < 256; ++c) t[static_cast<std::size_t>(c)] = c < 0x20 || c > 0x7e;
+  for (char c : {d.element, d.component, d.segment}) t[static_cast<unsigned char>(c)] = true;
   if (d.repetition != '\0') t[static_cast<unsigned char>(d.repetition)] = true;
   return t;
-}
-
-// The same characters as a list of six for the block scan in clean_element (the repetition
-// separator, when there is none, repeats the element separator).
-std::array<char, 6> unsafe_list(const x12::Delimiters& d) {
-  return {d.element, d.component, d.segment, '\r', '\n', d.repetition != '\0' ? d.repetition : d.element};
 }
 
 // Whether text made only of the characters soc::response_message writes (A-Z 0-9 space
@@ -263,14 +259,18 @@ Response278Writer::Response278Writer(std::ostream& out, ControlNumberSequence& n
 Response278Writer::Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now,
                                      const mapping::DecisionCodes& codes, std::string_view line_break)
     : out_(out), envelope_writer_(out, x12::Delimiters{}, line_break), writer_(x12::Delimiters{}, line_break),
-      numbers_(numbers), now_(now), codes_(&codes) {
+      numbers_(numbers), now_(now), codes_(&codes), guard_(std::make_unique<detail::EchoGuard>()) {
   unsafe_ = unsafe_chars(writer_.delimiters());
-  unsafe_list_ = unsafe_list(writer_.delimiters());
+  replacement_ = detail::replacement_char(writer_.delimiters());
   msg_safe_ = message_chars_safe(unsafe_);
   date8_ = now.date.ccyymmdd();
   date6_ = now.date.yymmdd();
   time4_ = now.time.hhmm();
 }
+
+Response278Writer::~Response278Writer() = default;
+
+void Response278Writer::check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings) { guard_->use(guides, findings); }
 
 void Response278Writer::begin_interchange(const x12::InterchangeInfo& received) {
   received_isa_ = received.isa;
@@ -278,11 +278,12 @@ void Response278Writer::begin_interchange(const x12::InterchangeInfo& received) 
   isa_written_ = false;
   groups_written_ = 0;
   // Answer with the delimiters the sender used (reference 1.1; what a trading partner parses).
-  const x12::Delimiters d = detail::reply_delimiters(received_isa_.delimiters);
+  // '-' is the writer's own (RD8 dates, certification and tracking numbers): never a delimiter of a response.
+  const x12::Delimiters d = detail::reply_delimiters(received_isa_.delimiters, "-");
   envelope_writer_.set_delimiters(d);
   writer_.set_delimiters(d);
   unsafe_ = unsafe_chars(d);
-  unsafe_list_ = unsafe_list(d);
+  replacement_ = detail::replacement_char(d);
   msg_safe_ = message_chars_safe(unsafe_);
 }
 
@@ -298,17 +299,15 @@ void Response278Writer::open_group_output() {
   if (!isa_written_) {
     isa_number_ = numbers_.next();
     isa13_ = ControlNumberSequence::isa13(isa_number_);
-    envelope_writer_.write_isa(detail::reply_isa(received_isa_, date6_, time4_, isa13_));
+    envelope_writer_.write_isa(detail::reply_isa(received_isa_, date6_, time4_, isa13_, *guard_, envelope_writer_.delimiters()));
     isa_written_ = true;
     isa_written_in_group_ = true;
   }
   gs_number_ = numbers_.next();
   gs06_ = ControlNumberSequence::gs06(gs_number_);
-  const std::string_view sender =
-      received_group_.receiver.empty() ? detail::trim_right(received_isa_.receiver_id) : std::string_view(received_group_.receiver);
-  const std::string_view receiver =
-      received_group_.sender.empty() ? detail::trim_right(received_isa_.sender_id) : std::string_view(received_group_.sender);
-  envelope_writer_.begin("GS").element("HI").element(sender).element(receiver).element(date8_).element(time4_).element(gs06_).element("X").element(
+  const detail::ReplyParties parties =
+      detail::reply_gs_parties(received_isa_, received_group_, *guard_, envelope_writer_.delimiters());
+  envelope_writer_.begin("GS").element("HI").element(parties.sender).element(parties.receiver).element(date8_).element(time4_).element(gs06_).element("X").element(
       "005010X217");
   envelope_writer_.end();
   envelope_writer_.flush();
@@ -373,21 +372,31 @@ void Response278Writer::clean_element(x12::SegmentWriter::Segment& segment, std:
   const std::size_t n = std::min(text.size(), msg_max);
   segment.element_with(n, [&](char* out) {
     if (n != 0) std::memcpy(out, text.data(), n);
-    std::size_t i = 0;
-    if constexpr (core::simd::enabled) {
-      // Free text seldom holds a delimiter: test 16 characters at a time and fix only those blocks.
-      for (; i + 16 <= n; i += 16) {
-        if (core::simd::match16_any6(out + i, unsafe_list_) == 0) continue;
-        for (std::size_t j = i; j < i + 16; ++j)
-          if (unsafe_[static_cast<unsigned char>(out[j])]) out[j] = ' ';
-      }
-    }
-    for (; i < n; ++i)
-      if (unsafe_[static_cast<unsigned char>(out[i])]) out[i] = ' ';
+    // Only text that may hold an unsafe character comes here (write_safe_msg writes the rest as it
+    // is): at most 264 bytes, one table lookup each.
+    for (std::size_t i = 0; i < n; ++i)
+      if (unsafe_[static_cast<unsigned char>(out[i])]) out[i] = replacement_;
     std::size_t size = n;
     while (size != 0 && out[size - 1] == ' ') --size;
     return size;
   });
+}
+
+void Response278Writer::index_lines(const model::AuthorizationRequest& r) {
+  // The lines sorted by number, stable: among lines of the same number the last stays last, the one
+  // a decision names (line numbers are the 2000F positions, so there are none such in a bound request).
+  line_index_.clear();
+  line_index_.reserve(r.lines.size());
+  for (const auto& l : r.lines) line_index_.push_back(&l);
+  std::stable_sort(line_index_.begin(), line_index_.end(),
+                   [](const model::ServiceLine* a, const model::ServiceLine* b) { return a->line_number < b->line_number; });
+}
+
+const model::ServiceLine* Response278Writer::find_line(const model::AuthorizationRequest&, std::uint32_t number) const {
+  const auto it = std::upper_bound(line_index_.begin(), line_index_.end(), number,
+                                   [](std::uint32_t n, const model::ServiceLine* l) { return n < l->line_number; });
+  if (it == line_index_.begin() || (*(it - 1))->line_number != number) return nullptr;
+  return *(it - 1);
 }
 
 void Response278Writer::write_traces(const std::vector<model::Trace>& traces) {
@@ -595,11 +604,10 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
                                                                                       : nullptr;
   const std::string* built_text = &message_;
   std::uint32_t next_hl = event_hl + 1;
+  index_lines(r);
   for (const auto& a : lines) {
     const auto& d = *a.decision;
-    const model::ServiceLine* line = nullptr;
-    for (const auto& l : r.lines)
-      if (l.line_number == d.line_number) line = &l;
+    const model::ServiceLine* line = find_line(r, d.line_number);
     if (line == nullptr) continue;
     writer_.segment("HL").element(std::uint64_t{next_hl++}).element(std::uint64_t{event_hl}).element("SS").element("0").end();
     write_traces(line->traces);

@@ -25,6 +25,7 @@
 #include <array>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -39,7 +40,14 @@
 #include "soc278/x12/envelope.hpp"
 #include "soc278/x12/writer.hpp"
 
+namespace soc278::ig {
+class GuideSet;
+}
+
 namespace soc278::respond {
+namespace detail {
+class EchoGuard;
+}
 
 // Request numbers kept across runs (implemented by the app over store::Ledger): each request
 // answered draws one, and its lines' numbers are made from it.
@@ -123,6 +131,14 @@ class Response278Writer {
   Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, const mapping::DecisionCodes& codes,
                     std::string_view line_break = "\n");
   Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, std::string_view line_break = "\n");
+  ~Response278Writer();
+  Response278Writer(const Response278Writer&) = delete;
+  Response278Writer& operator=(const Response278Writer&) = delete;
+
+  // The guides the response's envelope is checked against (grammars/envelope.yaml: the reply ISA and
+  // GS echo received values only when they fit) and where a substituted value is reported
+  // (respond.value_substituted); neither owned.
+  void check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings);
 
   void begin_interchange(const x12::InterchangeInfo& received);
   void begin_group(const x12::GroupInfo& received);
@@ -147,6 +163,8 @@ class Response278Writer {
   void write_aaa(const std::vector<soc::Rejection>* rejections, std::string_view loop);
   void write_um(const model::Review& review, const std::optional<soc::AuthorizedSite>& site);
   void write_traces(const std::vector<model::Trace>& traces);
+  void index_lines(const model::AuthorizationRequest& r);  // line_index_ for r
+  [[nodiscard]] const model::ServiceLine* find_line(const model::AuthorizationRequest& r, std::uint32_t number) const;
   void write_span(std::string_view qualifier, const core::Date& first, const core::Date& last);
   void write_msg(std::string_view text);
   // write_msg for text that is MSG-safe by construction (soc::response_message, the summaries of
@@ -154,8 +172,10 @@ class Response278Writer {
   // space. Written as it is when no delimiter in force is one of those characters (msg_safe_).
   void write_safe_msg(std::string_view text);
 
-  // Writes `text` as the next element: at most 264 characters, each delimiter in force (and CR,
-  // LF) as a space, no trailing spaces (MSG01). Cleaned on its way into the writer's buffer.
+  // Writes `text` as the next element: at most 264 characters, each delimiter in force and each
+  // character outside the X12 character set as replacement_ (a space unless a space is a delimiter:
+  // then '.', '-' or 'X', never a delimiter), no trailing spaces (MSG01). Cleaned on its way into
+  // the writer's buffer.
   void clean_element(x12::SegmentWriter::Segment& segment, std::string_view text);
 
   std::ostream& out_;
@@ -181,7 +201,11 @@ class Response278Writer {
   std::string line_message_;  // a 2000F MSG01 being built, reused
   bool msg_safe_ = true;  // no delimiter in force can occur in soc::response_message's text
   std::array<bool, 256> unsafe_{};  // characters MSG01 may not hold under the delimiters in force
-  std::array<char, 6> unsafe_list_{};  // the same characters as a list (repeats allowed)
+  char replacement_ = ' ';  // what an unsafe character becomes (detail::replacement_char)
+  std::unique_ptr<detail::EchoGuard> guard_;
+  // add_decided's service lines by line number (the last line of a number, as the decisions name
+  // them): one pass per request, so that a request of N lines costs O(N), not O(N^2).
+  std::vector<const model::ServiceLine*> line_index_;
   // The last span write_span formatted: its two dates (as bytes) and its RD8 text.
   bool rd8_cached_ = false;
   std::uint64_t rd8_key_ = 0;
