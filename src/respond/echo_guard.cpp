@@ -43,8 +43,7 @@ void EchoGuard::use(const ig::GuideSet* guides, core::DiagnosticSink* sink) {
   sink_ = sink;
   if (guides == guides_) return;
   guides_ = guides != nullptr && !guides->empty() ? guides : nullptr;
-  validator_.reset();
-  if (guides_ != nullptr) validator_ = std::make_unique<ig::TransactionValidator>(*guides_);
+  validator_.reset();  // made at the first check: most replies check a handful of values, some none
 }
 
 const ig::SegmentRule* EchoGuard::envelope(std::string_view segment_id) const noexcept {
@@ -67,7 +66,14 @@ bool EchoGuard::fits(const ig::SegmentRule* rule, std::uint16_t element, std::ui
   if (value.empty() || element == 0) return false;
   for (char c : value)
     if (is_delimiter(c, d) || !printable(c)) return false;
-  if (rule == nullptr || validator_ == nullptr) return true;
+  if (rule == nullptr || guides_ == nullptr) return true;
+  if (validator_ == nullptr) {
+    // The full element checks, without the clean-segment memory (a few values per reply: nothing to remember).
+    ig::ValidationOptions options;
+    options.fast_path = false;
+    options.build_tree = false;
+    validator_ = std::make_unique<ig::TransactionValidator>(*guides_, options);
+  }
   // The value alone at its place in a segment of the rule's id; the validator's element checks say
   // whether it stands there. Findings about the other (empty) elements are not this value's.
   scratch_.assign(rule->id);

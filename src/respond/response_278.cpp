@@ -86,6 +86,10 @@ std::string_view or_default(std::string_view value, std::string_view fallback) n
 // MSG01 is AN 1-264.
 constexpr std::size_t msg_max = 264;
 
+// A set's segments go to the stream when the set ends, or in blocks of this size before (an event
+// of many service lines): the writer's buffer stays bounded whatever the number of lines.
+constexpr std::size_t drain_at = 64 * 1024;
+
 // CCYYMMDD written at `out` (room for 16 bytes): Date::ccyymmdd without building a string. Values no
 // valid date has fall back to Date::ccyymmdd's own spelling.
 std::string_view ccyymmdd(char* out, const core::Date& d) {
@@ -656,6 +660,8 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
       built_text = &line_message_;
     }
     write_safe_msg(*built_text);
+    // An event of many lines goes out in blocks: the writer holds at most one block of the set.
+    if (writer_.buffered().size() >= drain_at) drain();
   }
   writer_.write_se(st02);
   drain();
