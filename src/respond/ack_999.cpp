@@ -68,7 +68,10 @@ Ack999Writer::Ack999Writer(std::ostream& out, ControlNumberSequence& numbers, co
 
 Ack999Writer::~Ack999Writer() = default;
 
-void Ack999Writer::check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings) { guard_->use(guides, findings); }
+void Ack999Writer::check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings, std::uint32_t file) {
+  guard_->use(guides, findings);
+  guard_->set_file(file);
+}
 
 void Ack999Writer::drain() {
   const std::string_view text = writer_.buffered();
@@ -84,6 +87,7 @@ void Ack999Writer::flush() {
 void Ack999Writer::begin_interchange(const x12::InterchangeInfo& received) {
   if (state_ != State::idle) return;
   received_isa_ = received.isa;
+  guard_->locate(received.byte_offset, received.ordinal);
   writer_.set_delimiters(detail::reply_delimiters(received.isa.delimiters));
   header_written_ = false;
   set_ordinal_ = 0;
@@ -120,6 +124,7 @@ void Ack999Writer::begin_group(const x12::GroupInfo& received) {
     state_ = State::unacknowledged_group;
     return;
   }
+  guard_->locate(received.byte_offset, received.ordinal);
   if (!header_written_) write_header(received);
   st02_ = ControlNumberSequence::st02(++set_ordinal_);
   writer_.begin("ST").element("999").element(st02_).element(ack_999_version).end();

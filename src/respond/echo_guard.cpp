@@ -129,7 +129,7 @@ std::string EchoGuard::text(const ig::SegmentRule* rule, std::uint16_t element, 
 void EchoGuard::report(std::string_view label, std::string_view source, std::string_view received, std::string_view written) const {
   if (sink_ == nullptr) return;
   core::Diagnostic diag = core::make_diagnostic(
-      core::DiagCode::respond_value_substituted, core::SourcePosition{}, label.substr(0, label.size() > 2 ? label.size() - 2 : 0),
+      core::DiagCode::respond_value_substituted, at_, label.substr(0, label.size() > 2 ? label.size() - 2 : 0),
       written.empty() ? fmt::format("{}: the received {} '{}' does not fit its rule; the element is omitted", label, source, received)
                       : fmt::format("{}: the received {} '{}' does not fit its rule; written as '{}'", label, source, received, written));
   diag.found_value = std::string(received.substr(0, std::min<std::size_t>(received.size(), 99)));

@@ -73,6 +73,14 @@ class EchoGuard {
   [[nodiscard]] std::string text(const ig::SegmentRule* rule, std::uint16_t element, std::uint16_t component, std::string_view value,
                                  const x12::Delimiters& d, std::size_t fallback_max) const;
 
+  // Where the received values come from (the file, and the ISA or GS they were read in): the
+  // position of what report() says.
+  void locate(std::uint64_t byte_offset, std::uint64_t ordinal) noexcept {
+    at_.byte_offset = byte_offset;
+    at_.segment_in_file = ordinal;
+  }
+  void set_file(std::uint32_t file) noexcept { at_.file = file; }
+
   // Reports respond.value_substituted (when a sink is set).
   void report(std::string_view label, std::string_view source, std::string_view received, std::string_view written) const;
 
@@ -81,6 +89,7 @@ class EchoGuard {
   core::DiagnosticSink* sink_ = nullptr;
   std::unique_ptr<ig::TransactionValidator> validator_;
   std::string scratch_;
+  core::SourcePosition at_;
 };
 
 }  // namespace soc278::respond::detail

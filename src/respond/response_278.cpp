@@ -274,10 +274,14 @@ Response278Writer::Response278Writer(std::ostream& out, ControlNumberSequence& n
 
 Response278Writer::~Response278Writer() = default;
 
-void Response278Writer::check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings) { guard_->use(guides, findings); }
+void Response278Writer::check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings, std::uint32_t file) {
+  guard_->use(guides, findings);
+  guard_->set_file(file);
+}
 
 void Response278Writer::begin_interchange(const x12::InterchangeInfo& received) {
   received_isa_ = received.isa;
+  guard_->locate(received.byte_offset, received.ordinal);
   interchange_open_ = true;
   isa_written_ = false;
   groups_written_ = 0;
@@ -293,6 +297,7 @@ void Response278Writer::begin_interchange(const x12::InterchangeInfo& received) 
 
 void Response278Writer::begin_group(const x12::GroupInfo& received) {
   received_group_ = received;
+  guard_->locate(received.byte_offset, received.ordinal);
   group_open_ = true;
   st_in_group_ = 0;
   isa_written_in_group_ = false;

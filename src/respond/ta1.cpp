@@ -24,7 +24,10 @@ Ta1Writer::Ta1Writer(std::ostream& out, ControlNumberSequence& numbers, core::Da
 
 Ta1Writer::~Ta1Writer() = default;
 
-void Ta1Writer::check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings) { guard_->use(guides, findings); }
+void Ta1Writer::check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings, std::uint32_t file) {
+  guard_->use(guides, findings);
+  guard_->set_file(file);
+}
 
 bool Ta1Writer::should_write_ta1(const x12::InterchangeInfo& received, std::span<const core::Diagnostic> more,
                                  bool only_acknowledgments) {
@@ -42,6 +45,7 @@ AckCode Ta1Writer::write_ta1(const x12::InterchangeInfo& received, std::span<con
   const std::string control = ControlNumberSequence::isa13(numbers_.next());
   const std::string date = now_.date.yymmdd();
   const std::string time = now_.time.hhmm();
+  guard_->locate(received.byte_offset, received.ordinal);
   const x12::Delimiters d = detail::reply_delimiters(in.delimiters);
   writer_.set_delimiters(d);
   writer_.write_isa(detail::reply_isa(in, date, time, control, *guard_, d));

@@ -108,9 +108,10 @@ class Ack999Writer {
   Ack999Writer& operator=(const Ack999Writer&) = delete;
 
   // The guides the 999 is checked against (the 999 guide, grammars/envelope.yaml) and where a
-  // substituted value is reported (respond.value_substituted); neither owned. Without guides only
+  // substituted value is reported (respond.value_substituted, positioned in `file`, the run's FileTable index, at the ISA or GS
+  // the value was read in); neither owned. Without guides only
   // the delimiter and character checks apply.
-  void check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings);
+  void check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings, std::uint32_t file = 0);
 
   // Call order per received interchange: begin_interchange, then per received group begin_group,
   // add_transaction per set, end_group; then end_interchange. Calls out of order are ignored, and

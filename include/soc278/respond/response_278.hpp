@@ -137,8 +137,9 @@ class Response278Writer {
 
   // The guides the response's envelope is checked against (grammars/envelope.yaml: the reply ISA and
   // GS echo received values only when they fit) and where a substituted value is reported
-  // (respond.value_substituted); neither owned.
-  void check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings);
+  // (respond.value_substituted, positioned in `file`, the run's FileTable index, at the ISA or GS
+  // the value was read in); neither owned.
+  void check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings, std::uint32_t file = 0);
 
   void begin_interchange(const x12::InterchangeInfo& received);
   void begin_group(const x12::GroupInfo& received);

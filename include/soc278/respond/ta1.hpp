@@ -67,9 +67,10 @@ class Ta1Writer {
   Ta1Writer& operator=(const Ta1Writer&) = delete;
 
   // The guides the TA1 is checked against (grammars/envelope.yaml's TA1 and the ISA code lists) and
-  // where a substituted value is reported (respond.value_substituted); neither owned. Without
+  // where a substituted value is reported (respond.value_substituted, positioned in `file`, the run's FileTable index, at the ISA or GS
+  // the value was read in); neither owned. Without
   // guides only the delimiter and character checks apply.
-  void check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings);
+  void check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings, std::uint32_t file = 0);
 
   // ISA14 == "1", or any TA1-level finding on the interchange (or in `more`); never when
   // `only_acknowledgments` (the interchange held TA1s and groups of acknowledgments, nothing else).
