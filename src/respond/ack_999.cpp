@@ -71,6 +71,11 @@ Ack999Writer::~Ack999Writer() = default;
 void Ack999Writer::check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings, std::uint32_t file) {
   guard_->use(guides, findings);
   guard_->set_file(file);
+  ak1_ = guard_->in_guide("999", "", "AK1");
+  ak2_ = guard_->in_guide("999", "2000", "AK2");
+  ik3_ = guard_->in_guide("999", "2100", "IK3");
+  ik4_ = guard_->in_guide("999", "2110", "IK4");
+  business_ctx_ = guard_->in_guide("999", "2100", "CTX", 1);  // the second CTX of loop 2100: business unit
 }
 
 void Ack999Writer::drain() {
@@ -129,7 +134,7 @@ void Ack999Writer::begin_group(const x12::GroupInfo& received) {
   st02_ = ControlNumberSequence::st02(++set_ordinal_);
   writer_.begin("ST").element("999").element(st02_).element(ack_999_version).end();
   const x12::Delimiters& d = writer_.delimiters();
-  const ig::SegmentRule* ak1 = guard_->in_guide("999", "", "AK1");
+  const ig::SegmentRule* ak1 = ak1_;
   writer_.begin("AK1")
       .element(guard_->echo(ak1, 1, 0, received.functional_id, "HI", d, "AK101", "GS01"))
       .element(guard_->echo(ak1, 2, 0, received.control_number, "0", d, "AK102", "GS06"))
@@ -147,7 +152,7 @@ void Ack999Writer::write_ik3(std::string_view segment_id, std::uint32_t position
   // the 999 guide's IK3 (an unusable segment id becomes UNK; a loop id the guide does not take is
   // omitted). IK302 and IK304 are soc278's own.
   const x12::Delimiters& d = writer_.delimiters();
-  const ig::SegmentRule* ik3 = guard_->in_guide("999", "2100", "IK3");
+  const ig::SegmentRule* ik3 = ik3_;
   const std::string_view id = guard_->echo(ik3, 1, 0, segment_id, "UNK", d, "IK301", "segment id");
   const std::string_view loop_written = guard_->fits(ik3, 3, 0, loop, d) ? loop : std::string_view{};
   writer_.begin("IK3").element(id).element(std::uint64_t{position}).element(loop_written).element(code).end();
@@ -183,7 +188,7 @@ AckCode Ack999Writer::add_transaction(const AckTransaction& set) {
   std::stable_sort(located.begin(), located.end(), located_before);
 
   const x12::Delimiters& delims = writer_.delimiters();
-  const ig::SegmentRule* ak2 = guard_->in_guide("999", "2000", "AK2");
+  const ig::SegmentRule* ak2 = ak2_;
   writer_.segment("AK2")
       .element(guard_->echo(ak2, 1, 0, set.st01, "278", delims, "AK201", "ST01"))
       .element(guard_->echo(ak2, 2, 0, set.st02, "0000", delims, "AK202", "ST02"))
@@ -192,8 +197,8 @@ AckCode Ack999Writer::add_transaction(const AckTransaction& set) {
   // CTX01-2 (AN 1-35 in the 999 guide's business unit CTX). Only the IK3s below carry it: a clean set
   // (nearly every one) needs no copy.
   const std::string trace =
-      located.empty() ? std::string() : guard_->text(guard_->in_guide("999", "2100", "CTX", 1), 1, 2, set.trace, delims, 35);
-  const ig::SegmentRule* ik4 = located.empty() ? nullptr : guard_->in_guide("999", "2110", "IK4");
+      located.empty() ? std::string() : guard_->text(business_ctx_, 1, 2, set.trace, delims, 35);
+  const ig::SegmentRule* ik4 = ik4_;
   std::vector<const core::Diagnostic*> elements;
   for (std::size_t first = 0; first < located.size();) {
     std::size_t last = first + 1;

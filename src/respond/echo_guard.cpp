@@ -43,6 +43,7 @@ void EchoGuard::use(const ig::GuideSet* guides, core::DiagnosticSink* sink) {
   sink_ = sink;
   if (guides == guides_) return;
   guides_ = guides != nullptr && !guides->empty() ? guides : nullptr;
+  memo_ = {};
   validator_.reset();  // made at the first check: most replies check a handful of values, some none
 }
 
@@ -67,6 +68,9 @@ bool EchoGuard::fits(const ig::SegmentRule* rule, std::uint16_t element, std::ui
   for (char c : value)
     if (is_delimiter(c, d) || !printable(c)) return false;
   if (rule == nullptr || guides_ == nullptr) return true;
+  if (plain_text_fits(rule, element, component, value)) return true;
+  for (const Verdict& v : memo_)
+    if (v.rule == rule && v.element == element && v.component == component && v.value == value) return v.fits;
   if (validator_ == nullptr) {
     // The full element checks, without the clean-segment memory (a few values per reply: nothing to remember).
     ig::ValidationOptions options;
@@ -85,12 +89,42 @@ bool EchoGuard::fits(const ig::SegmentRule* rule, std::uint16_t element, std::ui
   if (!view.assign(scratch_.data(), scratch_.size(), d, 0, 1)) return false;
   const std::vector<core::Diagnostic> findings = validator_->check_segment(view, *rule, core::SourcePosition{});
   const std::uint16_t want = component == 0 ? 0 : component;
-  return std::none_of(findings.begin(), findings.end(), [&](const core::Diagnostic& f) {
+  const bool ok = std::none_of(findings.begin(), findings.end(), [&](const core::Diagnostic& f) {
     if (f.code == core::DiagCode::ig_segment_has_element_errors) return false;
     if (f.at.element != element) return false;
     // A component's own findings, and the element's (too many components, not used, repeats).
     return f.at.component == want || f.at.component == 0;
   });
+  // The same few values come back set after set (ST01 278, GS01 HI, the versions): remembered.
+  Verdict& slot = memo_[memo_next_++ % memo_.size()];
+  slot.rule = rule;
+  slot.element = element;
+  slot.component = component;
+  slot.value.assign(value);
+  slot.fits = ok;
+  return ok;
+}
+
+bool EchoGuard::plain_text_fits(const ig::SegmentRule* rule, std::uint16_t element, std::uint16_t component,
+                                std::string_view value) noexcept {
+  // The one case that needs no validator: an AN value where the rule lists no codes and the segment
+  // has no syntax notes. The validator's element checks then come to: used here, printable (checked
+  // by the caller), no outer space, a length within the rule's (src/ig/walker/elements.hpp
+  // check_value). Anything else, and any doubt, takes the validator.
+  if (!rule->syntax.empty()) return false;
+  const ig::ElementRule* e = rule->element(element);
+  if (e == nullptr || e->repeat != 1) return false;
+  const ig::ValueRule* v = e;
+  if (component != 0) {
+    if (e->composite == nullptr || component > e->components.size()) return false;
+    v = &e->components[component - 1];
+  } else if (e->composite != nullptr) {
+    return false;
+  }
+  if (v->element == nullptr || v->element->type != ig::ValueType::an || v->usage == ig::Usage::not_used) return false;
+  if (!v->codes.empty() || v->codes_from != nullptr || v->format_from != 0) return false;
+  if (value.front() == ' ' || value.back() == ' ') return false;
+  return value.size() >= v->min_length && value.size() <= v->max_length;
 }
 
 std::string_view EchoGuard::echo(const ig::SegmentRule* rule, std::uint16_t element, std::uint16_t component, std::string_view value,

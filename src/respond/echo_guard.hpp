@@ -14,6 +14,7 @@
 // leading and trailing spaces go, and the text is cut to the rule's maximum length.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -85,6 +86,16 @@ class EchoGuard {
   void report(std::string_view label, std::string_view source, std::string_view received, std::string_view written) const;
 
  private:
+  [[nodiscard]] static bool plain_text_fits(const ig::SegmentRule* rule, std::uint16_t element, std::uint16_t component,
+                                            std::string_view value) noexcept;
+  struct Verdict {
+    const ig::SegmentRule* rule = nullptr;
+    std::uint16_t element = 0, component = 0;
+    std::string value;
+    bool fits = false;
+  };
+  std::array<Verdict, 16> memo_{};  // the validator's last verdicts
+  std::size_t memo_next_ = 0;
   const ig::GuideSet* guides_ = nullptr;
   core::DiagnosticSink* sink_ = nullptr;
   std::unique_ptr<ig::TransactionValidator> validator_;

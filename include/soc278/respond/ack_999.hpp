@@ -66,6 +66,7 @@
 
 namespace soc278::ig {
 class GuideSet;
+struct SegmentRule;
 }
 
 namespace soc278::respond {
@@ -142,6 +143,12 @@ class Ack999Writer {
   std::ostream& out_;
   x12::SegmentWriter writer_;  // buffered: drained into out_ by drain()
   std::unique_ptr<detail::EchoGuard> guard_;
+  // The 999 guide's occurrences the echoed values go into (nullptr without guides), found once.
+  const ig::SegmentRule* ak1_ = nullptr;
+  const ig::SegmentRule* ak2_ = nullptr;
+  const ig::SegmentRule* ik3_ = nullptr;
+  const ig::SegmentRule* ik4_ = nullptr;
+  const ig::SegmentRule* business_ctx_ = nullptr;
   ControlNumberSequence& numbers_;
   core::DateTime now_;
   // unacknowledged_group: inside a group of acknowledgments (is_acknowledgment_group), written over.
