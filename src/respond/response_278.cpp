@@ -277,6 +277,8 @@ Response278Writer::~Response278Writer() = default;
 void Response278Writer::check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings, std::uint32_t file) {
   guard_->use(guides, findings);
   guard_->set_file(file);
+  um_event_ = guard_->in_guide("278-response", "2000E", "UM");
+  um_line_ = guard_->in_guide("278-response", "2000F", "UM");
 }
 
 void Response278Writer::begin_interchange(const x12::InterchangeInfo& received) {
@@ -426,9 +428,30 @@ void Response278Writer::write_aaa(const std::vector<soc::Rejection>* rejections,
   }
 }
 
-void Response278Writer::write_um(const model::Review& review, const std::optional<soc::AuthorizedSite>& site) {
+void Response278Writer::write_um(const model::Review& review, const std::optional<soc::AuthorizedSite>& site, bool line_level) {
+  const x12::Delimiters& d = writer_.delimiters();
+  const ig::SegmentRule* rule = line_level ? um_line_ : um_event_;
+  std::array<std::string, 3>& fitted = um_fitted_[line_level ? 1 : 0];
+  if (rule != nullptr && fitted[0] == review.request_category && fitted[1] == review.certification_type &&
+      fitted[2] == review.service_type && !fitted[0].empty())
+    rule = nullptr;  // the same values fitted last time
+  std::string_view um01 = review.request_category;
+  std::string_view um02 = review.certification_type;
+  if (rule != nullptr && (!guard_->fits(rule, 1, 0, um01, d) || !guard_->fits(rule, 2, 0, um02, d))) {
+    if (line_level) {  // situational: the line goes back without its UM
+      guard_->report("UM01", "2000F UM01/UM02", std::string(um01) + "/" + std::string(um02), "");
+      return;
+    }
+    um01 = guard_->echo(rule, 1, 0, um01, "HS", d, "UM01", "UM01");
+    um02 = guard_->echo(rule, 2, 0, um02, "I", d, "UM02", "UM02");
+  }
+  const std::string_view um03 =
+      rule == nullptr ? std::string_view(review.service_type) : guard_->echo(rule, 3, 0, review.service_type, "", d, "UM03", "UM03");
+  if (rule != nullptr && um01 == review.request_category && um02 == review.certification_type && um03 == review.service_type) {
+    fitted = {review.request_category, review.certification_type, review.service_type};
+  }
   auto um = writer_.segment("UM");
-  um.element(review.request_category).element(review.certification_type).element(review.service_type);
+  um.element(um01).element(um02).element(um03);
   if (site) {
     um.element(site->code).component(qualifier_code(site->qualifier));
   } else if (review.site) {
@@ -493,7 +516,7 @@ void Response278Writer::add_rejected(const model::AuthorizationRequest& r, const
     writer_.segment("HL").element(std::uint64_t{hl + 1}).element(std::uint64_t{parent}).element("EV").element("0").end();
     write_traces(r.event.traces);
     write_aaa(&rejections, "2000E");
-    write_um(r.event.review, std::nullopt);
+    write_um(r.event.review, std::nullopt, false);
   }
   writer_.write_se(st02);
   drain();
@@ -587,7 +610,7 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
   writer_.segment("HL").element(std::uint64_t{hl + 1}).element(std::uint64_t{parent}).element("EV").element(lines.empty() ? "0" : "1").end();
   const std::uint32_t event_hl = hl + 1;
   write_traces(r.event.traces);
-  write_um(r.event.review, event_site);
+  write_um(r.event.review, event_site, false);
   // The event's certification number: the first certified line's (providers quote one number per event).
   std::string_view event_certification;
   std::string_view event_tracking;
@@ -625,7 +648,7 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
     const model::Review& review = line->review ? *line->review : r.event.review;
     std::optional<soc::AuthorizedSite> site;
     if (d.outcome == soc::Outcome::redirect) site = d.authorized_site;
-    write_um(review, site);
+    write_um(review, site, true);
     writer_.segment("HCR").element(d.hcr01).element(a.certification).element(d.hcr03).end();
     if (a.certification.empty() && !a.tracking.empty()) {
       writer_.segment("REF").element("NT").element(a.tracking).end();

@@ -42,6 +42,7 @@
 
 namespace soc278::ig {
 class GuideSet;
+struct SegmentRule;
 }
 
 namespace soc278::respond {
@@ -162,7 +163,10 @@ class Response278Writer {
   void write_parties(const model::AuthorizationRequest& r, const std::vector<soc::Rejection>* rejections, bool event_follows,
                      std::uint32_t& hl, std::uint32_t& event_parent);
   void write_aaa(const std::vector<soc::Rejection>* rejections, std::string_view loop);
-  void write_um(const model::Review& review, const std::optional<soc::AuthorizedSite>& site);
+  // UM01-UM03 are echoed when the response guide's UM of that loop takes them (EchoGuard). A 2000F UM
+  // (situational in the response) whose UM01 or UM02 does not fit is left out; at 2000E (required)
+  // UM01 becomes HS and UM02 I; a UM03 that does not fit is omitted. Each is reported.
+  void write_um(const model::Review& review, const std::optional<soc::AuthorizedSite>& site, bool line_level);
   void write_traces(const std::vector<model::Trace>& traces);
   void index_lines(const model::AuthorizationRequest& r);  // line_index_ for r
   [[nodiscard]] const model::ServiceLine* find_line(const model::AuthorizationRequest& r, std::uint32_t number) const;
@@ -204,6 +208,10 @@ class Response278Writer {
   std::array<bool, 256> unsafe_{};  // characters MSG01 may not hold under the delimiters in force
   char replacement_ = ' ';  // what an unsafe character becomes (detail::replacement_char)
   std::unique_ptr<detail::EchoGuard> guard_;
+  const ig::SegmentRule* um_event_ = nullptr;  // the response guide's UM at 2000E / 2000F (nullptr without guides)
+  const ig::SegmentRule* um_line_ = nullptr;
+  // The last UM01/UM02/UM03 of each level that fitted: the lines of a request mostly repeat them.
+  std::array<std::string, 3> um_fitted_[2];
   // add_decided's service lines by line number (the last line of a number, as the decisions name
   // them): one pass per request, so that a request of N lines costs O(N), not O(N^2).
   std::vector<const model::ServiceLine*> line_index_;
