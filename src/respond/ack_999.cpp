@@ -92,7 +92,8 @@ void Ack999Writer::flush() {
 void Ack999Writer::begin_interchange(const x12::InterchangeInfo& received) {
   if (state_ != State::idle) return;
   received_isa_ = received.isa;
-  guard_->locate(received.byte_offset, received.ordinal);
+  isa_offset_ = received.byte_offset;
+  isa_ordinal_ = received.ordinal;
   writer_.set_delimiters(detail::reply_delimiters(received.isa.delimiters));
   header_written_ = false;
   set_ordinal_ = 0;
@@ -106,7 +107,9 @@ void Ack999Writer::write_header(const x12::GroupInfo& first_group) {
   const std::string date = now_.date.yymmdd();
   const std::string time = now_.time.hhmm();
   const x12::Delimiters& d = writer_.delimiters();
+  guard_->locate(isa_offset_, isa_ordinal_);
   writer_.write_isa(detail::reply_isa(received_isa_, date, time, isa13_, *guard_, d));
+  guard_->locate(first_group.byte_offset, first_group.ordinal);
   const detail::ReplyParties parties = detail::reply_gs_parties(received_isa_, first_group, *guard_, d);
   writer_.begin("GS")
       .element("FA")

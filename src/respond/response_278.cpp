@@ -283,7 +283,8 @@ void Response278Writer::check_against(const ig::GuideSet* guides, core::Diagnost
 
 void Response278Writer::begin_interchange(const x12::InterchangeInfo& received) {
   received_isa_ = received.isa;
-  guard_->locate(received.byte_offset, received.ordinal);
+  isa_offset_ = received.byte_offset;
+  isa_ordinal_ = received.ordinal;
   interchange_open_ = true;
   isa_written_ = false;
   groups_written_ = 0;
@@ -310,7 +311,9 @@ void Response278Writer::open_group_output() {
   if (!isa_written_) {
     isa_number_ = numbers_.next();
     isa13_ = ControlNumberSequence::isa13(isa_number_);
+    guard_->locate(isa_offset_, isa_ordinal_);
     envelope_writer_.write_isa(detail::reply_isa(received_isa_, date6_, time4_, isa13_, *guard_, envelope_writer_.delimiters()));
+    guard_->locate(received_group_.byte_offset, received_group_.ordinal);
     isa_written_ = true;
     isa_written_in_group_ = true;
   }

@@ -154,6 +154,7 @@ class Ack999Writer {
   // unacknowledged_group: inside a group of acknowledgments (is_acknowledgment_group), written over.
   enum class State : std::uint8_t { idle, interchange, group, unacknowledged_group } state_ = State::idle;
   x12::IsaHeader received_isa_;    // copied at begin_interchange: the ISA is written at the first group
+  std::uint64_t isa_offset_ = 0, isa_ordinal_ = 0;  // where it was read (substitutions are reported there)
   bool header_written_ = false;
   std::uint32_t control_ = 0;      // ISA13 / GS06 of the outgoing interchange
   std::string isa13_;

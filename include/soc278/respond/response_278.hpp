@@ -192,6 +192,7 @@ class Response278Writer {
   const mapping::DecisionCodes* codes_;
   std::string date8_, date6_, time4_;
   x12::IsaHeader received_isa_;
+  std::uint64_t isa_offset_ = 0, isa_ordinal_ = 0;  // where it was read (substitutions are reported there)
   x12::GroupInfo received_group_;
   std::string isa13_, gs06_;
   bool interchange_open_ = false;  // received interchange begun
