@@ -92,11 +92,21 @@ class Pipeline final : public x12::EnvelopeObserver {
     } else {
       validator_.report_envelope_to(&sink_);
     }
-    if (out_.ack999 != nullptr) ack_.emplace(out_.ack999->stream(), *config.numbers, config.now, "\n");
-    if (out_.ta1 != nullptr) ta1_.emplace(out_.ta1->stream(), *config.numbers, config.now, "\n");
+    // Every writer checks what it echoes against the guides its output is validated with, and
+    // reports a substituted value (respond.value_substituted) with the findings.
+    if (out_.ack999 != nullptr) {
+      ack_.emplace(out_.ack999->stream(), *config.numbers, config.now, "\n");
+      ack_->check_against(config.guides, &sink_, file_index);
+    }
+    if (out_.ta1 != nullptr) {
+      ta1_.emplace(out_.ta1->stream(), *config.numbers, config.now, "\n");
+      ta1_->check_against(config.guides, &sink_, file_index);
+    }
     if (config.mappings != nullptr) {
-      if (out_.response != nullptr)
+      if (out_.response != nullptr) {
         response_.emplace(out_.response->stream(), *config.numbers, config.now, config.mappings->decision_codes, "\n");
+        response_->check_against(config.guides, &sink_, file_index);
+      }
       if (out_.decisions != nullptr) decision_report_.emplace(*out_.decisions, config.full_report);
       DecideOptions o;
       o.decision_date = config.now.date;

@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 
+#include "respond/echo_guard.hpp"
 #include "respond/reply_envelope.hpp"
 #include "soc278/core/privacy.hpp"
 #include "soc278/x12/values.hpp"
@@ -63,7 +64,19 @@ AckTransaction AckTransaction::from(const x12::TransactionInfo& info) {
 
 Ack999Writer::Ack999Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now,
                            std::string_view line_break)
-    : out_(out), writer_(x12::Delimiters{}, line_break), numbers_(numbers), now_(now) {}
+    : out_(out), writer_(x12::Delimiters{}, line_break), guard_(std::make_unique<detail::EchoGuard>()), numbers_(numbers), now_(now) {}
+
+Ack999Writer::~Ack999Writer() = default;
+
+void Ack999Writer::check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings, std::uint32_t file) {
+  guard_->use(guides, findings);
+  guard_->set_file(file);
+  ak1_ = guard_->in_guide("999", "", "AK1");
+  ak2_ = guard_->in_guide("999", "2000", "AK2");
+  ik3_ = guard_->in_guide("999", "2100", "IK3");
+  ik4_ = guard_->in_guide("999", "2110", "IK4");
+  business_ctx_ = guard_->in_guide("999", "2100", "CTX", 1);  // the second CTX of loop 2100: business unit
+}
 
 void Ack999Writer::drain() {
   const std::string_view text = writer_.buffered();
@@ -79,6 +92,8 @@ void Ack999Writer::flush() {
 void Ack999Writer::begin_interchange(const x12::InterchangeInfo& received) {
   if (state_ != State::idle) return;
   received_isa_ = received.isa;
+  isa_offset_ = received.byte_offset;
+  isa_ordinal_ = received.ordinal;
   writer_.set_delimiters(detail::reply_delimiters(received.isa.delimiters));
   header_written_ = false;
   set_ordinal_ = 0;
@@ -91,17 +106,15 @@ void Ack999Writer::write_header(const x12::GroupInfo& first_group) {
   gs06_ = ControlNumberSequence::gs06(control_);
   const std::string date = now_.date.yymmdd();
   const std::string time = now_.time.hhmm();
-  writer_.write_isa(detail::reply_isa(received_isa_, date, time, isa13_));
-  // The 999 goes back to whoever sent the group: GS02/GS03 swapped (pyx12 does the same), with the
-  // interchange ids as a fallback for a GS that lacked them.
-  const std::string_view gs02 =
-      first_group.receiver.empty() ? detail::trim_right(received_isa_.receiver_id) : std::string_view(first_group.receiver);
-  const std::string_view gs03 =
-      first_group.sender.empty() ? detail::trim_right(received_isa_.sender_id) : std::string_view(first_group.sender);
+  const x12::Delimiters& d = writer_.delimiters();
+  guard_->locate(isa_offset_, isa_ordinal_);
+  writer_.write_isa(detail::reply_isa(received_isa_, date, time, isa13_, *guard_, d));
+  guard_->locate(first_group.byte_offset, first_group.ordinal);
+  const detail::ReplyParties parties = detail::reply_gs_parties(received_isa_, first_group, *guard_, d);
   writer_.begin("GS")
       .element("FA")
-      .element(gs02)
-      .element(gs03)
+      .element(parties.sender)
+      .element(parties.receiver)
       .element(now_.date.ccyymmdd())
       .element(time)
       .element(gs06_)
@@ -119,30 +132,33 @@ void Ack999Writer::begin_group(const x12::GroupInfo& received) {
     state_ = State::unacknowledged_group;
     return;
   }
+  guard_->locate(received.byte_offset, received.ordinal);
   if (!header_written_) write_header(received);
   st02_ = ControlNumberSequence::st02(++set_ordinal_);
   writer_.begin("ST").element("999").element(st02_).element(ack_999_version).end();
-  writer_.begin("AK1").element(received.functional_id).element(received.control_number).element(received.version).end();
+  const x12::Delimiters& d = writer_.delimiters();
+  const ig::SegmentRule* ak1 = ak1_;
+  writer_.begin("AK1")
+      .element(guard_->echo(ak1, 1, 0, received.functional_id, "HI", d, "AK101", "GS01"))
+      .element(guard_->echo(ak1, 2, 0, received.control_number, "0", d, "AK102", "GS06"))
+      .element(guard_->echo(ak1, 3, 0, received.version, "005010X217", d, "AK103", "GS08"))
+      .end();
   sets_acknowledged_ = 0;
   sets_accepted_ = 0;
   sets_with_errors_ = 0;
   state_ = State::group;
 }
 
-std::string Ack999Writer::clean(std::string_view value, std::size_t max_length) const {
-  // A value copied from the input cannot hold the delimiters in force unless it spanned a
-  // composite (IK404 of "22:B"); X12 has no escape, so such characters become spaces.
-  const x12::Delimiters& d = writer_.delimiters();
-  std::string out(value.substr(0, std::min(value.size(), max_length)));
-  for (char& c : out) {
-    if (c == d.element || c == d.component || c == d.segment || (d.repetition != '\0' && c == d.repetition)) c = ' ';
-  }
-  return out;
-}
-
 void Ack999Writer::write_ik3(std::string_view segment_id, std::uint32_t position, std::string_view loop,
                              std::string_view code, std::string_view trace) {
-  writer_.begin("IK3").element(segment_id).element(std::uint64_t{position}).element(loop).element(code).end();
+  // IK301 and IK303 come from the findings, which name what was received: each is checked against
+  // the 999 guide's IK3 (an unusable segment id becomes UNK; a loop id the guide does not take is
+  // omitted). IK302 and IK304 are soc278's own.
+  const x12::Delimiters& d = writer_.delimiters();
+  const ig::SegmentRule* ik3 = ik3_;
+  const std::string_view id = guard_->echo(ik3, 1, 0, segment_id, "UNK", d, "IK301", "segment id");
+  const std::string_view loop_written = guard_->fits(ik3, 3, 0, loop, d) ? loop : std::string_view{};
+  writer_.begin("IK3").element(id).element(std::uint64_t{position}).element(loop_written).element(code).end();
   if (!trace.empty()) writer_.begin("CTX").composite({"TRN02", trace}).end();
 }
 
@@ -174,9 +190,18 @@ AckCode Ack999Writer::add_transaction(const AckTransaction& set) {
   }
   std::stable_sort(located.begin(), located.end(), located_before);
 
-  writer_.segment("AK2").element(set.st01).element(set.st02).element(set.st03).end();
-  // CTX01-2 is AN 1-35. Only the IK3s below carry it: a clean set (nearly every one) needs no copy.
-  const std::string trace = located.empty() ? std::string() : clean(set.trace, 35);
+  const x12::Delimiters& delims = writer_.delimiters();
+  const ig::SegmentRule* ak2 = ak2_;
+  writer_.segment("AK2")
+      .element(guard_->echo(ak2, 1, 0, set.st01, "278", delims, "AK201", "ST01"))
+      .element(guard_->echo(ak2, 2, 0, set.st02, "0000", delims, "AK202", "ST02"))
+      .element(guard_->echo(ak2, 3, 0, set.st03, "", delims, "AK203", "ST03"))
+      .end();
+  // CTX01-2 (AN 1-35 in the 999 guide's business unit CTX). Only the IK3s below carry it: a clean set
+  // (nearly every one) needs no copy.
+  const std::string trace =
+      located.empty() ? std::string() : guard_->text(business_ctx_, 1, 2, set.trace, delims, 35);
+  const ig::SegmentRule* ik4 = ik4_;
   std::vector<const core::Diagnostic*> elements;
   for (std::size_t first = 0; first < located.size();) {
     std::size_t last = first + 1;
@@ -207,13 +232,19 @@ AckCode Ack999Writer::add_transaction(const AckTransaction& set) {
         if (a->at.element != b->at.element) return a->at.element < b->at.element;
         return a->at.component < b->at.component;
       });
-      for (const core::Diagnostic* d : elements) {
-        writer_.begin("IK4").element(std::uint64_t{d->at.element});
-        if (d->at.component != 0) writer_.component(std::to_string(d->at.component));
-        // IK404 is AN 1-99: the value as sent, cut; omitted (a trailing empty) when there is none, and
-        // for an element that identifies a person (core/privacy.hpp: the 999 carries no member data).
-        const bool personal = core::identifies_person(d->segment(), {}, d->loop_id, d->at.element);
-        writer_.element(d->element_ref).element(core::info(d->code).x12_code).element(personal ? std::string() : clean(d->found_value, 99)).end();
+      for (const core::Diagnostic* e : elements) {
+        writer_.begin("IK4").element(std::uint64_t{e->at.element});
+        if (e->at.component != 0) writer_.component(std::to_string(e->at.component));
+        // IK404 is AN 1-99: the value as sent, cleaned and cut (EchoGuard::text); omitted (a trailing
+        // empty) when there is none, and for an element that identifies a person (core/privacy.hpp:
+        // the 999 carries no member data). IK402 only when the guide takes it (else omitted).
+        const core::Diagnostic& f = *e;
+        const bool personal = core::identifies_person(f.segment(), {}, f.loop_id, f.at.element);
+        const std::string_view ref = guard_->fits(ik4, 2, 0, f.element_ref, delims) ? std::string_view(f.element_ref) : std::string_view{};
+        writer_.element(ref)
+            .element(core::info(f.code).x12_code)
+            .element(personal ? std::string() : guard_->text(ik4, 4, 0, f.found_value, delims, 99))
+            .end();
       }
     }
     first = last;

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <iterator>
 
-#include "core/simd.hpp"
+#include "respond/echo_guard.hpp"
 #include "respond/reply_envelope.hpp"
 
 namespace soc278::respond {
@@ -54,19 +54,15 @@ std::string_view qualifier_code(model::SiteQualifier q) {
   return "";
 }
 
-// Free text (MSG01) must not contain a delimiter of the interchange it goes into: X12 has no escape.
-// The characters that become spaces, for the delimiters in force.
+// Free text (MSG01) must not contain a delimiter of the interchange it goes into (X12 has no
+// escape), nor a character outside the X12 character set (printable ASCII). The characters that
+// are replaced, for the delimiters in force.
 std::array<bool, 256> unsafe_chars(const x12::Delimiters& d) {
   std::array<bool, 256> t{};
-  for (char c : {d.element, d.component, d.segment, '\r', '\n'}) t[static_cast<unsigned char>(c)] = true;
+  for (int c = 0; c < 256; ++c) t[static_cast<std::size_t>(c)] = c < 0x20 || c > 0x7e;
+  for (char c : {d.element, d.component, d.segment}) t[static_cast<unsigned char>(c)] = true;
   if (d.repetition != '\0') t[static_cast<unsigned char>(d.repetition)] = true;
   return t;
-}
-
-// The same characters as a list of six for the block scan in clean_element (the repetition
-// separator, when there is none, repeats the element separator).
-std::array<char, 6> unsafe_list(const x12::Delimiters& d) {
-  return {d.element, d.component, d.segment, '\r', '\n', d.repetition != '\0' ? d.repetition : d.element};
 }
 
 // Whether text made only of the characters soc::response_message writes (A-Z 0-9 space
@@ -89,6 +85,10 @@ std::string_view or_default(std::string_view value, std::string_view fallback) n
 
 // MSG01 is AN 1-264.
 constexpr std::size_t msg_max = 264;
+
+// A set's segments go to the stream when the set ends, or in blocks of this size before (an event
+// of many service lines): the writer's buffer stays bounded whatever the number of lines.
+constexpr std::size_t drain_at = 64 * 1024;
 
 // CCYYMMDD written at `out` (room for 16 bytes): Date::ccyymmdd without building a string. Values no
 // valid date has fall back to Date::ccyymmdd's own spelling.
@@ -263,31 +263,44 @@ Response278Writer::Response278Writer(std::ostream& out, ControlNumberSequence& n
 Response278Writer::Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now,
                                      const mapping::DecisionCodes& codes, std::string_view line_break)
     : out_(out), envelope_writer_(out, x12::Delimiters{}, line_break), writer_(x12::Delimiters{}, line_break),
-      numbers_(numbers), now_(now), codes_(&codes) {
+      numbers_(numbers), now_(now), codes_(&codes), guard_(std::make_unique<detail::EchoGuard>()) {
   unsafe_ = unsafe_chars(writer_.delimiters());
-  unsafe_list_ = unsafe_list(writer_.delimiters());
+  replacement_ = detail::replacement_char(writer_.delimiters());
   msg_safe_ = message_chars_safe(unsafe_);
   date8_ = now.date.ccyymmdd();
   date6_ = now.date.yymmdd();
   time4_ = now.time.hhmm();
 }
 
+Response278Writer::~Response278Writer() = default;
+
+void Response278Writer::check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings, std::uint32_t file) {
+  guard_->use(guides, findings);
+  guard_->set_file(file);
+  um_event_ = guard_->in_guide("278-response", "2000E", "UM");
+  um_line_ = guard_->in_guide("278-response", "2000F", "UM");
+}
+
 void Response278Writer::begin_interchange(const x12::InterchangeInfo& received) {
   received_isa_ = received.isa;
+  isa_offset_ = received.byte_offset;
+  isa_ordinal_ = received.ordinal;
   interchange_open_ = true;
   isa_written_ = false;
   groups_written_ = 0;
   // Answer with the delimiters the sender used (reference 1.1; what a trading partner parses).
-  const x12::Delimiters d = detail::reply_delimiters(received_isa_.delimiters);
+  // '-' is the writer's own (RD8 dates, certification and tracking numbers): never a delimiter of a response.
+  const x12::Delimiters d = detail::reply_delimiters(received_isa_.delimiters, "-");
   envelope_writer_.set_delimiters(d);
   writer_.set_delimiters(d);
   unsafe_ = unsafe_chars(d);
-  unsafe_list_ = unsafe_list(d);
+  replacement_ = detail::replacement_char(d);
   msg_safe_ = message_chars_safe(unsafe_);
 }
 
 void Response278Writer::begin_group(const x12::GroupInfo& received) {
   received_group_ = received;
+  guard_->locate(received.byte_offset, received.ordinal);
   group_open_ = true;
   st_in_group_ = 0;
   isa_written_in_group_ = false;
@@ -298,17 +311,17 @@ void Response278Writer::open_group_output() {
   if (!isa_written_) {
     isa_number_ = numbers_.next();
     isa13_ = ControlNumberSequence::isa13(isa_number_);
-    envelope_writer_.write_isa(detail::reply_isa(received_isa_, date6_, time4_, isa13_));
+    guard_->locate(isa_offset_, isa_ordinal_);
+    envelope_writer_.write_isa(detail::reply_isa(received_isa_, date6_, time4_, isa13_, *guard_, envelope_writer_.delimiters()));
+    guard_->locate(received_group_.byte_offset, received_group_.ordinal);
     isa_written_ = true;
     isa_written_in_group_ = true;
   }
   gs_number_ = numbers_.next();
   gs06_ = ControlNumberSequence::gs06(gs_number_);
-  const std::string_view sender =
-      received_group_.receiver.empty() ? detail::trim_right(received_isa_.receiver_id) : std::string_view(received_group_.receiver);
-  const std::string_view receiver =
-      received_group_.sender.empty() ? detail::trim_right(received_isa_.sender_id) : std::string_view(received_group_.sender);
-  envelope_writer_.begin("GS").element("HI").element(sender).element(receiver).element(date8_).element(time4_).element(gs06_).element("X").element(
+  const detail::ReplyParties parties =
+      detail::reply_gs_parties(received_isa_, received_group_, *guard_, envelope_writer_.delimiters());
+  envelope_writer_.begin("GS").element("HI").element(parties.sender).element(parties.receiver).element(date8_).element(time4_).element(gs06_).element("X").element(
       "005010X217");
   envelope_writer_.end();
   envelope_writer_.flush();
@@ -373,21 +386,31 @@ void Response278Writer::clean_element(x12::SegmentWriter::Segment& segment, std:
   const std::size_t n = std::min(text.size(), msg_max);
   segment.element_with(n, [&](char* out) {
     if (n != 0) std::memcpy(out, text.data(), n);
-    std::size_t i = 0;
-    if constexpr (core::simd::enabled) {
-      // Free text seldom holds a delimiter: test 16 characters at a time and fix only those blocks.
-      for (; i + 16 <= n; i += 16) {
-        if (core::simd::match16_any6(out + i, unsafe_list_) == 0) continue;
-        for (std::size_t j = i; j < i + 16; ++j)
-          if (unsafe_[static_cast<unsigned char>(out[j])]) out[j] = ' ';
-      }
-    }
-    for (; i < n; ++i)
-      if (unsafe_[static_cast<unsigned char>(out[i])]) out[i] = ' ';
+    // Only text that may hold an unsafe character comes here (write_safe_msg writes the rest as it
+    // is): at most 264 bytes, one table lookup each.
+    for (std::size_t i = 0; i < n; ++i)
+      if (unsafe_[static_cast<unsigned char>(out[i])]) out[i] = replacement_;
     std::size_t size = n;
     while (size != 0 && out[size - 1] == ' ') --size;
     return size;
   });
+}
+
+void Response278Writer::index_lines(const model::AuthorizationRequest& r) {
+  // The lines sorted by number, stable: among lines of the same number the last stays last, the one
+  // a decision names (line numbers are the 2000F positions, so there are none such in a bound request).
+  line_index_.clear();
+  line_index_.reserve(r.lines.size());
+  for (const auto& l : r.lines) line_index_.push_back(&l);
+  std::stable_sort(line_index_.begin(), line_index_.end(),
+                   [](const model::ServiceLine* a, const model::ServiceLine* b) { return a->line_number < b->line_number; });
+}
+
+const model::ServiceLine* Response278Writer::find_line(const model::AuthorizationRequest&, std::uint32_t number) const {
+  const auto it = std::upper_bound(line_index_.begin(), line_index_.end(), number,
+                                   [](std::uint32_t n, const model::ServiceLine* l) { return n < l->line_number; });
+  if (it == line_index_.begin() || (*(it - 1))->line_number != number) return nullptr;
+  return *(it - 1);
 }
 
 void Response278Writer::write_traces(const std::vector<model::Trace>& traces) {
@@ -408,9 +431,30 @@ void Response278Writer::write_aaa(const std::vector<soc::Rejection>* rejections,
   }
 }
 
-void Response278Writer::write_um(const model::Review& review, const std::optional<soc::AuthorizedSite>& site) {
+void Response278Writer::write_um(const model::Review& review, const std::optional<soc::AuthorizedSite>& site, bool line_level) {
+  const x12::Delimiters& d = writer_.delimiters();
+  const ig::SegmentRule* rule = line_level ? um_line_ : um_event_;
+  std::array<std::string, 3>& fitted = um_fitted_[line_level ? 1 : 0];
+  if (rule != nullptr && fitted[0] == review.request_category && fitted[1] == review.certification_type &&
+      fitted[2] == review.service_type && !fitted[0].empty())
+    rule = nullptr;  // the same values fitted last time
+  std::string_view um01 = review.request_category;
+  std::string_view um02 = review.certification_type;
+  if (rule != nullptr && (!guard_->fits(rule, 1, 0, um01, d) || !guard_->fits(rule, 2, 0, um02, d))) {
+    if (line_level) {  // situational: the line goes back without its UM
+      guard_->report("UM01", "2000F UM01/UM02", std::string(um01) + "/" + std::string(um02), "");
+      return;
+    }
+    um01 = guard_->echo(rule, 1, 0, um01, "HS", d, "UM01", "UM01");
+    um02 = guard_->echo(rule, 2, 0, um02, "I", d, "UM02", "UM02");
+  }
+  const std::string_view um03 =
+      rule == nullptr ? std::string_view(review.service_type) : guard_->echo(rule, 3, 0, review.service_type, "", d, "UM03", "UM03");
+  if (rule != nullptr && um01 == review.request_category && um02 == review.certification_type && um03 == review.service_type) {
+    fitted = {review.request_category, review.certification_type, review.service_type};
+  }
   auto um = writer_.segment("UM");
-  um.element(review.request_category).element(review.certification_type).element(review.service_type);
+  um.element(um01).element(um02).element(um03);
   if (site) {
     um.element(site->code).component(qualifier_code(site->qualifier));
   } else if (review.site) {
@@ -475,7 +519,7 @@ void Response278Writer::add_rejected(const model::AuthorizationRequest& r, const
     writer_.segment("HL").element(std::uint64_t{hl + 1}).element(std::uint64_t{parent}).element("EV").element("0").end();
     write_traces(r.event.traces);
     write_aaa(&rejections, "2000E");
-    write_um(r.event.review, std::nullopt);
+    write_um(r.event.review, std::nullopt, false);
   }
   writer_.write_se(st02);
   drain();
@@ -569,7 +613,7 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
   writer_.segment("HL").element(std::uint64_t{hl + 1}).element(std::uint64_t{parent}).element("EV").element(lines.empty() ? "0" : "1").end();
   const std::uint32_t event_hl = hl + 1;
   write_traces(r.event.traces);
-  write_um(r.event.review, event_site);
+  write_um(r.event.review, event_site, false);
   // The event's certification number: the first certified line's (providers quote one number per event).
   std::string_view event_certification;
   std::string_view event_tracking;
@@ -595,11 +639,10 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
                                                                                       : nullptr;
   const std::string* built_text = &message_;
   std::uint32_t next_hl = event_hl + 1;
+  index_lines(r);
   for (const auto& a : lines) {
     const auto& d = *a.decision;
-    const model::ServiceLine* line = nullptr;
-    for (const auto& l : r.lines)
-      if (l.line_number == d.line_number) line = &l;
+    const model::ServiceLine* line = find_line(r, d.line_number);
     if (line == nullptr) continue;
     writer_.segment("HL").element(std::uint64_t{next_hl++}).element(std::uint64_t{event_hl}).element("SS").element("0").end();
     write_traces(line->traces);
@@ -608,7 +651,7 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
     const model::Review& review = line->review ? *line->review : r.event.review;
     std::optional<soc::AuthorizedSite> site;
     if (d.outcome == soc::Outcome::redirect) site = d.authorized_site;
-    write_um(review, site);
+    write_um(review, site, true);
     writer_.segment("HCR").element(d.hcr01).element(a.certification).element(d.hcr03).end();
     if (a.certification.empty() && !a.tracking.empty()) {
       writer_.segment("REF").element("NT").element(a.tracking).end();
@@ -648,6 +691,8 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
       built_text = &line_message_;
     }
     write_safe_msg(*built_text);
+    // An event of many lines goes out in blocks: the writer holds at most one block of the set.
+    if (writer_.buffered().size() >= drain_at) drain();
   }
   writer_.write_se(st02);
   drain();

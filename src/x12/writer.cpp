@@ -36,7 +36,13 @@ void SegmentWriter::set_line_break(std::string_view line_break) {
 void SegmentWriter::update_ending() {
   ending_.assign(1, delimiters_.segment);
   // A newline terminator already ends the line: a line break after it would be an empty segment.
-  if (!line_break_.empty() && delimiters_.segment != '\n' && line_break_.front() != delimiters_.segment) ending_.append(line_break_);
+  // A line break holding any delimiter (CR or LF as the element, component or repetition separator)
+  // would be read as one: then none is written.
+  const auto delimiter = [this](char c) {
+    return c == delimiters_.segment || c == delimiters_.element || c == delimiters_.component ||
+           (delimiters_.repetition != '\0' && c == delimiters_.repetition);
+  };
+  if (!line_break_.empty() && std::none_of(line_break_.begin(), line_break_.end(), delimiter)) ending_.append(line_break_);
   std::memset(short_ending_, 0, sizeof short_ending_);
   std::memcpy(short_ending_, ending_.data(), std::min(ending_.size(), sizeof short_ending_));
 }

@@ -26,6 +26,14 @@
 // Diagnostic::loop_id. When the set has a trace number, each IK3 is followed by the business unit
 // context CTX*TRN02:<trace>.
 //
+// Nothing received is written unchecked (src/respond/echo_guard.hpp, docs/conformance.md §2): AK1,
+// AK2, IK301-IK303 and IK402 echo a value only when the 999 guide's rule for that element accepts
+// it; otherwise an optional element is omitted and a required one gets its documented placeholder
+// (AK101 HI, AK102 0, AK103 005010X217, AK201 278, AK202 0000, IK301 UNK), reported as
+// respond.value_substituted. IK404 and CTX01-2 are free text: characters outside the X12 character
+// set or equal to a delimiter become a replacement that is never a delimiter, outer spaces go, and
+// the text is cut to the guide's maximum length (IK404 omitted when nothing is left).
+//
 // Acknowledgment codes:
 //   IK501 R when any error-severity finding or set-level envelope finding, E when only warnings,
 //         else A; IK502.. the set-level codes, then 5 when any IK3 was written (at most five codes).
@@ -43,6 +51,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -55,7 +64,15 @@
 #include "soc278/x12/envelope.hpp"
 #include "soc278/x12/writer.hpp"
 
+namespace soc278::ig {
+class GuideSet;
+struct SegmentRule;
+}
+
 namespace soc278::respond {
+namespace detail {
+class EchoGuard;
+}
 
 // IK501 / AK901 / TA104 values soc278 writes.
 enum class AckCode : char {
@@ -87,6 +104,15 @@ class Ack999Writer {
  public:
   // `now` stamps ISA09/ISA10 and GS04/GS05; `line_break` follows every segment terminator ("" or "\n").
   Ack999Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, std::string_view line_break = {});
+  ~Ack999Writer();
+  Ack999Writer(const Ack999Writer&) = delete;
+  Ack999Writer& operator=(const Ack999Writer&) = delete;
+
+  // The guides the 999 is checked against (the 999 guide, grammars/envelope.yaml) and where a
+  // substituted value is reported (respond.value_substituted, positioned in `file`, the run's FileTable index, at the ISA or GS
+  // the value was read in); neither owned. Without guides only
+  // the delimiter and character checks apply.
+  void check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings, std::uint32_t file = 0);
 
   // Call order per received interchange: begin_interchange, then per received group begin_group,
   // add_transaction per set, end_group; then end_interchange. Calls out of order are ignored, and
@@ -112,16 +138,23 @@ class Ack999Writer {
   void write_header(const x12::GroupInfo& first_group);
   void write_ik3(std::string_view segment_id, std::uint32_t position, std::string_view loop, std::string_view code,
                  std::string_view trace);
-  [[nodiscard]] std::string clean(std::string_view value, std::size_t max_length) const;
   void drain();  // the buffered segments to out_
 
   std::ostream& out_;
   x12::SegmentWriter writer_;  // buffered: drained into out_ by drain()
+  std::unique_ptr<detail::EchoGuard> guard_;
+  // The 999 guide's occurrences the echoed values go into (nullptr without guides), found once.
+  const ig::SegmentRule* ak1_ = nullptr;
+  const ig::SegmentRule* ak2_ = nullptr;
+  const ig::SegmentRule* ik3_ = nullptr;
+  const ig::SegmentRule* ik4_ = nullptr;
+  const ig::SegmentRule* business_ctx_ = nullptr;
   ControlNumberSequence& numbers_;
   core::DateTime now_;
   // unacknowledged_group: inside a group of acknowledgments (is_acknowledgment_group), written over.
   enum class State : std::uint8_t { idle, interchange, group, unacknowledged_group } state_ = State::idle;
   x12::IsaHeader received_isa_;    // copied at begin_interchange: the ISA is written at the first group
+  std::uint64_t isa_offset_ = 0, isa_ordinal_ = 0;  // where it was read (substitutions are reported there)
   bool header_written_ = false;
   std::uint32_t control_ = 0;      // ISA13 / GS06 of the outgoing interchange
   std::string isa13_;

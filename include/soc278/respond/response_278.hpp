@@ -25,6 +25,7 @@
 #include <array>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -39,7 +40,15 @@
 #include "soc278/x12/envelope.hpp"
 #include "soc278/x12/writer.hpp"
 
+namespace soc278::ig {
+class GuideSet;
+struct SegmentRule;
+}
+
 namespace soc278::respond {
+namespace detail {
+class EchoGuard;
+}
 
 // Request numbers kept across runs (implemented by the app over store::Ledger): each request
 // answered draws one, and its lines' numbers are made from it.
@@ -123,6 +132,15 @@ class Response278Writer {
   Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, const mapping::DecisionCodes& codes,
                     std::string_view line_break = "\n");
   Response278Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, std::string_view line_break = "\n");
+  ~Response278Writer();
+  Response278Writer(const Response278Writer&) = delete;
+  Response278Writer& operator=(const Response278Writer&) = delete;
+
+  // The guides the response's envelope is checked against (grammars/envelope.yaml: the reply ISA and
+  // GS echo received values only when they fit) and where a substituted value is reported
+  // (respond.value_substituted, positioned in `file`, the run's FileTable index, at the ISA or GS
+  // the value was read in); neither owned.
+  void check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings, std::uint32_t file = 0);
 
   void begin_interchange(const x12::InterchangeInfo& received);
   void begin_group(const x12::GroupInfo& received);
@@ -145,8 +163,13 @@ class Response278Writer {
   void write_parties(const model::AuthorizationRequest& r, const std::vector<soc::Rejection>* rejections, bool event_follows,
                      std::uint32_t& hl, std::uint32_t& event_parent);
   void write_aaa(const std::vector<soc::Rejection>* rejections, std::string_view loop);
-  void write_um(const model::Review& review, const std::optional<soc::AuthorizedSite>& site);
+  // UM01-UM03 are echoed when the response guide's UM of that loop takes them (EchoGuard). A 2000F UM
+  // (situational in the response) whose UM01 or UM02 does not fit is left out; at 2000E (required)
+  // UM01 becomes HS and UM02 I; a UM03 that does not fit is omitted. Each is reported.
+  void write_um(const model::Review& review, const std::optional<soc::AuthorizedSite>& site, bool line_level);
   void write_traces(const std::vector<model::Trace>& traces);
+  void index_lines(const model::AuthorizationRequest& r);  // line_index_ for r
+  [[nodiscard]] const model::ServiceLine* find_line(const model::AuthorizationRequest& r, std::uint32_t number) const;
   void write_span(std::string_view qualifier, const core::Date& first, const core::Date& last);
   void write_msg(std::string_view text);
   // write_msg for text that is MSG-safe by construction (soc::response_message, the summaries of
@@ -154,8 +177,10 @@ class Response278Writer {
   // space. Written as it is when no delimiter in force is one of those characters (msg_safe_).
   void write_safe_msg(std::string_view text);
 
-  // Writes `text` as the next element: at most 264 characters, each delimiter in force (and CR,
-  // LF) as a space, no trailing spaces (MSG01). Cleaned on its way into the writer's buffer.
+  // Writes `text` as the next element: at most 264 characters, each delimiter in force and each
+  // character outside the X12 character set as replacement_ (a space unless a space is a delimiter:
+  // then '.', '-' or 'X', never a delimiter), no trailing spaces (MSG01). Cleaned on its way into
+  // the writer's buffer.
   void clean_element(x12::SegmentWriter::Segment& segment, std::string_view text);
 
   std::ostream& out_;
@@ -167,6 +192,7 @@ class Response278Writer {
   const mapping::DecisionCodes* codes_;
   std::string date8_, date6_, time4_;
   x12::IsaHeader received_isa_;
+  std::uint64_t isa_offset_ = 0, isa_ordinal_ = 0;  // where it was read (substitutions are reported there)
   x12::GroupInfo received_group_;
   std::string isa13_, gs06_;
   bool interchange_open_ = false;  // received interchange begun
@@ -181,7 +207,15 @@ class Response278Writer {
   std::string line_message_;  // a 2000F MSG01 being built, reused
   bool msg_safe_ = true;  // no delimiter in force can occur in soc::response_message's text
   std::array<bool, 256> unsafe_{};  // characters MSG01 may not hold under the delimiters in force
-  std::array<char, 6> unsafe_list_{};  // the same characters as a list (repeats allowed)
+  char replacement_ = ' ';  // what an unsafe character becomes (detail::replacement_char)
+  std::unique_ptr<detail::EchoGuard> guard_;
+  const ig::SegmentRule* um_event_ = nullptr;  // the response guide's UM at 2000E / 2000F (nullptr without guides)
+  const ig::SegmentRule* um_line_ = nullptr;
+  // The last UM01/UM02/UM03 of each level that fitted: the lines of a request mostly repeat them.
+  std::array<std::string, 3> um_fitted_[2];
+  // add_decided's service lines by line number (the last line of a number, as the decisions name
+  // them): one pass per request, so that a request of N lines costs O(N), not O(N^2).
+  std::vector<const model::ServiceLine*> line_index_;
   // The last span write_span formatted: its two dates (as bytes) and its RD8 text.
   bool rd8_cached_ = false;
   std::uint64_t rd8_key_ = 0;

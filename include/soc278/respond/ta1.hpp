@@ -11,6 +11,10 @@
 //   TA1*<received ISA13>*<received ISA09>*<received ISA10>*<TA104>*<TA105>
 //   IEA*0*<ISA13>
 //
+// Echoed values are checked first (src/respond/echo_guard.hpp): TA101-TA103 only when the TA1 rule
+// of grammars/envelope.yaml accepts them, else 000000000 (no usable control number), the TA1's own
+// date and time (docs/conformance.md §2); the reply ISA as reply_envelope.hpp says.
+//
 // TA104 policy: reference 1.3 notes that some vendors answer a few note codes (001, 002, 003, 019,
 // 020, 021, ...) with E, "accepted with errors", and the rest with R, and that this pairing is
 // vendor policy, not an X12 rule. soc278 answers EVERY TA1-level finding with R and never writes E:
@@ -28,6 +32,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -39,7 +44,14 @@
 #include "soc278/x12/envelope.hpp"
 #include "soc278/x12/writer.hpp"
 
+namespace soc278::ig {
+class GuideSet;
+}
+
 namespace soc278::respond {
+namespace detail {
+class EchoGuard;
+}
 
 // The first finding whose acknowledgment level is ta1: from the interchange's envelope findings,
 // then from `more` (reader findings such as x12.isa_truncated that are not kept on the info).
@@ -50,6 +62,15 @@ namespace soc278::respond {
 class Ta1Writer {
  public:
   Ta1Writer(std::ostream& out, ControlNumberSequence& numbers, core::DateTime now, std::string_view line_break = {});
+  ~Ta1Writer();
+  Ta1Writer(const Ta1Writer&) = delete;
+  Ta1Writer& operator=(const Ta1Writer&) = delete;
+
+  // The guides the TA1 is checked against (grammars/envelope.yaml's TA1 and the ISA code lists) and
+  // where a substituted value is reported (respond.value_substituted, positioned in `file`, the run's FileTable index, at the ISA or GS
+  // the value was read in); neither owned. Without
+  // guides only the delimiter and character checks apply.
+  void check_against(const ig::GuideSet* guides, core::DiagnosticSink* findings, std::uint32_t file = 0);
 
   // ISA14 == "1", or any TA1-level finding on the interchange (or in `more`); never when
   // `only_acknowledgments` (the interchange held TA1s and groups of acknowledgments, nothing else).
@@ -65,6 +86,7 @@ class Ta1Writer {
   x12::SegmentWriter writer_;
   ControlNumberSequence& numbers_;
   core::DateTime now_;
+  std::unique_ptr<detail::EchoGuard> guard_;
 };
 
 }  // namespace soc278::respond

@@ -75,7 +75,8 @@ inline constexpr std::size_t isa_length = 106;
 class SegmentWriter {
  public:
   // Writes each finished segment to `out`. `line_break` is written after every segment
-  // terminator: "" (one long line), "\n" or "\r\n".
+  // terminator: "" (one long line), "\n" or "\r\n"; not when it holds one of the delimiters in
+  // force (a reader would take it for that delimiter), nor after a newline terminator.
   explicit SegmentWriter(std::ostream& out, Delimiters delimiters = {}, std::string_view line_break = {});
   // Keeps finished segments in the writer's buffer (see buffered()).
   explicit SegmentWriter(Delimiters delimiters = {}, std::string_view line_break = {});
