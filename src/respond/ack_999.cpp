@@ -236,10 +236,12 @@ AckCode Ack999Writer::add_transaction(const AckTransaction& set) {
         writer_.begin("IK4").element(std::uint64_t{e->at.element});
         if (e->at.component != 0) writer_.component(std::to_string(e->at.component));
         // IK404 is AN 1-99: the value as sent, cleaned and cut (EchoGuard::text); omitted (a trailing
-        // empty) when there is none, and for an element that identifies a person (core/privacy.hpp:
+        // empty) when there is none, and for a value that may identify a person (core/privacy.hpp:
         // the 999 carries no member data). IK402 only when the guide takes it (else omitted).
         const core::Diagnostic& f = *e;
-        const bool personal = core::identifies_person(f.segment(), {}, f.loop_id, f.at.element);
+        // By content class, as everything soc278 prints (core/privacy.hpp): a member's value sent in
+        // the wrong loop, or misframed into another segment, is a person's value all the same.
+        const bool personal = core::phi_value(f.segment(), {}, f.loop_id, f.at.element, f.found_value);
         const std::string_view ref = guard_->fits(ik4, 2, 0, f.element_ref, delims) ? std::string_view(f.element_ref) : std::string_view{};
         writer_.element(ref)
             .element(core::info(f.code).x12_code)

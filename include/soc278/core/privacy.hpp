@@ -18,7 +18,8 @@
 //                       patient loops, BHT04 and GS04.
 // Everything soc278 writes for an operator or a partner other than the 278 response itself masks
 // these values (soc278/engine/privacy.hpp): codes, qualifiers, segment ids and positions stay visible.
-// identifies_person() is the narrower element rule the 999 uses to leave an IK404 empty.
+// identifies_person() is the narrower element rule, by where the guide places an element
+// (engine::personal_element); the 999 leaves an IK404 empty by phi_value(), the content rule.
 #pragma once
 
 #include <cstddef>
