@@ -184,18 +184,25 @@ class Explainer final : public engine::ProcessorEvents {
             {"segment_id", d.segment()}, {"at", at_json(d.at, lines_)}, {"message", finding_message(d, o_.show_phi)}};
   }
 
+  // A segment's id as printed: text that did not split on the element separator is masked past its
+  // first three characters (privacy.hpp), unless --show-phi.
+  [[nodiscard]] std::string shown_id(const x12::SegmentView& s) const {
+    return o_.show_phi ? std::string(s.id()) : engine::printable_segment_id(s.id());
+  }
+
   ordered_json segment_json(const ig::TransactionResult& r, const ig::SegmentNode& n, std::string_view loop) {
     const x12::SegmentView s = r.view(n);
     masked_elements(s, loop, masked_);
+    const std::string id = shown_id(s);
     ordered_json j;
-    j["id"] = s.id();
+    j["id"] = id;
     j["name"] = n.rule != nullptr ? n.rule->name : std::string();
     j["at"] = at_json(n.at, lines_);
     ordered_json elements = ordered_json::object();
     for (std::size_t e = 1; e <= s.element_count(); ++e) {
       if (s.element(e).empty()) continue;
       const ig::ElementRule* rule = n.rule != nullptr ? n.rule->element(e) : nullptr;
-      const std::string key = fmt::format("{}{:02}", s.id(), e);
+      const std::string key = fmt::format("{}{:02}", id, e);
       ordered_json v;
       v["name"] = rule != nullptr ? rule->name : std::string();
       if (rule != nullptr && !rule->components.empty()) {
@@ -245,8 +252,9 @@ class Explainer final : public engine::ProcessorEvents {
     const auto print_segment = [&](const ig::SegmentNode& n) {
       const x12::SegmentView s = r.view(n);
       masked_elements(s, loop.id(), masked_);
+      const std::string id = shown_id(s);
       const LineColumn lc = lines_.locate(n.at);
-      line(fmt::format("{}  {} {} ({}:{}:{}, segment {}, set position {}{})", pad, s.id(), n.rule != nullptr ? n.rule->name : "",
+      line(fmt::format("{}  {} {} ({}:{}:{}, segment {}, set position {}{})", pad, id, n.rule != nullptr ? n.rule->name : "",
                                o_.file, lc.line, lc.column, n.at.segment_in_file, n.at.segment_in_set,
                                o_.verbose ? fmt::format(", byte {}", n.at.byte_offset) : std::string()));
       for (std::size_t e = 1; e <= s.element_count(); ++e) {
@@ -256,11 +264,11 @@ class Explainer final : public engine::ProcessorEvents {
           for (std::size_t c = 1; c <= s.component_count(e); ++c) {
             if (s.component(e, c).empty()) continue;
             const ig::ValueRule* cr = c <= rule->components.size() ? &rule->components[c - 1] : nullptr;
-            line(fmt::format("{}      {}{:02}-{} {} = {}", pad, s.id(), e, c, cr != nullptr ? cr->name : "",
+            line(fmt::format("{}      {}{:02}-{} {} = {}", pad, id, e, c, cr != nullptr ? cr->name : "",
                                      shown(e, s.component(e, c))));
           }
         } else {
-          line(fmt::format("{}      {}{:02} {} = {}", pad, s.id(), e, rule != nullptr ? rule->name : "",
+          line(fmt::format("{}      {}{:02} {} = {}", pad, id, e, rule != nullptr ? rule->name : "",
                                    shown(e, s.element(e))));
         }
       }

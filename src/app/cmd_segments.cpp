@@ -173,7 +173,7 @@ class SummaryPrinter final : public x12::EnvelopeObserver {
     }
     if (json_) {
       print_json(json{{"type", "segment"}, {"file", file_}, {"segment", s.ordinal()}, {"byte", s.byte_offset()},
-                        {"id", s.id()}, {"role", role_name(role)}, {"text", text}});
+                        {"id", show_phi_ ? std::string(s.id()) : engine::printable_segment_id(s.id())}, {"role", role_name(role)}, {"text", text}});
     } else {
       print_line(fmt::format("  {:>6} @{:<8} {:<5} {}", s.ordinal(), s.byte_offset(), role_name(role), text));
     }

@@ -40,7 +40,26 @@ void masked_elements(const x12::SegmentView& s, std::string_view loop, std::vect
   if (n == x12::SegmentView::max_elements && !masked.empty()) masked.back() = !values[n - 1].empty();
 }
 
+bool plain_segment_id(std::string_view id) noexcept {
+  if (id.size() < 2 || id.size() > 3 || id[0] < 'A' || id[0] > 'Z') return false;
+  return std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+}
+
+std::string printable_segment_id(std::string_view id) {
+  if (plain_segment_id(id)) return std::string(id);
+  // Not an id: the segment did not split on the interchange's element separator (a changed or lost
+  // delimiter), so the "id" is the segment's text, values and all. Its first three characters say
+  // what it was; the rest is masked whatever it holds.
+  std::string out(id.substr(0, std::min<std::size_t>(id.size(), 3)));
+  out.append(id.size() > 3 ? id.size() - 3 : 0, '*');
+  return out;
+}
+
 std::string redact_segment(const x12::SegmentView& s, std::string_view loop) {
+  if (!plain_segment_id(s.id())) {
+    std::string out = printable_segment_id(s.text());
+    return out;
+  }
   thread_local std::vector<bool> masked;
   masked_elements(s, loop, masked);
   if (std::find(masked.begin(), masked.end(), true) == masked.end()) return std::string(s.text());
@@ -62,6 +81,8 @@ bool quoted_phi(const core::Diagnostic& d, std::string_view v) {
   while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
   while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
   if (t.empty()) return false;
+  // Text where a segment id was expected (a changed or lost delimiter): values and all.
+  if (d.code == core::DiagCode::x12_segment_id_invalid || (!d.segment().empty() && !plain_segment_id(d.segment()))) return t.size() > 3;
   if (core::date_shaped(t)) return true;
   for (const std::string_view c : {"NM1", "N3", "N4", "DMG", "REF"})  // a segment boundary inside a value
     if (t.size() > c.size() && t.ends_with(c)) return true;
@@ -78,6 +99,15 @@ bool quoted_phi(const core::Diagnostic& d, std::string_view v) {
 std::string finding_message(const core::Diagnostic& d, bool show_phi) {
   if (show_phi) return d.message;
   std::string out = d.message;
+  // A finding about text that is not a segment (an invalid id, a segment that did not split on the
+  // element separator): what it quotes is text, values and all, masked past its first characters.
+  if (!d.found_value.empty() && (!plain_segment_id(d.segment()) || !plain_segment_id(d.found_value.substr(0, std::min<std::size_t>(3, d.found_value.size()))) ||
+                                 d.code == core::DiagCode::x12_segment_id_invalid) &&
+      d.found_value.size() > 3 && d.at.element == 0) {
+    const std::string masked = printable_segment_id(d.found_value);
+    for (std::size_t at = out.find(d.found_value); at != std::string::npos; at = out.find(d.found_value, at + masked.size()))
+      out.replace(at, d.found_value.size(), masked);
+  }
   // The value the finding is about, wherever the message quotes it.
   if (!d.found_value.empty() && core::phi_value(d.segment(), {}, d.loop_id, d.at.element, d.found_value)) {
     const std::string masked = mask_identifier(d.found_value);

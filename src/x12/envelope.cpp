@@ -433,9 +433,14 @@ void EnvelopeReader::on_other(const SegmentView& s) {
     if (s.is("TA1")) {
       report(core::DiagCode::ta1_misplaced, &s, 0, "expected TA1 directly under ISA, found it inside a functional group");
     } else {
+      // A segment that did not split on the element separator has its text, values and all, as
+      // its "id": only its first characters are named (no member data in a message).
+      const std::string_view id = s.id();
+      const std::string named = id.size() <= 3 ? std::string(id)
+                                               : fmt::format("'{}...' (no element separator '{}' after a segment id)", id.substr(0, 3),
+                                                             s.delimiters().element);
       report(core::DiagCode::segment_outside_transaction, &s, 0,
-             fmt::format("expected ST, GS, GE or IEA, found {} outside any transaction set; skipping to the next ST",
-                         s.id()));
+             fmt::format("expected ST, GS, GE or IEA, found {} outside any transaction set; skipping to the next ST", named));
     }
     if (in_interchange_) interchange_.findings.add(s.is("TA1") ? core::DiagCode::ta1_misplaced
                                                                : core::DiagCode::segment_outside_transaction);

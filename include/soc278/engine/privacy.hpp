@@ -38,6 +38,12 @@ namespace soc278::engine {
 // `loop` is where the guide placed the segment, empty when not known.
 void masked_elements(const x12::SegmentView& s, std::string_view loop, std::vector<bool>& masked);
 
+// A segment id as read (2-3 characters, A-Z then A-Z or 0-9), or false when the segment did not
+// split on the element separator and its "id" is text, values and all.
+[[nodiscard]] bool plain_segment_id(std::string_view id) noexcept;
+// The id itself when plain; else its first three characters and '*' for the rest.
+[[nodiscard]] std::string printable_segment_id(std::string_view id);
+
 // The segment text with the elements masked_elements() names masked.
 [[nodiscard]] std::string redact_segment(const x12::SegmentView& s, std::string_view loop = {});
 
