@@ -37,13 +37,14 @@ case " ${targets[*]} " in *" $target "*) ;; *) echo "fuzz.sh: unknown target '$t
 
 cxx="${CXX:-clang++-14}"
 if ! command -v "$cxx" >/dev/null 2>&1; then
-  echo "fuzz.sh: $cxx not found. On Debian 12: apt-get install clang-14 libclang-rt-14-dev" >&2
+  echo "fuzz.sh: $cxx not found. On Debian 12, as root: SOC278_FUZZ_TOOLS=1 bash scripts/setup-debian.sh" >&2
+  echo "         (or apt-get install clang-14 libclang-rt-14-dev)" >&2
   exit 1
 fi
 if ! echo 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }' |
     "$cxx" -x c++ -fsanitize=fuzzer,address,undefined -o /dev/null - 2>/dev/null; then
   echo "fuzz.sh: $cxx cannot link -fsanitize=fuzzer (the libFuzzer runtime is missing)." >&2
-  echo "         On Debian 12: apt-get install libclang-rt-14-dev" >&2
+  echo "         On Debian 12, as root: SOC278_FUZZ_TOOLS=1 bash scripts/setup-debian.sh (or apt-get install libclang-rt-14-dev)" >&2
   exit 1
 fi
 
