@@ -8,6 +8,10 @@ packages=(
   libboost-dev libfmt-dev catch2 libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev
   python3
 )
+# The libFuzzer build of tests/fuzz/ (scripts/fuzz.sh) only, on request: SOC278_FUZZ_TOOLS=1.
+if [ "${SOC278_FUZZ_TOOLS:-0}" = 1 ]; then
+  packages+=(clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

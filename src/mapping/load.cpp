@@ -118,7 +118,8 @@ SiteTable load_sites(const File& f) {
     const yaml::Node r = bill_nodes[i];
     const std::string what = fmt::format("bill type '{}'", bills[i].code);
     for (auto& [code, n] : f.strings(f.require(r, "pos", what), "pos")) {
-      const auto row = std::find_if(pos.begin(), pos.end(), [&](const SiteCode& s) { return s.code == code; });
+      // (A named copy: clang 14 cannot capture a structured binding.)
+      const auto row = std::find_if(pos.begin(), pos.end(), [&, &wanted = code](const SiteCode& s) { return s.code == wanted; });
       if (row == pos.end())
         f.fail(DiagCode::mapping_dangling_reference, n, fmt::format("{}: pos '{}' is not a listed place of service", what, code), code);
       if (row->site_class != bills[i].site_class)
@@ -776,7 +777,7 @@ MappingSet load_all(const fs::path& dir, const ig::GuideSet& guides, yaml::Probl
   if (policies_read && failed.empty()) {
     for (const auto& [id, ref] : group_refs) {
       const bool known = std::any_of(set.policies.begin(), set.policies.end(),
-                                     [&](const Policy& p) { return p.criterion(ref.criterion) != nullptr; });
+                                     [&criterion = ref.criterion](const Policy& p) { return p.criterion(criterion) != nullptr; });
       if (!known)
         evidence.problems().add(DiagCode::mapping_dangling_reference, evidence.name(), ref.at,
                                 fmt::format("group '{}' names criterion '{}', which no policy in policies/ defines", id, ref.criterion),

@@ -648,10 +648,19 @@ void Response278Writer::add_decided(const model::AuthorizationRequest& r, const 
     write_traces(line->traces);
     // UM is echoed from the line (or, when the line had none, from the event), with UM04 set to
     // the authorized site on a redirect.
-    const model::Review& review = line->review ? *line->review : r.event.review;
+    // The event's UM01 may be AR or IN, which 2000F does not take (HS and SC only): a line UM built
+    // from the event's says HS then (docs/conformance.md section 3), so the line keeps its UM and,
+    // on a redirect, the authorized site in UM04. What else does not fit is left out (write_um).
+    const model::Review* review = line->review ? &*line->review : &r.event.review;
+    model::Review from_event;
+    if (!line->review && review->request_category != "HS" && review->request_category != "SC") {
+      from_event = *review;
+      from_event.request_category = "HS";
+      review = &from_event;
+    }
     std::optional<soc::AuthorizedSite> site;
     if (d.outcome == soc::Outcome::redirect) site = d.authorized_site;
-    write_um(review, site, true);
+    write_um(*review, site, true);
     writer_.segment("HCR").element(d.hcr01).element(a.certification).element(d.hcr03).end();
     if (a.certification.empty() && !a.tracking.empty()) {
       writer_.segment("REF").element("NT").element(a.tracking).end();

@@ -118,14 +118,16 @@ void ChunkReader::scan_for_isa(core::DiagnosticSink& sink) {
                        describe_non_x12(p, n), preview(p, n)));
     in_garbage_ = true;
   }
-  // Move on to the next "ISA" in bounded memory: keep at most two bytes that could start one.
-  for (;;) {
+  // Move on to the next "ISA" in bounded memory: keep at most two bytes that could start one. The
+  // byte at the starting position is not an ISA (or not one that reads); the two bytes kept over a
+  // refill were never tried, so an "ISA" that starts there (split by the chunk boundary) counts.
+  for (bool first = true;; first = false) {
     const char* begin = buffer_.data() + pos_;
     const char* end = buffer_.data() + end_;
     for (const char* q = begin; q + 3 <= end; ++q) {
       q = static_cast<const char*>(std::memchr(q, 'I', static_cast<std::size_t>(end - q)));
       if (q == nullptr || q + 3 > end) break;
-      if (q[1] == 'S' && q[2] == 'A' && q != begin) {
+      if (q[1] == 'S' && q[2] == 'A' && (q != begin || !first)) {
         pos_ = static_cast<std::size_t>(q - buffer_.data());
         return;
       }
@@ -142,7 +144,7 @@ bool ChunkReader::read_isa(SegmentView& out, core::DiagnosticSink& sink) {
   const std::uint64_t at = offset_here();
   ensure(isa_length);
   const char* p = buffer_.data() + pos_;
-  const std::size_t avail = available();
+  std::size_t avail = available();
   const char sep = avail > 3 ? p[3] : '\0';
   Delimiters d;
   d.element = sep;
@@ -152,7 +154,11 @@ bool ChunkReader::read_isa(SegmentView& out, core::DiagnosticSink& sink) {
     d.component = p[104];
     d.segment = p[105];
   } else {
-    // Not fixed width (e.g. unpadded fields): find ISA16 as the byte after the 16th separator.
+    // Not fixed width (e.g. unpadded fields): find ISA16 as the byte after the 16th separator, within
+    // 200 bytes more than an ISA, whatever the chunk boundaries (read them in first).
+    ensure(isa_length + 200);
+    p = buffer_.data() + pos_;
+    avail = available();
     std::size_t seps = 0;
     std::size_t i = 3;
     const std::size_t limit = std::min<std::size_t>(avail, isa_length + 200);

@@ -61,10 +61,12 @@ class ChunkReader {
 
   // The common case costs one call (next_fast()); anything else takes next_general().
   // EnvelopeReader::run inlines the common case (src/x12/reader_fast.hpp).
+  // [[nodiscard]] first: clang refuses a standard attribute after a GNU one.
+  [[nodiscard]]
 #if defined(__GNUC__)
   __attribute__((always_inline))
 #endif
-  [[nodiscard]] ReadStatus next(SegmentView& out, core::DiagnosticSink& sink) {
+  ReadStatus next(SegmentView& out, core::DiagnosticSink& sink) {
     if (fast_ready_ && next_fast(out)) [[likely]] return ReadStatus::segment;
     return next_general(out, sink);
   }

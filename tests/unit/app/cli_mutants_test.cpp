@@ -82,6 +82,16 @@ std::string bad_json_line(const std::string& text) {
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
+// "" when no value of `phi` is in `text`; else the value and the line it is in (what a failure shows).
+std::string leaked(const std::string& text, const std::vector<soc278::test::PhiValue>& phi) {
+  const std::string value = soc278::test::leak(text, phi);
+  if (value.empty()) return {};
+  const std::size_t at = text.find(value);
+  const std::size_t from = text.rfind('\n', at) == std::string::npos ? 0 : text.rfind('\n', at) + 1;
+  const std::size_t to = text.find('\n', at);
+  return "'" + value + "' in: " + text.substr(from, std::min<std::size_t>(to - from, 600));
+}
+
 struct Mutant {
   fs::path file;
   std::string what;
@@ -99,7 +109,7 @@ std::string describe(const std::vector<Mutant>& mutants, std::uint64_t seed) {
 TEST_CASE("property: mutants of every sample exit 0/1/2, write outputs that validate, JSON that parses, no PHI", "[app][property]") {
   const std::size_t per_sample = env_number("SOC278_MUTANTS", 150);
   const std::uint64_t seed = env_number("SOC278_MUTANT_SEED", 278);
-  const fs::path dir = soc278::test::scratch_dir("soc278-mutants");
+  const fs::path dir = soc278::test::scratch_dir("soc278-mutants");  // emptied first
   const std::vector<fs::path> samples = soc278::test::sample_files();
   REQUIRE(samples.size() >= 10);
   soc278::test::Mutator mutator(seed);
@@ -132,7 +142,7 @@ TEST_CASE("property: mutants of every sample exit 0/1/2, write outputs that vali
     REQUIRE(p.status <= 2);
     ++exit_counts[p.status];
     CHECK_FALSE(sanitizer_report(p.output));
-    CHECK(soc278::test::leak(p.output, phi).empty());
+    CHECK(leaked(p.output, phi) == "");
 
     // Its outputs: acknowledgments and responses validate clean; the report parses and names no one.
     std::string written;
@@ -142,11 +152,11 @@ TEST_CASE("property: mutants of every sample exit 0/1/2, write outputs that vali
         const std::string report = read_file(f);
         INFO(f.string());
         CHECK(bad_json_line(report).empty());
-        CHECK(soc278::test::leak(report, phi).empty());
+        CHECK(leaked(report, phi) == "");
         continue;
       }
       if (ext != ".278" && ext != ".999" && ext != ".ta1") continue;
-      if (ext != ".278") CHECK(soc278::test::leak(read_file(f), phi).empty());
+      if (ext != ".278") CHECK(leaked(read_file(f), phi) == "");
       written += " " + quoted(f);
       ++outputs_validated;
     }
@@ -163,7 +173,7 @@ TEST_CASE("property: mutants of every sample exit 0/1/2, write outputs that vali
     CHECK((vj.status >= 0 && vj.status <= 2));
     CHECK_FALSE(sanitizer_report(vj.output));
     CHECK(bad_json_line(vj.out).empty());
-    CHECK(soc278::test::leak(vj.output, phi).empty());
+    CHECK(leaked(vj.output, phi) == "");
 
     // explain and segments take one file: every tenth mutant, text and JSON.
     for (std::size_t i = 0; i < mutants.size(); i += 10) {
@@ -177,7 +187,7 @@ TEST_CASE("property: mutants of every sample exit 0/1/2, write outputs that vali
         // explain --json prints one document; segments --json one object per line.
         if (c.rfind("explain --json", 0) == 0 && !e.out.empty()) CHECK(nlohmann::json::accept(e.out));
         if (c.rfind("segments --json", 0) == 0) CHECK(bad_json_line(e.out).empty());
-        CHECK(soc278::test::leak(e.output, phi).empty());
+        CHECK(leaked(e.output, phi) == "");
       }
     }
   }
@@ -186,5 +196,5 @@ TEST_CASE("property: mutants of every sample exit 0/1/2, write outputs that vali
   CHECK(outputs_validated > total / 2);
   WARN(fmt::format("{} mutants (seed {}): process exits 0/1/2 = {}/{}/{} runs; {} outputs validated", total, seed, exit_counts[0],
                    exit_counts[1], exit_counts[2], outputs_validated));
-  fs::remove_all(dir);
+  // The mutants stay in $TMPDIR (a failure names them); the next run of this test empties the folder.
 }
