@@ -73,7 +73,7 @@ std::string_view boundary_in(std::string_view v) noexcept {
 bool code_shaped(std::string_view v) noexcept {
   v = trim(v);
   if (v.empty() || v.size() > 3) return false;
-  return std::all_of(v.begin(), v.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+  return std::all_of(v.begin(), v.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
 }
 
 bool masked_by_class(std::string_view id, bool person, bool person_loop, std::size_t e, std::string_view v) {
@@ -85,7 +85,7 @@ bool masked_by_class(std::string_view id, bool person, bool person_loop, std::si
   if (id == "DMG" && e != 1 && e != 3) return true;
   if (id == "REF" && (person || person_loop) && e != 1) return true;
   // What stays visible of a person's carrier is its qualifiers (NM101/102/108, DMG01/03, REF01, N4
-  // state/country), and a qualifier is a code of 1-3 upper-case letters or digits: anything else
+  // state/country), and a qualifier is a code of 1-3 letters or digits: anything else
   // there is a value shifted into the slot (a lost element separator), masked like the rest.
   const bool persons = (id == "NM1" && person) || (id == "REF" && (person || person_loop)) || id == "DMG" || id == "N4";
   if (persons && !code_shaped(v)) return true;

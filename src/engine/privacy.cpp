@@ -1,6 +1,7 @@
 #include "soc278/engine/privacy.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <span>
 
@@ -84,8 +85,21 @@ bool quoted_phi(const core::Diagnostic& d, std::string_view v) {
   // Text where a segment id was expected (a changed or lost delimiter): values and all.
   if (d.code == core::DiagCode::x12_segment_id_invalid || (!d.segment().empty() && !plain_segment_id(d.segment()))) return t.size() > 3;
   if (core::date_shaped(t)) return true;
-  for (const std::string_view c : {"NM1", "N3", "N4", "DMG", "REF"})  // a segment boundary inside a value
+  for (const std::string_view c : {"NM1", "N3", "N4", "DMG", "REF"}) {  // a segment boundary inside a value
     if (t.size() > c.size() && t.ends_with(c)) return true;
+    // ... or a whole segment run into it (a changed terminator): "... NM1 IL 1 DOE ..."
+    for (std::size_t at = t.find(c); at != std::string_view::npos; at = t.find(c, at + 1)) {
+      const bool starts = at == 0 || !std::isalnum(static_cast<unsigned char>(t[at - 1]));
+      const bool ends = at + c.size() < t.size() && !std::isalnum(static_cast<unsigned char>(t[at + c.size()]));
+      if (starts && ends) return true;
+    }
+  }
+  // A word of four letters or more where a code was expected reads like a name: codes of the guide
+  // are 1-3 characters or hold digits (HCPCS, ICD-10, qualifiers).
+  if (t.size() >= 4 && std::all_of(t.begin(), t.end(), [](char c) {
+        return std::isalpha(static_cast<unsigned char>(c)) || c == ' ' || c == '\'' || c == '-' || c == '.';
+      }))
+    return true;
   const bool person_context = core::identity_carrier(d.segment()) || d.loop_id == "2010C" || d.loop_id == "2010D";
   if (!person_context) return false;
   if (t.size() > 3) return true;  // a code of the guide is 1..3 characters

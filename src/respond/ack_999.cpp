@@ -290,11 +290,11 @@ AckCode Ack999Writer::end_group(const x12::GroupInfo& final_info, std::span<cons
     codes.add(i.x12_code);
     group.count(d.severity);
   }
-  // AK902: the number of sets the sender says the group holds (GE01) when it says one, else what
-  // was counted.
+  // AK902: the number of sets the sender says the group holds (GE01) when it says one that AK902
+  // (N0 1/6) can hold, else what was counted.
   std::uint64_t declared = final_info.transactions;
   if (x12::is_digits(final_info.trailer_count, final_info.trailer_count.size()) && !final_info.trailer_count.empty()) {
-    if (const auto n = x12::parse_integer(final_info.trailer_count); n && *n >= 0) declared = static_cast<std::uint64_t>(*n);
+    if (const auto n = x12::parse_integer(final_info.trailer_count); n && *n >= 0 && *n <= 999999) declared = static_cast<std::uint64_t>(*n);
   }
   AckCode status = AckCode::accepted;
   if (group.rejected || (sets_acknowledged_ > 0 && sets_accepted_ == 0)) {

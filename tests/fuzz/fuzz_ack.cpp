@@ -63,6 +63,9 @@ class Acknowledge final : public x12::EnvelopeObserver {
   void on_interchange_begin(const x12::InterchangeInfo& i) override {
     ack_out_.str("");
     ack_.emplace(ack_out_, numbers_, now_, "\n");
+    // As the engine does: every echoed value is checked against the guides (the substitutes' findings
+    // are not this target's concern).
+    ack_->check_against(&fuzz::guides(), &ignored_);
     ack_->begin_interchange(i);
   }
   void on_group_begin(const x12::InterchangeInfo&, const x12::GroupInfo& g) override {
@@ -96,6 +99,7 @@ class Acknowledge final : public x12::EnvelopeObserver {
     if (respond::Ta1Writer::should_write_ta1(i, more)) {
       std::ostringstream ta1_out;
       respond::Ta1Writer ta1(ta1_out, numbers_, now_, "\n");
+      ta1.check_against(&fuzz::guides(), &ignored_);
       (void)ta1.write_ta1(i, more);
       ta1.flush();
       fuzz::check_own_grammar(ta1_out.str(), "a TA1");
@@ -104,6 +108,7 @@ class Acknowledge final : public x12::EnvelopeObserver {
 
  private:
   std::vector<core::Diagnostic> made_;
+  core::DiagnosticList ignored_;
   respond::ControlNumberSequence numbers_{1};
   core::DateTime now_{core::Date{2026, 12, 1}, core::TimeOfDay{9, 0, 0}};
   std::ostringstream ack_out_;

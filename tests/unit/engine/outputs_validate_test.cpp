@@ -54,7 +54,9 @@ TEST_CASE("every output written for a regression input validates clean against i
       INFO(out->text());
       CHECK(findings(out->text()).empty());
     }
-    CHECK(outputs > 0);
+    // A file with a functional group is answered (a 999 at least); one that never reaches a GS (an
+    // ISA found after garbage, for the reader) may have nothing to acknowledge.
+    if (input.find("GS") != std::string::npos) CHECK(outputs > 0);
   }
 }
 
