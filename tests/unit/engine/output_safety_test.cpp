@@ -111,3 +111,51 @@ TEST_CASE("PhiValues scrubs a birth date wherever the set carried it", "[engine]
   soc278::engine::PhiValues none;  // a reason quoting a birth date the tree did not hold
   CHECK(none.scrub("the patient's birth date 2030-03-09 is after the decision date").find("2030-03-09") == std::string::npos);
 }
+
+// Found by the property test (tests/unit/app/cli_mutants_test.cpp): mutants whose element separator or
+// terminator changed, so that a segment's "id" is its whole text, and values shifted into other slots.
+TEST_CASE("text that did not split on the element separator is masked past its first characters", "[engine][phi][regression]") {
+  using soc278::engine::printable_segment_id;
+  CHECK(soc278::engine::plain_segment_id("NM1"));
+  CHECK(soc278::engine::plain_segment_id("N3"));
+  CHECK_FALSE(soc278::engine::plain_segment_id("NM1>IL>1>TESTPATIENT"));
+  CHECK(printable_segment_id("NM1") == "NM1");
+  CHECK(printable_segment_id("NM1>IL>1>TESTPATIENT") == "NM1*****************");
+  // A segment read with the wrong separator: its text is its id.
+  soc278::x12::SegmentView v;
+  const std::string text = "NM1|IL|1|TESTPATIENT|JULIET||||MI|SOC000000110";
+  REQUIRE(v.assign(text.data(), text.size(), soc278::x12::Delimiters{}, 0, 1));
+  const std::string r = soc278::engine::redact_segment(v);
+  CHECK(r.rfind("NM1", 0) == 0);
+  for (const char* phi : {"TESTPATIENT", "JULIET", "SOC000000110"}) CHECK(r.find(phi) == std::string::npos);
+  // An invalid segment id quoted by the reader's finding.
+  soc278::core::Diagnostic d;
+  d.code = soc278::core::DiagCode::x12_segment_id_invalid;
+  d.message = "expected a segment id of 2-3 upper-case letters or digits, found '218 TEST STREET'";
+  CHECK(soc278::engine::finding_message(d).find("TEST STREET") == std::string::npos);
+  // A word where a code was expected, and a run of segments quoted as one value.
+  d.code = soc278::core::DiagCode::ig_element_invalid_code;
+  d.segment_id = {'P', 'W', 'K', '\0'};
+  d.loop_id = "2000E";
+  d.at.element = 5;
+  d.found_value = "TESTPATIENT";
+  d.message = "PWK05 'TESTPATIENT' is not a valid code here (allowed: AC)";
+  CHECK(soc278::engine::finding_message(d).find("TESTPATIENT") == std::string::npos);
+  CHECK(soc278::engine::finding_message(d).find("'AC'") == std::string::npos);  // not quoted: stays as is
+  CHECK(soc278::engine::finding_message(d).find("allowed: AC") != std::string::npos);
+  d.found_value = "SOCPROVIDER01 SOCHEALTHPLAN NM1 IL 1 DOE JANE";
+  d.message = "GS03: the received GS02 'SOCPROVIDER01 SOCHEALTHPLAN NM1 IL 1 DOE JANE' is not usable";
+  d.segment_id = {'G', 'S', '\0', '\0'};
+  d.at.element = 2;
+  CHECK(soc278::engine::finding_message(d).find("DOE JANE") == std::string::npos);
+}
+
+TEST_CASE("a person's qualifier slots show codes only", "[engine][phi][regression]") {
+  // NM108 holding the member id after a lost element separator shifted it there.
+  soc278::x12::SegmentView v;
+  const std::string text = "NM1*IL*1*TESTPATIENT*UNIFORM****SOC000000120";  // NM108
+  REQUIRE(v.assign(text.data(), text.size(), soc278::x12::Delimiters{}, 0, 1));
+  const std::string r = soc278::engine::redact_segment(v);
+  CHECK(r.find("SOC000000120") == std::string::npos);
+  CHECK(r.rfind("NM1*IL*1*", 0) == 0);
+}
