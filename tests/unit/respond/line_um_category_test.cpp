@@ -18,34 +18,11 @@ using namespace soc278;
 
 namespace {
 
+// One line (J1745, no UM of its own: its review is empty) under an event whose UM01 is `event_um01`.
 model::AuthorizationRequest request(const std::string& event_um01) {
-  model::AuthorizationRequest r;
-  r.envelope.isa_sender = "SOCPROVIDER01";
-  r.envelope.isa_control = "000004711";
-  r.envelope.gs_control = "4711";
-  r.envelope.st_control = "0001";
-  r.bht_reference = "REQ1";
-  r.umo.entity_code = "X3";
-  r.umo.last_or_org_name.value = "EXAMPLE HEALTH PLAN";
-  r.umo.id_qualifier = "PI";
-  r.umo.id.value = "99999";
-  r.requester.entity_code = "1P";
-  r.requester.last_or_org_name.value = "EXAMPLE CLINIC";
-  r.requester.id_qualifier = "XX";
-  r.requester.id.value = "1234567893";
-  r.subscriber.name.last_or_org_name.value = "DOE";
-  r.subscriber.name.id_qualifier = "MI";
-  r.subscriber.name.id.value = "XYZ1";
-  r.event.review = {event_um01, "I", "1", model::RequestedSite{"11", model::SiteQualifier::place_of_service, {}}, {}};
-  model::ServiceLine l;  // no UM of its own: l.review is empty
-  l.line_number = 1;
-  l.service_dates = model::DateSpan{"472", core::Date{2026, 12, 1}, core::Date{2026, 12, 1}, {}};
-  l.service_segment = "SV1";
-  l.procedure_qualifier = "HC";
-  l.procedure_text = "99212";
-  l.unit_basis = "UN";
-  l.units = 1.0;
-  r.lines.push_back(l);
+  model::AuthorizationRequest r = test::two_line_request("EXAMPLE HEALTH PLAN", "EXAMPLE CLINIC");
+  r.event.review.request_category = event_um01;
+  r.lines.resize(1);
   return r;
 }
 

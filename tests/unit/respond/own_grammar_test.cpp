@@ -230,59 +230,8 @@ std::string write_999(const x12::InterchangeInfo& received, const x12::GroupInfo
 // A request whose echoed values are letters and digits (a sender could have sent them under any
 // delimiter set), two lines: one approved for a span (RD8, a certification number with '-'),
 // one pended (a tracking number, a MSG of words).
-model::AuthorizationRequest plain_request() {
-  model::AuthorizationRequest r;
-  r.envelope.isa_sender = "SOCPROVIDER01";
-  r.envelope.isa_control = "000004711";
-  r.envelope.gs_control = "4711";
-  r.envelope.st_control = "0001";
-  r.bht_reference = "REQ1";
-  r.umo.entity_code = "X3";
-  r.umo.last_or_org_name.value = "EXAMPLEPLAN";
-  r.umo.id_qualifier = "PI";
-  r.umo.id.value = "99999";
-  r.requester.entity_code = "1P";
-  r.requester.last_or_org_name.value = "EXAMPLEGROUP";
-  r.requester.id_qualifier = "XX";
-  r.requester.id.value = "1234567893";
-  r.subscriber.name.last_or_org_name.value = "DOE";
-  r.subscriber.name.first_name = "JANE";
-  r.subscriber.name.id_qualifier = "MI";
-  r.subscriber.name.id.value = "XYZ1";
-  r.event.traces.push_back({"1", "EV1", "1123456789", "", {}});
-  r.event.review = {"HS", "I", "1", model::RequestedSite{"22", model::SiteQualifier::place_of_service, {}}, {}};
-  for (std::uint32_t k = 1; k <= 2; ++k) {
-    model::ServiceLine l;
-    l.line_number = k;
-    l.traces.push_back({"1", "L" + std::to_string(k), "1123456789", "", {}});
-    l.service_dates = model::DateSpan{"472", core::Date{2026, 12, 1}, core::Date{2027, 5, 31}, {}};
-    l.service_segment = "SV1";
-    l.procedure_qualifier = "HC";
-    l.procedure_text = k == 1 ? "J1745" : "96365";
-    l.unit_basis = "UN";
-    l.units = 4.0;
-    r.lines.push_back(l);
-  }
-  return r;
-}
-
-std::vector<soc::LineDecision> plain_decisions() {
-  std::vector<soc::LineDecision> out(2);
-  out[0].line_number = 1;
-  out[0].outcome = soc::Outcome::approve;
-  out[0].hcr01 = "A1";
-  out[0].policy_id = "GA.PMN.34";
-  out[0].section = "I.A.1.d";
-  out[0].approved_span = soc::DateRange{{2026, 12, 1}, {2027, 5, 31}};
-  out[1].line_number = 2;
-  out[1].outcome = soc::Outcome::pend;
-  out[1].hcr01 = "A4";
-  out[1].hcr03 = "0U";
-  out[1].policy_id = "GA.PMN.34";
-  out[1].section = "I.A.1.d";
-  out[1].documents_needed = {"I.A.1.d: infusion records (send as PWK with PWK02 BM, EL, EM or FX)"};
-  return out;
-}
+model::AuthorizationRequest plain_request() { return test::two_line_request("EXAMPLEPLAN", "EXAMPLEGROUP"); }
+std::vector<soc::LineDecision> plain_decisions() { return test::approve_and_pend(); }
 
 std::string write_278(const x12::InterchangeInfo& received, const x12::GroupInfo& group, Collect* substituted = nullptr) {
   std::ostringstream out;
