@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "respond_builders.hpp"
+#include "support/shipped_guides.hpp"
 #include "soc278/ig/guide.hpp"
 #include "soc278/ig/walker.hpp"
 #include "soc278/respond/ack_999.hpp"
@@ -28,14 +29,7 @@ namespace {
 
 const core::DateTime now{{2026, 11, 20}, {9, 30, 0}};
 
-const ig::GuideSet& guides() {
-  static const ig::GuideSet set = [] {
-    auto r = ig::load_guides(test::source_dir() / "grammars");
-    if (!r.ok()) FAIL("grammars/ did not load:\n" << r.error().message);
-    return std::move(r).value();
-  }();
-  return set;
-}
+const ig::GuideSet& guides() { return test::shipped_guides(); }
 
 class Collect final : public core::DiagnosticSink {
  public:

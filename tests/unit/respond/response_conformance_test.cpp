@@ -11,6 +11,7 @@
 #include "soc278/ig/walker.hpp"
 #include "soc278/respond/response_278.hpp"
 #include "respond_builders.hpp"
+#include "support/shipped_guides.hpp"
 #include "support/test_support.hpp"
 
 using namespace soc278;
@@ -61,14 +62,7 @@ std::string between(const std::string& text, const std::string& from, const std:
   return text.substr(a, b == std::string::npos ? std::string::npos : b - a);
 }
 
-const ig::GuideSet& guides() {
-  static const ig::GuideSet set = [] {
-    auto r = ig::load_guides(test::source_dir() / "grammars");
-    if (!r.ok()) FAIL("grammars/ did not load:\n" << r.error().message);
-    return std::move(r).value();
-  }();
-  return set;
-}
+const ig::GuideSet& guides() { return test::shipped_guides(); }
 
 class Collect final : public core::DiagnosticSink {
  public:
