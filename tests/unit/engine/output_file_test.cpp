@@ -10,23 +10,15 @@
 #include <string>
 
 
+#include "support/test_support.hpp"
+
 namespace fs = std::filesystem;
 using soc278::engine::OutputFile;
 
 namespace {
 
-// A fresh, empty folder per test case.
-fs::path scratch_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("soc278-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+fs::path scratch_dir(const std::string& name) { return soc278::test::scratch_dir("soc278-" + name); }
+std::string slurp(const fs::path& p) { return soc278::test::read_file(p); }
 
 // Bytes the file system holds for `p`: the blocks reserved ahead of the writes must be given back.
 std::uint64_t allocated_bytes(const fs::path& p) {

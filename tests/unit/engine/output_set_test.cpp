@@ -12,6 +12,8 @@
 #include <iterator>
 #include <string>
 
+#include "support/test_support.hpp"
+
 namespace fs = std::filesystem;
 using soc278::engine::OutputDir;
 using soc278::engine::OutputFile;
@@ -19,17 +21,8 @@ using soc278::engine::SetMember;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("soc278-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+fs::path scratch(const std::string& name) { return soc278::test::scratch_dir("soc278-" + name); }
+std::string slurp(const fs::path& p) { return soc278::test::read_file(p); }
 
 void put(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 
